@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Handlers } from '../dispatcher';
+import type { Services } from '../../app/services';
+import type { ProjectInfo } from '../../../shared/api/projects';
+import { statSync } from 'node:fs';
+
+type ProjectMethods = Pick<
+  Handlers,
+  'projects.list' | 'projects.create' | 'projects.rename' | 'projects.duplicate' | 'projects.delete' | 'projects.restore' | 'projects.import' | 'projects.info'
+>;
+
+export function projectHandlers(s: Services): ProjectMethods {
+  const changed = () => s.events.emit('projects.changed', {});
+  return {
+    'projects.list': () => s.home.list(),
+    'projects.create': async ({ name, demo }) => {
+      const db = s.home.create(name);
+      if (demo) {
+        const { fillDemoProject } = await import('../../app/demoProjects');
+        await fillDemoProject(db, demo);
+      }
+      changed();
+      return s.home.summary(db.file);
+    },
+    'projects.rename': ({ name, newName }) => {
+      const file = s.home.rename(name, newName);
+      changed();
+      return s.home.summary(file);
+    },
+    'projects.duplicate': ({ name, newName }) => {
+      s.home.get(name);
+      const job = s.jobs.start('project.duplicate', `Duplicate ${name} as ${newName}`, null, async (ctx) => {
+        const file = await s.home.duplicate(name, newName, (p) => ctx.progress(p, `Copying… ${Math.round(p * 100)}%`));
+        changed();
+        return { project: s.home.nameOf(file) };
+      });
+      return { jobId: job.id };
+    },
+    'projects.delete': ({ name }) => {
+      const trashId = s.home.delete(name);
+      changed();
+      return { trashId };
+    },
+    'projects.restore': ({ trashId }) => {
+      const file = s.home.restore(trashId);
+      changed();
+      return s.home.summary(file);
+    },
+    'projects.import': ({ uploadId, path: source, name }) => {
+      const from = uploadId ? s.uploads.take(uploadId) : { file: path.resolve(source!), fileName: path.basename(source!) };
+      const preferred = name ?? path.basename(from.fileName, '.kiln');
+      const job = s.jobs.start('project.import', `Import ${from.fileName}`, null, async (ctx) => {
+        try {
+          ctx.progress(0, 'Checking the file…');
+          const file = await s.home.importFile(from.file, preferred, (p) => ctx.progress(p, `Copying… ${Math.round(p * 100)}%`), () => ctx.signal.aborted);
+          changed();
+          return { project: s.home.nameOf(file) };
+        } finally {
+          if (uploadId) s.uploads.discard(uploadId);
+        }
+      });
+      return { jobId: job.id };
+    },
+    'projects.info': ({ project }) => projectInfo(s, project),
+  };
+}
+
+function projectInfo(s: Services, project: string): ProjectInfo {
+  const p = s.home.get(project);
+  const meta = p.meta();
+  const rows = p.db
+    .prepare(
+      `SELECT label, sum(category = 'train') AS train, sum(category = 'test') AS test
+       FROM samples WHERE deleted_at IS NULL GROUP BY label ORDER BY label`,
+    )
+    .all() as { label: string; train: number; test: number }[];
+  const train = rows.reduce((n, r) => n + r.train, 0);
+  const test = rows.reduce((n, r) => n + r.test, 0);
+  return {
+    name: s.home.nameOf(p.file),
+    path: p.file,
+    sizeBytes: statSync(p.file).size,
+    createdAt: meta.createdAt,
+    schemaVersion: p.schemaVersion,
+    kilnVersion: meta.kilnVersion,
+    description: meta.description,
+    samples: { total: train + test, train, test, byLabel: rows },
+  };
+}

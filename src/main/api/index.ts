@@ -1,0 +1,20 @@
+import type { Services } from '../app/services';
+import { Dispatcher, type DispatcherOptions } from './dispatcher';
+import { appHandlers } from './handlers/appHandlers';
+import { jobHandlers } from './handlers/jobHandlers';
+import { projectHandlers } from './handlers/projectHandlers';
+
+export { Dispatcher, toApiError } from './dispatcher';
+export { EventBus } from './eventBus';
+
+/** The dispatcher over every domain's handlers. */
+export function createDispatcher(services: Services, options: DispatcherOptions = {}): Dispatcher {
+  return new Dispatcher(
+    {
+      ...appHandlers(services),
+      ...projectHandlers(services),
+      ...jobHandlers(services),
+    },
+    options,
+  );
+}

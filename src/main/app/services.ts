@@ -1,0 +1,37 @@
+/**
+ * Composition root: builds the services for one KILN_HOME. Every host (Electron, web shell,
+ * CLI) calls this and talks to the result through the same dispatcher.
+ */
+import { EventBus } from '../api/eventBus';
+import { JobRunner } from '../jobs/jobRunner';
+import { ProjectHome } from '../store/projectHome';
+import { Uploads } from './uploads';
+
+export type HostKind = 'electron' | 'web' | 'cli';
+
+export interface Services {
+  host: HostKind;
+  home: ProjectHome;
+  events: EventBus;
+  jobs: JobRunner;
+  uploads: Uploads;
+  dispose(): void;
+}
+
+export function createServices(options: { home: string; host: HostKind }): Services {
+  const home = new ProjectHome(options.home);
+  const events = new EventBus();
+  const jobs = new JobRunner(events, (project) => home.get(project).db);
+  const uploads = new Uploads();
+  return {
+    host: options.host,
+    home,
+    events,
+    jobs,
+    uploads,
+    dispose() {
+      uploads.dispose();
+      home.closeAll();
+    },
+  };
+}

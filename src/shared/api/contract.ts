@@ -1,0 +1,95 @@
+/**
+ * The one typed contract between the studio (renderer, CLI) and the services.
+ * Each method has a zod schema for its arguments and its result; every call is validated at
+ * the boundary in src/main/api. Domains add their methods to `contract` below.
+ */
+import { z } from 'zod';
+import { demoKind, projectInfo, projectName, projectSummary } from './projects';
+import { jobInfo, jobLogLine } from './jobs';
+
+const none = z.object({}).strict();
+const jobRef = z.object({ jobId: z.string() });
+const projectRef = z.object({ project: z.string().min(1, 'No project given') });
+
+export const appInfo = z.object({
+  name: z.literal('Kiln'),
+  version: z.string(),
+  home: z.string(),
+  host: z.enum(['electron', 'web', 'cli']),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfo>;
+
+export const contract = {
+  'app.info': { args: none, result: appInfo },
+
+  'projects.list': { args: none, result: z.array(projectSummary) },
+  'projects.create': {
+    args: z.object({ name: projectName, demo: demoKind.optional() }).strict(),
+    result: projectSummary,
+  },
+  'projects.rename': {
+    args: z.object({ name: z.string().min(1), newName: projectName }).strict(),
+    result: projectSummary,
+  },
+  'projects.duplicate': {
+    args: z.object({ name: z.string().min(1), newName: projectName }).strict(),
+    result: jobRef,
+  },
+  'projects.delete': {
+    args: z.object({ name: z.string().min(1) }).strict(),
+    result: z.object({ trashId: z.string() }),
+  },
+  'projects.restore': {
+    args: z.object({ trashId: z.string().min(1) }).strict(),
+    result: projectSummary,
+  },
+  'projects.import': {
+    args: z
+      .object({ uploadId: z.string().min(1).optional(), path: z.string().min(1).optional(), name: projectName.optional() })
+      .strict()
+      .refine((a) => (a.uploadId === undefined) !== (a.path === undefined), 'Give either uploadId or path'),
+    result: jobRef,
+  },
+  'projects.info': { args: projectRef.strict(), result: projectInfo },
+
+  'uploads.begin': {
+    args: z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(0) }).strict(),
+    result: z.object({ uploadId: z.string(), chunkSize: z.number() }),
+  },
+  'uploads.chunk': {
+    args: z.object({ uploadId: z.string().min(1), offset: z.number().int().min(0), base64: z.string() }).strict(),
+    result: z.object({ received: z.number() }),
+  },
+  'uploads.discard': { args: z.object({ uploadId: z.string().min(1) }).strict(), result: z.object({}) },
+
+  'jobs.list': { args: z.object({ project: z.string().optional() }).strict(), result: z.array(jobInfo) },
+  'jobs.get': {
+    args: z.object({ jobId: z.string().min(1) }).strict(),
+    result: z.object({ job: jobInfo, log: z.array(jobLogLine) }),
+  },
+  'jobs.cancel': { args: z.object({ jobId: z.string().min(1) }).strict(), result: jobInfo },
+} as const;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type ArgsOf<M extends Method> = z.input<Contract[M]['args']>;
+export type ParsedArgsOf<M extends Method> = z.output<Contract[M]['args']>;
+export type ResultOf<M extends Method> = z.output<Contract[M]['result']>;
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Events pushed from the services to every connected client. */
+export const eventSchemas = {
+  'job.updated': jobInfo,
+  'job.log': z.object({ jobId: z.string(), line: jobLogLine }),
+  'projects.changed': z.object({}),
+} as const;
+
+export type EventMap = { [K in keyof typeof eventSchemas]: z.output<(typeof eventSchemas)[K]> };
+export type EventName = keyof EventMap;
+export type EventOf<E extends EventName> = EventMap[E];
+/** A pushed event, discriminated by name. */
+export type KilnEvent = { [E in EventName]: { name: E; payload: EventMap[E] } }[EventName];

@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './errors';
+export * from './jobs';
+export * from './projects';
+export * from './transport';
