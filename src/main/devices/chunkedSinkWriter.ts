@@ -28,8 +28,7 @@ export class ChunkedSinkWriter {
 
   async begin(meta: SampleMeta): Promise<void> {
     await this.sink.begin(meta);
-    this.timer = setInterval(() => this.flush(), this.chunkMs);
-    this.timer.unref?.();
+    if (Number.isFinite(this.chunkMs)) this.timer = setInterval(() => this.flush(), this.chunkMs);
   }
 
   /** one reading (`axes` values) */
