@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync,
 import { open as openFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { KilnError } from '../../shared/errors';
 import { projectName as projectNameSchema, type ProjectSummary } from '../../shared/api/projects';
 import { inspectProjectFile, ProjectDatabase } from './projectDatabase';
@@ -124,13 +125,15 @@ export class ProjectHome {
           return 256;
         },
       });
+      // the backup is in WAL mode; a closed project is one self-contained file
+      const copy = new Database(partial);
+      copy.pragma('journal_mode = DELETE');
+      copy.close();
       renameSync(partial, to);
     } catch (e) {
       if (existsSync(partial)) unlinkSync(partial);
       throw e;
     }
-    // the backup is in WAL mode; opening and closing it leaves one self-contained file
-    ProjectDatabase.open(to).close();
     onProgress(1);
     return to;
   }

@@ -1,0 +1,13 @@
+import type { ComponentType } from 'react';
+import type { PageId } from '../stores/routeStore';
+import { Dashboard } from './dashboard/Dashboard';
+
+export interface PageProps {
+  project: string;
+  rest: string[];
+}
+
+/** Pages that work. A page missing here shows as disabled in the navigation. */
+export const pageComponents: Partial<Record<PageId, ComponentType<PageProps>>> = {
+  dashboard: Dashboard,
+};

@@ -1,0 +1,91 @@
+import { create } from 'zustand';
+import type { DemoKind, ProjectInfo, ProjectSummary } from '../../shared/api/projects';
+import { api, uploadFile } from '../api';
+import { errorMessage, useApp } from './appStore';
+import { useJobs } from './jobsStore';
+
+interface ProjectState {
+  list: ProjectSummary[];
+  loading: boolean;
+  error: string | null;
+  info: ProjectInfo | null;
+  infoError: string | null;
+  refresh(): Promise<void>;
+  loadInfo(project: string): Promise<void>;
+  create(name: string, demo?: DemoKind): Promise<ProjectSummary>;
+  rename(name: string, newName: string): Promise<ProjectSummary>;
+  duplicate(name: string, newName: string): Promise<string | null>;
+  remove(name: string): Promise<void>;
+  importFile(file: File, onUpload?: (fraction: number) => void): Promise<string | null>;
+}
+
+export const useProjects = create<ProjectState>((set, get) => ({
+  list: [],
+  loading: false,
+  error: null,
+  info: null,
+  infoError: null,
+  async refresh() {
+    set({ loading: true });
+    try {
+      set({ list: await api().call('projects.list', {}), error: null });
+    } catch (e) {
+      set({ error: errorMessage(e) });
+    } finally {
+      set({ loading: false });
+    }
+  },
+  async loadInfo(project) {
+    try {
+      set({ info: await api().call('projects.info', { project }), infoError: null });
+    } catch (e) {
+      set({ info: null, infoError: errorMessage(e) });
+    }
+  },
+  async create(name, demo) {
+    const p = await api().call('projects.create', demo ? { name, demo } : { name });
+    await get().refresh();
+    return p;
+  },
+  async rename(name, newName) {
+    const p = await api().call('projects.rename', { name, newName });
+    await get().refresh();
+    return p;
+  },
+  async duplicate(name, newName) {
+    const { jobId } = await api().call('projects.duplicate', { name, newName });
+    const job = await useJobs.getState().waitFor(jobId);
+    await get().refresh();
+    if (job.state !== 'succeeded') throw new Error(job.error?.message ?? `Duplicate ${job.state}`);
+    return newName;
+  },
+  async remove(name) {
+    const { trashId } = await api().call('projects.delete', { name });
+    await get().refresh();
+    useApp.getState().toast(
+      {
+        kind: 'info',
+        message: `Deleted “${name}”.`,
+        action: {
+          label: 'Undo',
+          run: () => {
+            void api()
+              .call('projects.restore', { trashId })
+              .then(() => get().refresh())
+              .then(() => useApp.getState().toast({ kind: 'success', message: `Restored “${name}”.` }))
+              .catch((e: unknown) => useApp.getState().toast({ kind: 'error', message: errorMessage(e) }));
+          },
+        },
+      },
+      10000,
+    );
+  },
+  async importFile(file, onUpload) {
+    const uploadId = await uploadFile(api(), file, onUpload);
+    const { jobId } = await api().call('projects.import', { uploadId });
+    const job = await useJobs.getState().waitFor(jobId);
+    await get().refresh();
+    if (job.state !== 'succeeded') throw new Error(job.error?.message ?? `Import ${job.state}`);
+    return (job.result as { project: string }).project;
+  },
+}));
