@@ -123,10 +123,10 @@ class DenseLayer implements Layer {
   readonly params: Param[];
   private readonly kernel: Param;
   private readonly bias: Param;
-  private x = new Float32Array(0);
-  private y = new Float32Array(0);
-  private dz = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private x: Float32Array = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dz: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   private readonly acc: Float64Array;
 
   constructor(
@@ -240,10 +240,10 @@ class ConvLayer implements Layer {
   readonly outSize: number;
   private readonly kernel: Param;
   private readonly bias: Param;
-  private x = new Float32Array(0);
-  private y = new Float32Array(0);
-  private dz = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private x: Float32Array = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dz: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   private readonly acc: Float64Array;
 
   constructor(
@@ -362,10 +362,10 @@ class PoolLayer implements Layer {
   readonly params: Param[] = [];
   readonly inSize: number;
   readonly outSize: number;
-  private y = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   /** max pooling: flat input index of the winner per output value */
-  private argmax = new Int32Array(0);
+  private argmax: Int32Array = new Int32Array(0);
 
   constructor(
     readonly name: string,
@@ -459,9 +459,9 @@ class PoolLayer implements Layer {
 class DropoutLayer implements Layer {
   readonly params: Param[] = [];
   readonly outSize: number;
-  private y = new Float32Array(0);
-  private mask = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private mask: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   private masked = false;
 
   constructor(
@@ -525,9 +525,9 @@ class BatchNormLayer implements Layer {
   private readonly beta: Param;
   private readonly movingMean: Param;
   private readonly movingVar: Param;
-  private y = new Float32Array(0);
-  private xhat = new Float32Array(0);
-  private dx = new Float32Array(0);
+  private y: Float32Array = new Float32Array(0);
+  private xhat: Float32Array = new Float32Array(0);
+  private dx: Float32Array = new Float32Array(0);
   private readonly invStd: Float64Array;
   private readonly sum1: Float64Array;
   private readonly sum2: Float64Array;
