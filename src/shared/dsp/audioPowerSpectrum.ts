@@ -4,10 +4,13 @@
  *
  * Even n packs the real frame into an n/2-point complex transform and untangles the halves,
  * which halves the work of the audio blocks' inner loop. Odd n falls back to `rfft`.
+ * When the transform is not radix-2 (Bluestein), the DC and Nyquist bins are summed directly:
+ * they are exact for integer PCM like numpy's, so a frame whose DC cancels exactly still gives
+ * 0 (and speechpy's 1e-10 floor) instead of a 1e-13 rounding residue.
  * Plans are cached per n; a plan owns its scratch buffers, so it is not re-entrant (one DSP
  * run per thread, as everywhere in src/shared/dsp).
  */
-import { fftPlan, rfft, type FftPlan } from './fft.js';
+import { fftPlan, isPowerOfTwo, rfft, type FftPlan } from './fft.js';
 
 export interface PowerSpectrumPlan {
   /** FFT length */
@@ -42,9 +45,11 @@ class PackedRealPlan implements PowerSpectrumPlan {
   /** e^{-2πik/n} for k < n/2 */
   private readonly twRe: Float64Array;
   private readonly twIm: Float64Array;
+  private readonly exactEdges: boolean;
 
   constructor(readonly n: number) {
     this.half = n >> 1;
+    this.exactEdges = !isPowerOfTwo(this.half);
     this.bins = this.half + 1;
     this.inner = fftPlan(this.half);
     this.re = new Float64Array(this.half);
@@ -77,8 +82,17 @@ class PackedRealPlan implements PowerSpectrumPlan {
     this.inner.forward(re, im);
 
     const scale = 1 / n;
-    const dc = re[0]! + im[0]!;
-    const nyquist = re[0]! - im[0]!;
+    let dc = re[0]! + im[0]!;
+    let nyquist = re[0]! - im[0]!;
+    if (this.exactEdges) {
+      dc = 0;
+      nyquist = 0;
+      for (let i = 0; i < count; i++) {
+        const v = signal[offset + i]!;
+        dc += v;
+        nyquist += i & 1 ? -v : v;
+      }
+    }
     let p = dc * dc * scale;
     out[outOffset] = p;
     let energy = p;
@@ -121,6 +135,11 @@ class OddLengthPlan implements PowerSpectrumPlan {
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number {
     const { n, bins, re, im } = this;
     rfft(signal, n, re, im, offset, length);
+    const count = Math.min(length, n);
+    let dc = 0;
+    for (let i = 0; i < count; i++) dc += signal[offset + i]!;
+    re[0] = dc;
+    im[0] = 0;
     const scale = 1 / n;
     let energy = 0;
     for (let k = 0; k < bins; k++) {

@@ -373,10 +373,63 @@ export function cmvnw(vec: Float64Array, rows: number, cols: number, winSize: nu
     if (r < 0) r += period;
     map[j] = r < rows ? r : period - 1 - r;
   }
+  const centred = scratch(rows * cols, SLOT_CMVN_CENTRED);
+  if (winSize <= DIRECT_WINDOW) {
+    windowDirect(vec, rows, cols, winSize, map, varianceNormalization, centred, out);
+  } else {
+    windowPrefixSums(vec, rows, cols, winSize, map, varianceNormalization, centred, out);
+  }
+  if (!varianceNormalization) out.set(centred.subarray(0, rows * cols));
+}
+
+/** Up to this window size, sums run over the window row by row (numpy's order, exact for 1). */
+const DIRECT_WINDOW = 15;
+
+function windowDirect(
+  vec: Float64Array,
+  rows: number,
+  cols: number,
+  winSize: number,
+  map: Int32Array,
+  varianceNormalization: boolean,
+  centred: Float64Array,
+  out: Float64Array,
+): void {
+  for (let c = 0; c < cols; c++) {
+    for (let i = 0; i < rows; i++) {
+      let s = 0;
+      for (let j = 0; j < winSize; j++) s += vec[map[i + j]! * cols + c]!;
+      centred[i * cols + c] = Math.fround(vec[i * cols + c]! - s / winSize);
+    }
+    if (!varianceNormalization) continue;
+    for (let i = 0; i < rows; i++) {
+      let s = 0;
+      for (let j = 0; j < winSize; j++) s += centred[map[i + j]! * cols + c]!;
+      const m = s / winSize;
+      let ss = 0;
+      for (let j = 0; j < winSize; j++) {
+        const d = centred[map[i + j]! * cols + c]! - m;
+        ss += d * d;
+      }
+      out[i * cols + c] = Math.fround(centred[i * cols + c]! / (Math.sqrt(ss / winSize) + 1e-10));
+    }
+  }
+}
+
+/** Large windows: running sums, O(rows + winSize) per column instead of O(rows · winSize). */
+function windowPrefixSums(
+  vec: Float64Array,
+  rows: number,
+  cols: number,
+  winSize: number,
+  map: Int32Array,
+  varianceNormalization: boolean,
+  centred: Float64Array,
+  out: Float64Array,
+): void {
+  const padded = rows + winSize - 1;
   const sum = scratch(padded + 1, SLOT_CMVN_SUM);
   const sumSq = scratch(padded + 1, SLOT_CMVN_SUMSQ);
-  const centred = scratch(rows * cols, SLOT_CMVN_CENTRED);
-
   for (let c = 0; c < cols; c++) {
     // a column reference value keeps the running sums small, so window differences stay exact
     const ref = vec[c]!;
@@ -401,7 +454,6 @@ export function cmvnw(vec: Float64Array, rows: number, cols: number, winSize: nu
       out[i * cols + c] = Math.fround(centred[i * cols + c]! / (std + 1e-10));
     }
   }
-  if (!varianceNormalization) out.set(centred.subarray(0, rows * cols));
 }
 
 // ---------------------------------------------------------------------------------------------
