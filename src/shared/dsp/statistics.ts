@@ -93,3 +93,73 @@ export function kurtosisFromMoments(m: Moments): number {
 }
 
 const scratchMoments: Moments = { mean: 0, m2: 0, m3: 0, m4: 0 };
+
+/**
+ * Shannon entropy (nats) of the 100-bin histogram of x over [min, max], as
+ * `scipy.stats.entropy(np.histogram(x, bins=100, density=True)[0])` computes it.
+ * `counts` is scratch space of at least `bins` entries.
+ */
+export function histogramEntropy(
+  x: ArrayLike<number>,
+  offset: number,
+  length: number,
+  bins = 100,
+  counts: Float64Array = new Float64Array(bins),
+): number {
+  if (length === 0) return 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = offset, end = offset + length; i < end; i++) {
+    const v = x[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo === hi) {
+    // numpy widens an empty range by ±0.5
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  counts.fill(0, 0, bins);
+  const span = hi - lo;
+  const step = span / bins;
+  for (let i = offset, end = offset + length; i < end; i++) {
+    const v = x[i]!;
+    // numpy's uniform-bin fast path, then the same edge corrections against linspace edges
+    let b = Math.trunc(((v - lo) / span) * bins);
+    if (b === bins) b--;
+    if (v < b * step + lo) b--;
+    else if (b !== bins - 1 && v >= edge(b + 1, bins, step, lo, hi)) b++;
+    counts[b]!++;
+  }
+  let h = 0;
+  for (let b = 0; b < bins; b++) {
+    const c = counts[b]!;
+    if (c > 0) {
+      const p = c / length;
+      h -= p * Math.log(p);
+    }
+  }
+  return h;
+}
+
+function edge(i: number, bins: number, step: number, lo: number, hi: number): number {
+  return i === bins ? hi : i * step + lo;
+}
+
+/** Fraction of consecutive pairs where (x > level) changes: numpy `len(nonzero(diff(x > level))) / n`. */
+export function crossingRate(x: ArrayLike<number>, offset: number, length: number, level: number): number {
+  if (length === 0) return 0;
+  let count = 0;
+  let prev = x[offset]! > level;
+  for (let i = offset + 1, end = offset + length; i < end; i++) {
+    const cur = x[i]! > level;
+    if (cur !== prev) count++;
+    prev = cur;
+  }
+  return count / length;
+}
+
+/** Edge Impulse's percentile of an ascending-sorted array: element ⌊(n−1)·p/100 + 0.5⌋. */
+export function sortedPercentile(sorted: ArrayLike<number>, length: number, percentile: number): number {
+  return sorted[Math.trunc(((length - 1) * percentile) / 100 + 0.5)]!;
+}
