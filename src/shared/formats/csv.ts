@@ -153,7 +153,6 @@ class RowReader {
       } else {
         fields = this.quotedRow(rowLine);
       }
-      if (fields.length > 1 && (fields[fields.length - 1] ?? '').trim() === '') fields.pop(); // trailing delimiter
       return { fields, line: rowLine };
     }
     return null;
@@ -238,6 +237,7 @@ function detectLayout(rawText: string, fileName: string, options: CsvOptions): L
   const first = reader.next();
   if (!first) throw badFile(fileName, 'the file is empty');
   const cells = first.fields.map((f) => f.trim());
+  if (cells.length > 1 && cells[cells.length - 1] === '') cells.pop(); // trailing separator (Arduino style)
   const second = reader.next();
   const decimalComma = delimiter !== ',' && [first, second].some((r) => r?.fields.some((f) => DECIMAL_COMMA.test(f.trim())));
   const hasHeader = options.hasHeader ?? cells.some((c) => c !== '' && !isNumeric(c, decimalComma));
@@ -461,6 +461,7 @@ export function parseCsv(text: string, fileName: string, options: CsvOptions = {
   let rows = 0;
   for (let row = reader.next(); row; row = reader.next()) {
     const { fields, line } = row;
+    if (fields.length === columnCount + 1 && (fields[columnCount] ?? '').trim() === '') fields.pop();
     if (fields.length !== columnCount) {
       throw badFile(fileName, `expected ${columnCount} columns, found ${fields.length} (separator "${layout.delimiter === '\t' ? 'tab' : layout.delimiter}")`, { line });
     }
