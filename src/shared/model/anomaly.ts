@@ -347,7 +347,7 @@ export function trainGmm(features: Float32Array, featureLength: number, settings
   const init = kmeans(points, k, rng, 20);
 
   // responsibilities start as the hard k-means assignment
-  let resp = Array.from({ length: n }, (_, i) => {
+  let resp: Float64Array[] = Array.from({ length: n }, (_, i) => {
     const r = new Float64Array(k);
     r[init.assign[i]!] = 1;
     return r;
