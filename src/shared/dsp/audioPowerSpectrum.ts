@@ -39,7 +39,8 @@ export function powerSpectrumPlan(n: number): PowerSpectrumPlan {
 class PackedRealPlan implements PowerSpectrumPlan {
   readonly bins: number;
   private readonly half: number;
-  private readonly inner: FftPlan;
+  private readonly inner: FftPlan | null;
+  private readonly radix2: Radix2Kernel | null;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
   /** e^{-2πik/n} for k < n/2 */
@@ -51,7 +52,8 @@ class PackedRealPlan implements PowerSpectrumPlan {
     this.half = n >> 1;
     this.exactEdges = !isPowerOfTwo(this.half);
     this.bins = this.half + 1;
-    this.inner = fftPlan(this.half);
+    this.radix2 = this.exactEdges ? null : new Radix2Kernel(this.half);
+    this.inner = this.exactEdges ? fftPlan(this.half) : null;
     this.re = new Float64Array(this.half);
     this.im = new Float64Array(this.half);
     this.twRe = new Float64Array(this.half);
@@ -66,20 +68,25 @@ class PackedRealPlan implements PowerSpectrumPlan {
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number {
     const { n, half, re, im, twRe, twIm } = this;
     const count = Math.min(length, n);
-    const pairs = count >> 1;
-    for (let k = 0; k < pairs; k++) {
-      re[k] = signal[offset + 2 * k]!;
-      im[k] = signal[offset + 2 * k + 1]!;
+    if (this.radix2) {
+      this.radix2.loadPacked(signal, offset, count, re, im);
+      this.radix2.transform(re, im);
+    } else {
+      const pairs = count >> 1;
+      for (let k = 0; k < pairs; k++) {
+        re[k] = signal[offset + 2 * k]!;
+        im[k] = signal[offset + 2 * k + 1]!;
+      }
+      let k0 = pairs;
+      if (count & 1) {
+        re[k0] = signal[offset + count - 1]!;
+        im[k0] = 0;
+        k0++;
+      }
+      re.fill(0, k0);
+      im.fill(0, k0);
+      this.inner!.forward(re, im);
     }
-    let k0 = pairs;
-    if (count & 1) {
-      re[k0] = signal[offset + count - 1]!;
-      im[k0] = 0;
-      k0++;
-    }
-    re.fill(0, k0);
-    im.fill(0, k0);
-    this.inner.forward(re, im);
 
     const scale = 1 / n;
     let dc = re[0]! + im[0]!;
@@ -148,5 +155,120 @@ class OddLengthPlan implements PowerSpectrumPlan {
       energy += p;
     }
     return energy;
+  }
+}
+
+/**
+ * In-place radix-2 complex FFT of size m (a power of two) with the input loaded straight into
+ * bit-reversed order and one contiguous twiddle table per stage, so the butterflies read memory
+ * sequentially. The first two stages need no multiplications and are done separately.
+ */
+class Radix2Kernel {
+  private readonly rev: Int32Array;
+  /** twiddles of stage s (butterfly span h = 2^s) start at index h − 1… laid out consecutively */
+  private readonly twRe: Float64Array;
+  private readonly twIm: Float64Array;
+
+  constructor(readonly m: number) {
+    const bits = Math.round(Math.log2(m));
+    this.rev = new Int32Array(m);
+    for (let i = 0; i < m; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+      this.rev[i] = r;
+    }
+    this.twRe = new Float64Array(Math.max(m, 1));
+    this.twIm = new Float64Array(Math.max(m, 1));
+    for (let h = 1; h < m; h <<= 1) {
+      for (let k = 0; k < h; k++) {
+        const a = (-Math.PI * k) / h;
+        this.twRe[h - 1 + k] = Math.cos(a);
+        this.twIm[h - 1 + k] = Math.sin(a);
+      }
+    }
+  }
+
+  /** z[k] = x[2k] + i·x[2k+1] from count real samples (zero beyond), in bit-reversed order. */
+  loadPacked(x: ArrayLike<number>, offset: number, count: number, re: Float64Array, im: Float64Array): void {
+    const { m, rev } = this;
+    const pairs = count >> 1;
+    for (let k = 0; k < pairs; k++) {
+      const j = rev[k]!;
+      re[j] = x[offset + 2 * k]!;
+      im[j] = x[offset + 2 * k + 1]!;
+    }
+    let k = pairs;
+    if (count & 1) {
+      const j = rev[k]!;
+      re[j] = x[offset + count - 1]!;
+      im[j] = 0;
+      k++;
+    }
+    for (; k < m; k++) {
+      const j = rev[k]!;
+      re[j] = 0;
+      im[j] = 0;
+    }
+  }
+
+  transform(re: Float64Array, im: Float64Array): void {
+    const { m, twRe, twIm } = this;
+    if (m < 2) return;
+    // span 1: (a, b) → (a + b, a − b)
+    for (let a = 0; a < m; a += 2) {
+      const br = re[a + 1]!;
+      const bi = im[a + 1]!;
+      const ar = re[a]!;
+      const ai = im[a]!;
+      re[a] = ar + br;
+      im[a] = ai + bi;
+      re[a + 1] = ar - br;
+      im[a + 1] = ai - bi;
+    }
+    let h = 2;
+    if (m >= 4) {
+      // span 2: twiddles 1 and −i
+      for (let a = 0; a < m; a += 4) {
+        let ar = re[a]!;
+        let ai = im[a]!;
+        let br = re[a + 2]!;
+        let bi = im[a + 2]!;
+        re[a] = ar + br;
+        im[a] = ai + bi;
+        re[a + 2] = ar - br;
+        im[a + 2] = ai - bi;
+        ar = re[a + 1]!;
+        ai = im[a + 1]!;
+        br = im[a + 3]!; // (br + i·bi)·(−i) = bi − i·br
+        bi = -re[a + 3]!;
+        re[a + 1] = ar + br;
+        im[a + 1] = ai + bi;
+        re[a + 3] = ar - br;
+        im[a + 3] = ai - bi;
+      }
+      h = 4;
+    }
+    for (; h < m; h <<= 1) {
+      const span = h << 1;
+      const base = h - 1;
+      for (let start = 0; start < m; start += span) {
+        for (let k = 0; k < h; k++) {
+          const a = start + k;
+          const b = a + h;
+          const wr = twRe[base + k]!;
+          const wi = twIm[base + k]!;
+          const br = re[b]!;
+          const bi = im[b]!;
+          const xr = br * wr - bi * wi;
+          const xi = br * wi + bi * wr;
+          const ar = re[a]!;
+          const ai = im[a]!;
+          re[b] = ar - xr;
+          im[b] = ai - xi;
+          re[a] = ar + xr;
+          im[a] = ai + xi;
+        }
+      }
+    }
   }
 }

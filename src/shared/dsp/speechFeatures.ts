@@ -165,11 +165,38 @@ export function scaledPreEmphasisF32(x: ArrayLike<number>, out: Float64Array): v
 }
 
 // ---------------------------------------------------------------------------------------------
+// Frame windows
+
+export type FrameWindow = 'rectangular' | 'hamming' | 'hann';
+
+const windowCache = new Map<string, Float64Array>();
+
+/**
+ * Window of n samples, symmetric like numpy's `hamming(n)` / `hanning(n)`. Edge Impulse's
+ * audio blocks frame with a rectangular window (speechpy's `np.ones`), which is the default.
+ */
+export function frameWindow(kind: FrameWindow, n: number): Float64Array {
+  const key = `${kind}|${n}`;
+  let w = windowCache.get(key);
+  if (!w) {
+    w = new Float64Array(n);
+    const a = kind === 'hamming' ? 0.54 : 0.5;
+    for (let i = 0; i < n; i++) {
+      w[i] = kind === 'rectangular' ? 1 : n === 1 ? 1 : a - (1 - a) * Math.cos((2 * Math.PI * i) / (n - 1));
+    }
+    if (windowCache.size >= CACHE_LIMIT) windowCache.clear();
+    windowCache.set(key, w);
+  }
+  return w;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Power spectra of all frames
 
 /**
  * Power spectrum |rfft(frame, fftLength)|²/fftLength of every frame into out (frames × bins,
- * frame-major). When energies is given it receives each frame's summed power.
+ * frame-major). When energies is given it receives each frame's summed power. Frames are used
+ * as they are (rectangular window) unless another window is given.
  */
 export function framePowerSpectra(
   signal: ArrayLike<number>,
@@ -177,11 +204,22 @@ export function framePowerSpectra(
   fftLength: number,
   out: Float64Array,
   energies?: Float64Array,
+  window: FrameWindow = 'rectangular',
 ): void {
   const plan = powerSpectrumPlan(fftLength);
   const bins = plan.bins;
+  const len = layout.frameLength;
+  const w = window === 'rectangular' ? null : frameWindow(window, len);
+  const frame = w ? scratch(len, SLOT_FRAME) : null;
   for (let f = 0; f < layout.frames; f++) {
-    const e = plan.power(signal, f * layout.frameStride, layout.frameLength, out, f * bins);
+    const start = f * layout.frameStride;
+    let e: number;
+    if (w && frame) {
+      for (let i = 0; i < len; i++) frame[i] = signal[start + i]! * w[i]!;
+      e = plan.power(frame, 0, len, out, f * bins);
+    } else {
+      e = plan.power(signal, start, len, out, f * bins);
+    }
     if (energies) energies[f] = e;
   }
 }
@@ -467,6 +505,7 @@ export const SLOT_CEPSTRA = 4;
 const SLOT_CMVN_SUM = 5;
 const SLOT_CMVN_SUMSQ = 6;
 const SLOT_CMVN_CENTRED = 7;
+const SLOT_FRAME = 8;
 
 const buffers: Float64Array[] = [];
 let intBuffer = new Int32Array(0);
