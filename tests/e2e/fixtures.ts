@@ -1,0 +1,59 @@
+// Starts a real `kiln serve` on a temporary KILN_HOME for each test and opens its URL.
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface KilnServer {
+  url: string;
+  port: number;
+  token: string;
+  home: string;
+  process: ChildProcess;
+}
+
+export async function startKiln(home = mkdtempSync(path.join(os.tmpdir(), 'kiln-e2e-'))): Promise<KilnServer> {
+  const child = spawn(process.execPath, ['bin/kiln.js', 'serve', '--json', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl));
+    });
+    child.on('exit', (code) => reject(new Error(`kiln serve exited with ${code}: ${err}`)));
+    setTimeout(() => reject(new Error(`kiln serve did not start: ${err}`)), 30_000);
+  });
+  const info = JSON.parse(line) as { url: string; port: number; token: string };
+  return { ...info, home, process: child };
+}
+
+export async function stopKiln(k: KilnServer): Promise<void> {
+  if (k.process.exitCode !== null) return;
+  const exited = new Promise((r) => k.process.once('exit', r));
+  k.process.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (k.process.exitCode === null) k.process.kill('SIGKILL');
+}
+
+/** Saves a named screenshot under test-results/screens (kept as a CI artefact). */
+export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  const dir = path.resolve('test-results/screens');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${testInfo.titlePath.slice(1).join(' - ').replace(/[^\w -]+/g, '_')} - ${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
+export const test = base.extend<{ kiln: KilnServer }>({
+  kiln: async ({}, use) => {
+    const k = await startKiln();
+    await use(k);
+    await stopKiln(k);
+  },
+});
+
+export { expect };
