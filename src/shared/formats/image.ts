@@ -104,7 +104,24 @@ function unpackRows(data: ArrayLike<number>, width: number, height: number, dept
   return out;
 }
 
+/**
+ * jpeg-js pads a cut-off scan with grey instead of failing: check that an end-of-image marker
+ * (FF D9) follows the last start-of-scan (FF DA), as it cannot occur inside entropy-coded data.
+ */
+function jpegIsComplete(bytes: Uint8Array): boolean {
+  let lastScan = -1;
+  let lastEnd = -1;
+  for (let i = 2; i + 1 < bytes.length; i++) {
+    if (bytes[i] !== 0xff) continue;
+    const m = bytes[i + 1];
+    if (m === 0xda) lastScan = i;
+    else if (m === 0xd9) lastEnd = i;
+  }
+  return lastScan > 0 && lastEnd > lastScan;
+}
+
 function parseJpeg(bytes: Uint8Array, fileName: string): ParsedSample {
+  if (!jpegIsComplete(bytes)) throw badFile(fileName, 'the JPEG file is truncated (no end-of-image marker after the image data)', { offset: bytes.length });
   let img: { width: number; height: number; data: Uint8Array };
   try {
     img = decodeJpeg(bytes, {
