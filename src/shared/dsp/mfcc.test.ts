@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KilnError } from '../errors';
 import { testAudio } from './audioTestSignals';
+import type { DspParams } from './block';
 import { mfccBlock } from './mfcc';
 
 function expectKilnError(fn: () => unknown, code: string, pattern: RegExp): void {
@@ -49,7 +50,7 @@ describe('MFCC block', () => {
   });
 
   it('runs any parameter combination Edge Impulse accepts, incl. non-power-of-two FFTs and other rates', () => {
-    const combos = [
+    const combos: { fs: number; p: DspParams }[] = [
       { fs: 8000, p: { fft_length: 128, num_filters: 24 } },
       { fs: 11025, p: { fft_length: 300, num_filters: 20, frame_length: 0.025, frame_stride: 0.01 } },
       { fs: 22050, p: { fft_length: 255, num_filters: 26, low_frequency: 80, high_frequency: 8000 } },
