@@ -159,12 +159,26 @@ export class EiAtClient {
           options.onLine(line);
         }
       }
-      if (endsWithPrompt(normalise(raw.slice(-4096)))) settle();
+      if (responseComplete()) settle();
     });
+    // A prompt only counts once it follows our command: stale output (a boot banner, the
+    // prompt of an earlier command) can still be arriving when we start writing.
+    let writtenAt = -1;
+    const responseComplete = (): boolean => {
+      const text = normalise(raw);
+      const echo = text.indexOf(`${command}\n`);
+      if (echo >= 0) {
+        const after = text.slice(echo + command.length + 1);
+        return after === PROMPT || endsWithPrompt(after);
+      }
+      // Boards that do not echo: any prompt after the command was fully written.
+      return writtenAt >= 0 && raw.length > writtenAt && endsWithPrompt(normalise(raw.slice(writtenAt)));
+    };
     const offClose = conn.onClose((reason) => settle(new KilnError('DEVICE_GONE', reason, { path: conn.path, command })));
     try {
       armTimeout();
       await this.writeSlowly(`${command}\r`);
+      writtenAt = raw.length;
       armTimeout(); // the wait starts once the command is fully written
       await done;
     } finally {
@@ -204,12 +218,14 @@ export class EiAtClient {
     await this.exec(`AT+SAMPLESETTINGS=${label},${formatNumber(intervalMs)},${Math.round(lengthMs)},${hmacKey}`);
     onProgress({ stage: 'settings' });
 
+    let lastStage: SampleStage = 'settings';
     const body = await this.exec(`AT+SAMPLESTART=${options.sensor}`, {
       // The board waits up to a few seconds (erasing flash) before and after sampling.
       timeoutMs: lengthMs + 30_000,
       onLine: (line) => {
         const stage = stageOf(line);
-        if (stage) onProgress({ stage, line: line.trim() });
+        if (stage && stage !== lastStage) onProgress({ stage, line: line.trim() });
+        if (stage) lastStage = stage;
       },
     });
     const fileName = /File name:\s*(\S.*)$/m.exec(body)?.[1]?.trim() ?? '';
@@ -273,7 +289,7 @@ function stageOf(line: string): SampleStage | null {
 }
 
 function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+  return String(Number(n.toFixed(6)));
 }
 
 function decodeBase64(text: string, path: string): Uint8Array {

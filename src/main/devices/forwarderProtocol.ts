@@ -64,6 +64,7 @@ export async function detect(conn: DeviceConnection, options: DetectOptions = {}
   const rawSample: number[] = [];
   let closedReason: string | undefined;
 
+  const startedAt = performance.now();
   const offLine = conn.onLine((line) => lines.push({ line, t: performance.now() }));
   const offData = conn.onData((chunk) => {
     bytes += chunk.length;
@@ -107,12 +108,15 @@ export async function detect(conn: DeviceConnection, options: DetectOptions = {}
     );
   }
 
-  // Rate over all lines (a malformed line still stands for one reading slot), measured between
-  // the first and last arrival so start-up delay does not count.
-  const first = candidates[0]!.t;
-  const last = candidates[candidates.length - 1]!.t;
+  // Rate over all lines (a malformed line still stands for one reading slot), between the first
+  // and last arrival. Lines in the first quarter of the window are left out: output buffered
+  // before we listened arrives there in one burst and would inflate the rate.
+  const settled = candidates.filter((l) => l.t >= startedAt + Math.min(300, listenMs / 4));
+  const timed = settled.length >= 3 ? settled : candidates;
+  const first = timed[0]!.t;
+  const last = timed[timed.length - 1]!.t;
   const spanS = (last - first) / 1000;
-  const measured = spanS > 0 ? (candidates.length - 1) / spanS : candidates.length / (listenMs / 1000);
+  const measured = spanS > 0 ? (timed.length - 1) / spanS : candidates.length / (listenMs / 1000);
   return {
     axes,
     frequencyHz: snapFrequency(measured, expected),

@@ -67,8 +67,8 @@ function drawSpeaker(rng: Rng): Speaker {
     f0: rng.uniform(95, 230),
     formantScale: rng.uniform(0.88, 1.15),
     tempo: rng.uniform(0.85, 1.2),
-    level: rng.uniform(3000, 11000),
-    noiseLevel: rng.uniform(60, 400),
+    level: rng.uniform(2500, 9000),
+    noiseLevel: rng.uniform(40, 250),
     humHz: rng.next() < 0.5 ? 50 : 60,
     humLevel: rng.uniform(0, 150),
   };
@@ -113,7 +113,7 @@ function synthesize(word: Exclude<Word, 'noise'>, speaker: Speaker, hz: number, 
         theta[0]! += (2 * Math.PI * seg.band[0] * fs) / hz;
         v = noiseLp * Math.sin(theta[0]!);
       }
-      out[i] = v * amp * level * 0.5;
+      out[i] = v * amp * level;
     }
   }
   // 8 ms fades so the utterance has no clicks at its edges.
@@ -161,13 +161,13 @@ export function createMicrophoneStream(options: MicrophoneOptions): SignalStream
         rumble = 0.98 * rumble + rng.normal(0, 1) * 0.2;
         humPhase += (2 * Math.PI * speaker.humHz) / hz;
         let v =
-          speaker.noiseLevel * gust * (0.6 * rng.normal(0, 1) + 2 * rumble) +
+          speaker.noiseLevel * gust * (0.6 * rng.normal(0, 1) + 1.2 * rumble) +
           speaker.humLevel * (Math.sin(humPhase) + 0.3 * Math.sin(3 * humPhase));
         if (utterance) {
           const k = inPeriod - onset;
           if (k >= 0 && k < utterance.length) v += utterance[k]!;
         }
-        out[i] = Math.max(-32768, Math.min(32767, Math.round(v)));
+        out[i] = Math.max(-32768, Math.min(32767, Math.round(v))) + 0; // + 0 turns -0 into 0, as int16 would
       }
       return out;
     },
