@@ -234,17 +234,29 @@ function geometry(
   return { h, w, c, kh, kw, sh, sw, oh, ow, padTop: samePad(h, oh, kh, sh, padding), padLeft: samePad(w, ow, kw, sw, padding) };
 }
 
+/**
+ * Convolution by patches: for each output position the receptive field is copied into a
+ * contiguous patch (zeros where padding), then every filter is one dot product over the patch
+ * with a transposed kernel; long contiguous inner loops with a scalar accumulator are what V8
+ * runs fastest.
+ */
 class ConvLayer implements Layer {
   readonly params: Param[];
   readonly inSize: number;
   readonly outSize: number;
   private readonly kernel: Param;
   private readonly bias: Param;
+  /** patch length kh × kw × inChannels */
+  private readonly P: number;
+  /** kernel transposed to [filters, P] */
+  private readonly wt: Float64Array;
+  private readonly dwt: Float64Array;
+  private readonly patch: Float64Array;
+  private readonly dpatch: Float64Array;
   private x: Float32Array = new Float32Array(0);
   private y: Float32Array = new Float32Array(0);
   private dz: Float32Array = new Float32Array(0);
   private dx: Float32Array = new Float32Array(0);
-  private readonly acc: Float64Array;
 
   constructor(
     readonly name: string,
@@ -261,15 +273,72 @@ class ConvLayer implements Layer {
     const field = g.kh * g.kw;
     glorotUniform(this.kernel.values, field * g.c, field * filters, rng);
     this.params = [this.kernel, this.bias];
-    this.acc = new Float64Array(filters);
+    this.P = field * g.c;
+    this.wt = new Float64Array(this.P * filters);
+    this.dwt = new Float64Array(this.P * filters);
+    this.patch = new Float64Array(this.P);
+    this.dpatch = new Float64Array(this.P);
+  }
+
+  private transposeKernel(): void {
+    const { P, filters: F, wt } = this;
+    const W = this.kernel.values;
+    for (let p = 0; p < P; p++) for (let f = 0; f < F; f++) wt[f * P + p] = W[p * F + f]!;
+  }
+
+  /** copy the receptive field of output (oy, ox) of the image at xImg into this.patch */
+  private fillPatch(x: Float32Array, xImg: number, oy: number, ox: number): void {
+    const { h, w, c: C, kh, kw, sh, sw, padTop, padLeft } = this.g;
+    const patch = this.patch;
+    let p = 0;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh + ky - padTop;
+      if (iy < 0 || iy >= h) {
+        patch.fill(0, p, p + kw * C);
+        p += kw * C;
+        continue;
+      }
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw + kx - padLeft;
+        if (ix < 0 || ix >= w) {
+          patch.fill(0, p, p + C);
+          p += C;
+          continue;
+        }
+        const xb = xImg + (iy * w + ix) * C;
+        for (let c = 0; c < C; c++) patch[p++] = x[xb + c]!;
+      }
+    }
+  }
+
+  /** add this.dpatch back onto the receptive field of output (oy, ox) in dx */
+  private scatterPatch(dx: Float32Array, xImg: number, oy: number, ox: number): void {
+    const { h, w, c: C, kh, kw, sh, sw, padTop, padLeft } = this.g;
+    const dpatch = this.dpatch;
+    let p = 0;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh + ky - padTop;
+      if (iy < 0 || iy >= h) {
+        p += kw * C;
+        continue;
+      }
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw + kx - padLeft;
+        if (ix < 0 || ix >= w) {
+          p += C;
+          continue;
+        }
+        const xb = xImg + (iy * w + ix) * C;
+        for (let c = 0; c < C; c++) dx[xb + c]! += dpatch[p++]!;
+      }
+    }
   }
 
   forward(x: Float32Array, n: number, _training: boolean): Float32Array {
-    const { h, w, c: C, kh, kw, sh, sw, oh, ow, padTop, padLeft } = this.g;
-    const F = this.filters;
-    const W = this.kernel.values;
+    const { oh, ow } = this.g;
+    const { P, filters: F, wt, patch } = this;
     const B = this.bias.values;
-    const acc = this.acc;
+    this.transposeKernel();
     this.x = x;
     this.y = grow(this.y, n * this.outSize);
     const y = this.y;
@@ -277,25 +346,37 @@ class ConvLayer implements Layer {
       const xImg = b * this.inSize;
       for (let oy = 0; oy < oh; oy++) {
         for (let ox = 0; ox < ow; ox++) {
-          for (let f = 0; f < F; f++) acc[f] = B[f]!;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh + ky - padTop;
-            if (iy < 0 || iy >= h) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw + kx - padLeft;
-              if (ix < 0 || ix >= w) continue;
-              const xb = xImg + (iy * w + ix) * C;
-              const wb0 = (ky * kw + kx) * C * F;
-              for (let c = 0; c < C; c++) {
-                const xv = x[xb + c]!;
-                if (xv === 0) continue;
-                const wb = wb0 + c * F;
-                for (let f = 0; f < F; f++) acc[f]! += xv * W[wb + f]!;
-              }
-            }
-          }
+          this.fillPatch(x, xImg, oy, ox);
           const yb = ((b * oh + oy) * ow + ox) * F;
-          for (let f = 0; f < F; f++) y[yb + f] = acc[f]!;
+          let f = 0;
+          // four filters at a time: four independent sums share each patch load
+          for (; f + 3 < F; f += 4) {
+            const w0 = f * P;
+            const w1 = w0 + P;
+            const w2 = w1 + P;
+            const w3 = w2 + P;
+            let s0 = B[f]!;
+            let s1 = B[f + 1]!;
+            let s2 = B[f + 2]!;
+            let s3 = B[f + 3]!;
+            for (let p = 0; p < P; p++) {
+              const v = patch[p]!;
+              s0 += v * wt[w0 + p]!;
+              s1 += v * wt[w1 + p]!;
+              s2 += v * wt[w2 + p]!;
+              s3 += v * wt[w3 + p]!;
+            }
+            y[yb + f] = s0;
+            y[yb + f + 1] = s1;
+            y[yb + f + 2] = s2;
+            y[yb + f + 3] = s3;
+          }
+          for (; f < F; f++) {
+            const wb = f * P;
+            let s = B[f]!;
+            for (let p = 0; p < P; p++) s += patch[p]! * wt[wb + p]!;
+            y[yb + f] = s;
+          }
         }
       }
     }
@@ -304,10 +385,8 @@ class ConvLayer implements Layer {
   }
 
   backward(dy: Float32Array, n: number): Float32Array {
-    const { h, w, c: C, kh, kw, sh, sw, oh, ow, padTop, padLeft } = this.g;
-    const F = this.filters;
-    const W = this.kernel.values;
-    const dW = this.kernel.grad!;
+    const { oh, ow } = this.g;
+    const { P, filters: F, wt, dwt, patch, dpatch } = this;
     const dB = this.bias.grad!;
     this.dz = grow(this.dz, n * this.outSize);
     this.dx = grow(this.dx, n * this.inSize);
@@ -316,44 +395,64 @@ class ConvLayer implements Layer {
     const x = this.x;
     activationGrad(dy, this.y, dz, n * this.outSize, this.act);
     dx.fill(0, 0, n * this.inSize);
+    dwt.fill(0);
     for (let b = 0; b < n; b++) {
       const xImg = b * this.inSize;
       for (let oy = 0; oy < oh; oy++) {
         for (let ox = 0; ox < ow; ox++) {
           const zb = ((b * oh + oy) * ow + ox) * F;
-          let any = false;
-          for (let f = 0; f < F; f++) {
+          let filled = false;
+          let f = 0;
+          for (; f + 3 < F; f += 4) {
+            const g0 = dz[zb + f]!;
+            const g1 = dz[zb + f + 1]!;
+            const g2 = dz[zb + f + 2]!;
+            const g3 = dz[zb + f + 3]!;
+            // ReLU zeroes most gradients: skip whole groups
+            if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
+            if (!filled) {
+              this.fillPatch(x, xImg, oy, ox);
+              dpatch.fill(0);
+              filled = true;
+            }
+            dB[f]! += g0;
+            dB[f + 1]! += g1;
+            dB[f + 2]! += g2;
+            dB[f + 3]! += g3;
+            const w0 = f * P;
+            const w1 = w0 + P;
+            const w2 = w1 + P;
+            const w3 = w2 + P;
+            for (let p = 0; p < P; p++) {
+              const v = patch[p]!;
+              dwt[w0 + p]! += v * g0;
+              dwt[w1 + p]! += v * g1;
+              dwt[w2 + p]! += v * g2;
+              dwt[w3 + p]! += v * g3;
+              dpatch[p]! += wt[w0 + p]! * g0 + wt[w1 + p]! * g1 + wt[w2 + p]! * g2 + wt[w3 + p]! * g3;
+            }
+          }
+          for (; f < F; f++) {
             const g = dz[zb + f]!;
-            if (g !== 0) {
-              dB[f]! += g;
-              any = true;
+            if (g === 0) continue;
+            if (!filled) {
+              this.fillPatch(x, xImg, oy, ox);
+              dpatch.fill(0);
+              filled = true;
+            }
+            dB[f]! += g;
+            const wb = f * P;
+            for (let p = 0; p < P; p++) {
+              dwt[wb + p]! += patch[p]! * g;
+              dpatch[p]! += wt[wb + p]! * g;
             }
           }
-          if (!any) continue;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh + ky - padTop;
-            if (iy < 0 || iy >= h) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw + kx - padLeft;
-              if (ix < 0 || ix >= w) continue;
-              const xb = xImg + (iy * w + ix) * C;
-              const wb0 = (ky * kw + kx) * C * F;
-              for (let c = 0; c < C; c++) {
-                const xv = x[xb + c]!;
-                const wb = wb0 + c * F;
-                let s = 0;
-                for (let f = 0; f < F; f++) {
-                  const g = dz[zb + f]!;
-                  dW[wb + f]! += xv * g;
-                  s += W[wb + f]! * g;
-                }
-                dx[xb + c]! += s;
-              }
-            }
-          }
+          if (filled) this.scatterPatch(dx, xImg, oy, ox);
         }
       }
     }
+    const dW = this.kernel.grad!;
+    for (let p = 0; p < P; p++) for (let f = 0; f < F; f++) dW[p * F + f]! += dwt[f * P + p]!;
     return dx;
   }
 }
