@@ -345,6 +345,8 @@ async function trainLoop<E>(
   prepared: Prepared,
   head: OutputHead,
   objective: Objective,
+  /** validation loss: without class weights, as Keras reports it */
+  evalObjective: Objective,
   split: { train: Int32Array; val: Int32Array },
   rng: Rng,
   toEpoch: (loss: number, metric: number, valLoss: number | null, valMetric: number | null) => E,
@@ -391,7 +393,7 @@ async function trainLoop<E>(
     let valLoss: number | null = null;
     let valMetric: number | null = null;
     if (monitorVal) {
-      const v = evaluate(net, objective, args.features, len, split.val, null);
+      const v = evaluate(net, evalObjective, args.features, len, split.val, null);
       valLoss = v.loss / split.val.length;
       valMetric = v.metric / split.val.length;
     }
@@ -464,7 +466,8 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
     }
   }
   const objective = classificationObjective(labels, classes, classWeight);
-  const run = await trainLoop<ClassifierEpoch>(args, prepared, head, objective, split, rng, (loss, acc, valLoss, valAcc) => ({
+  const unweighted = classificationObjective(labels, classes, null);
+  const run = await trainLoop<ClassifierEpoch>(args, prepared, head, objective, unweighted, split, rng, (loss, acc, valLoss, valAcc) => ({
     loss,
     acc,
     valLoss,
@@ -473,7 +476,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
   const evalRows = split.val.length ? split.val : split.train;
   const logits = new Float32Array(evalRows.length * classes);
   // the reported loss is unweighted so it is comparable between runs
-  const ev = evaluate(run.net, classificationObjective(labels, classes, null), args.features, prepared.featureLength, evalRows, logits);
+  const ev = evaluate(run.net, unweighted, args.features, prepared.featureLength, evalRows, logits);
   const predictions = softmaxRows(logits, classes);
   const evalLabels = Int32Array.from(evalRows, (r) => labels[r]!);
   const report = classificationReport(predictions, evalLabels, classes);
@@ -510,7 +513,7 @@ export async function trainRegressor(args: TrainRegressorArgs): Promise<Regresso
   const all = Array.from({ length: prepared.rows }, (_, i) => i);
   const split = splitRows([all], args.settings.validationSplit, rng.fork('split'));
   const objective = regressionObjective(args.targets);
-  const run = await trainLoop<RegressorEpoch>(args, prepared, head, objective, split, rng, (loss, mae, valLoss, valMae) => ({
+  const run = await trainLoop<RegressorEpoch>(args, prepared, head, objective, objective, split, rng, (loss, mae, valLoss, valMae) => ({
     loss,
     mae,
     valLoss,
@@ -537,7 +540,7 @@ function runInfo(
   return {
     weights: exportWeights(run.net),
     spec: prepared.spec,
-    backend: ENGINE_BACKEND,
+    backend: { ...ENGINE_BACKEND },
     epochsRun: run.epochsRun,
     stoppedEarly: run.stoppedEarly,
     seed,
