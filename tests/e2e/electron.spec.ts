@@ -24,8 +24,13 @@ test('the Electron app opens and creates a project', async () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'kiln-electron-'));
   const app = await electron.launch({ executablePath: binary!, args: ['.', '--no-sandbox'], env: { ...process.env, KILN_HOME: home } });
   const win = await app.firstWindow();
-  const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences());
-  expect(prefs).toMatchObject({ contextIsolation: true, nodeIntegration: false, sandbox: true });
+  // the page sees no Node and only the two bridge functions
+  const page = await win.evaluate(() => ({
+    require: typeof (globalThis as { require?: unknown }).require,
+    process: typeof (globalThis as { process?: unknown }).process,
+    bridge: Object.keys((globalThis as { kiln?: object }).kiln ?? {}).sort(),
+  }));
+  expect(page).toEqual({ require: 'undefined', process: 'undefined', bridge: ['call', 'subscribe'] });
   await win.getByRole('button', { name: 'New project' }).first().click();
   await win.getByLabel('Project name').fill('From Electron');
   await win.keyboard.press('Enter');

@@ -3,6 +3,10 @@ import { Dispatcher, type DispatcherOptions } from './dispatcher';
 import { appHandlers } from './handlers/appHandlers';
 import { jobHandlers } from './handlers/jobHandlers';
 import { projectHandlers } from './handlers/projectHandlers';
+import { devicesHandlers } from './handlers/devicesHandlers';
+import { samplesHandlers } from './handlers/samplesHandlers';
+import { impulseHandlers } from './handlers/impulseHandlers';
+import { trainingHandlers } from './handlers/trainingHandlers';
 
 export { Dispatcher, toApiError } from './dispatcher';
 export { EventBus } from './eventBus';
@@ -14,6 +18,10 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...appHandlers(services),
       ...projectHandlers(services),
       ...jobHandlers(services),
+      ...devicesHandlers(services),
+      ...samplesHandlers(services),
+      ...impulseHandlers(services),
+      ...trainingHandlers(services),
     },
     options,
   );

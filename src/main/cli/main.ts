@@ -13,6 +13,10 @@ import type { ArgsOf, Method, ResultOf } from '../../shared/api/contract';
 import { KilnError } from '../../shared/errors';
 import { describeJob, printJson, printTable, ProgressBar } from './output';
 import { serveCommand } from './serve';
+import { devicesCommands } from './devicesCommands';
+import { samplesCommands } from './samplesCommands';
+import { impulseCommands } from './impulseCommands';
+import { trainingCommands } from './trainingCommands';
 
 export interface CliContext {
   services: Services;
@@ -168,6 +172,24 @@ export function buildProgram(): Command {
         else process.stdout.write(`Restored ${p.name}\n`);
       }),
     );
+  projects
+    .command('info <name>')
+    .description('show a project: file, size, schema, samples per label')
+    .action(
+      action(async (ctx, name: string) => {
+        const info = await ctx.call('projects.info', { project: name });
+        if (ctx.json) printJson(info);
+        else {
+          process.stdout.write(`${info.name}\n  file     ${info.path}\n  size     ${formatBytes(info.sizeBytes)}\n  created  ${info.createdAt}\n  schema   v${info.schemaVersion}\n  samples  ${info.samples.total} (${info.samples.train} train, ${info.samples.test} test)\n`);
+          if (info.samples.byLabel.length) printTable(info.samples.byLabel, ['label', 'train', 'test']);
+        }
+      }),
+    );
+
+  devicesCommands(program);
+  samplesCommands(program);
+  impulseCommands(program);
+  trainingCommands(program);
   return program;
 }
 

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { KilnError } from '../../shared/errors';
 import { projectName as projectNameSchema, type ProjectSummary } from '../../shared/api/projects';
 import { inspectProjectFile, ProjectDatabase } from './projectDatabase';
+import { SampleRepository } from './sampleRepository';
 
 export const PROJECT_EXTENSION = '.kiln';
 const TRASH = '.trash';
@@ -68,6 +69,7 @@ export class ProjectHome {
     if (existing?.isOpen) return existing;
     if (!existsSync(file)) throw new KilnError('NOT_FOUND', `No project named "${this.nameOf(file)}" in ${this.dir}`);
     const db = ProjectDatabase.open(file);
+    new SampleRepository(db.db).recoverInterruptedRecordings();
     this.open.set(file, db);
     return db;
   }

@@ -6,6 +6,10 @@
 import { z } from 'zod';
 import { demoKind, projectInfo, projectName, projectSummary } from './projects';
 import { jobInfo, jobLogLine } from './jobs';
+import { devicesEvents, devicesMethods } from './devices';
+import { samplesEvents, samplesMethods } from './samples';
+import { impulseEvents, impulseMethods } from './impulse';
+import { trainingEvents, trainingMethods } from './training';
 
 const none = z.object({}).strict();
 const jobRef = z.object({ jobId: z.string() });
@@ -69,6 +73,11 @@ export const contract = {
     result: z.object({ job: jobInfo, log: z.array(jobLogLine) }),
   },
   'jobs.cancel': { args: z.object({ jobId: z.string().min(1) }).strict(), result: jobInfo },
+
+  ...devicesMethods,
+  ...samplesMethods,
+  ...impulseMethods,
+  ...trainingMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -86,6 +95,10 @@ export const eventSchemas = {
   'job.updated': jobInfo,
   'job.log': z.object({ jobId: z.string(), line: jobLogLine }),
   'projects.changed': z.object({}),
+  ...devicesEvents,
+  ...samplesEvents,
+  ...impulseEvents,
+  ...trainingEvents,
 } as const;
 
 export type EventMap = { [K in keyof typeof eventSchemas]: z.output<(typeof eventSchemas)[K]> };

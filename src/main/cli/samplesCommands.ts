@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `kiln` commands of the samples domain. */
+export function samplesCommands(_program: Command): void {}
