@@ -22,11 +22,7 @@ export interface Augmenter {
 }
 
 /** Check the settings against the feature shape and return an augmenter, or null when nothing is on. */
-export function createAugmenter(
-  settings: AugmentationSettings | undefined,
-  featureShape: readonly number[],
-  featureStd: number,
-): Augmenter | null {
+export function createAugmenter(settings: AugmentationSettings | undefined, featureShape: readonly number[], featureStd: number): Augmenter | null {
   if (!settings) return null;
   const noise = settings.noise ?? 0;
   const shift = settings.timeShift ?? 0;
@@ -40,11 +36,9 @@ export function createAugmenter(
   if (noise === 0 && shift === 0 && fMask === 0 && tMask === 0) return null;
   const timeBased = shift > 0 || fMask > 0 || tMask > 0;
   if (timeBased && featureShape.length !== 2) {
-    throw new KilnError(
-      'BAD_PARAMS',
-      `Time shift and masks need features shaped [frames, coefficients]; these are [${featureShape.join(', ')}]`,
-      { field: 'augmentation' },
-    );
+    throw new KilnError('BAD_PARAMS', `Time shift and masks need features shaped [frames, coefficients]; these are [${featureShape.join(', ')}]`, {
+      field: 'augmentation',
+    });
   }
   const frames = featureShape[0]!;
   const coeffs = featureShape.length === 2 ? featureShape[1]! : 1;

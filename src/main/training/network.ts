@@ -10,14 +10,7 @@
  */
 import { KilnError } from '../../shared/errors.js';
 import { type LayerInfo, assertValidSpec } from '../../shared/model/shapes.js';
-import {
-  type Activation,
-  type LayerSpec,
-  type ModelSpec,
-  type OutputHead,
-  OUTPUT_LAYER_NAME,
-  type Padding,
-} from '../../shared/model/spec.js';
+import { type Activation, type LayerSpec, type ModelSpec, type OutputHead, OUTPUT_LAYER_NAME, type Padding } from '../../shared/model/spec.js';
 import type { Rng } from '../../shared/model/random.js';
 
 export interface Param {
@@ -219,15 +212,7 @@ function samePad(n: number, out: number, k: number, s: number, padding: Padding)
   return Math.floor(Math.max((out - 1) * s + k - n, 0) / 2);
 }
 
-function geometry(
-  inShape: number[],
-  outShape: number[],
-  kh: number,
-  kw: number,
-  sh: number,
-  sw: number,
-  padding: Padding,
-): Geometry {
+function geometry(inShape: number[], outShape: number[], kh: number, kw: number, sh: number, sw: number, padding: Padding): Geometry {
   // rank 2 ([steps, channels]) runs as height 1
   const [h, w, c] = inShape.length === 2 ? [1, inShape[0]!, inShape[1]!] : [inShape[0]!, inShape[1]!, inShape[2]!];
   const [oh, ow] = outShape.length === 2 ? [1, outShape[0]!] : [outShape[0]!, outShape[1]!];
@@ -833,10 +818,7 @@ export function importWeights(net: Network, weights: ModelWeights): void {
     const t = byKey.get(key);
     if (!t) throw new KilnError('BAD_DATA', `Saved weights have no tensor "${key}"; were they trained with another spec?`);
     if (t.values.length !== p.values.length || t.shape.join('x') !== p.shape.join('x')) {
-      throw new KilnError(
-        'BAD_DATA',
-        `Saved tensor "${key}" has shape [${t.shape.join(', ')}] but the spec needs [${p.shape.join(', ')}]`,
-      );
+      throw new KilnError('BAD_DATA', `Saved tensor "${key}" has shape [${t.shape.join(', ')}] but the spec needs [${p.shape.join(', ')}]`);
     }
     p.values.set(t.values);
   }

@@ -14,12 +14,7 @@ type TfLayersModel = ReturnType<Tf['sequential']>;
  * Build a tfjs Sequential model for `spec` + output head. With `weights`, the model gets them
  * (tensor order as in Kiln's engine); the output layer is linear unless `softmax` is set.
  */
-export function buildTfModel(
-  tf: Tf,
-  specInput: ModelSpecInput,
-  head: OutputHead,
-  options: { weights?: ModelWeights; softmax?: boolean } = {},
-): TfLayersModel {
+export function buildTfModel(tf: Tf, specInput: ModelSpecInput, head: OutputHead, options: { weights?: ModelWeights; softmax?: boolean } = {}): TfLayersModel {
   const spec = parseModelSpec(specInput);
   assertValidSpec(spec, head);
   const names = layerNames(spec.layers);
@@ -32,14 +27,10 @@ export function buildTfModel(
         model.add(tf.layers.dense({ name, units: l.units, activation: l.activation }));
         break;
       case 'conv1d':
-        model.add(
-          tf.layers.conv1d({ name, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, activation: l.activation }),
-        );
+        model.add(tf.layers.conv1d({ name, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, activation: l.activation }));
         break;
       case 'conv2d':
-        model.add(
-          tf.layers.conv2d({ name, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, activation: l.activation }),
-        );
+        model.add(tf.layers.conv2d({ name, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, activation: l.activation }));
         break;
       case 'maxPool1d':
         model.add(tf.layers.maxPooling1d({ name, poolSize: l.poolSize, strides: l.strides ?? l.poolSize, padding: l.padding }));

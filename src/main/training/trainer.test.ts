@@ -70,7 +70,12 @@ describe('trainClassifier', () => {
     expect(r.validation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(30);
     expect(r.backend.name).toBe('kiln-js');
     expect(r.weights.tensors.map((t) => `${t.layer}/${t.name}`)).toEqual([
-      'dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias', 'output/kernel', 'output/bias',
+      'dense_1/kernel',
+      'dense_1/bias',
+      'dense_2/kernel',
+      'dense_2/bias',
+      'output/kernel',
+      'output/bias',
     ]);
   });
 
@@ -108,9 +113,7 @@ describe('trainClassifier', () => {
   });
 
   it('balances classes with class weighting and stops early when validation loss stalls', async () => {
-    const r = await trainClassifier(
-      flatArgs({ epochs: 200, classWeighting: true, earlyStopping: { patience: 3, minDelta: 0.001 } }),
-    );
+    const r = await trainClassifier(flatArgs({ epochs: 200, classWeighting: true, earlyStopping: { patience: 3, minDelta: 0.001 } }));
     expect(r.stoppedEarly).toBe(true);
     expect(r.epochsRun).toBeLessThan(200);
     expect(r.validation.accuracy).toBeGreaterThan(0.9);
@@ -174,11 +177,7 @@ describe('bad input is refused before training starts', () => {
   it('bad settings', async () => {
     await refused({ settings: { ...settings, learningRate: 0 } }, 'BAD_PARAMS', /Learning rate/);
     await refused({ settings: { ...settings, validationSplit: 1 } }, 'BAD_PARAMS', /Validation split/);
-    await refused(
-      { settings: { ...settings, augmentation: { timeShift: 2 } } },
-      'BAD_PARAMS',
-      /need features shaped \[frames, coefficients\]/,
-    );
+    await refused({ settings: { ...settings, augmentation: { timeShift: 2 } } }, 'BAD_PARAMS', /need features shaped \[frames, coefficients\]/);
   });
 });
 

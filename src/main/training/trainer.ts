@@ -175,7 +175,10 @@ const ADAM_EPSILON = 1e-7;
 
 /** Adam as Keras implements it (bias correction folded into the step size). */
 function createAdam(net: Network, learningRate: number): () => void {
-  const params = net.allParams().map((p) => p.param).filter((p) => p.grad !== null);
+  const params = net
+    .allParams()
+    .map((p) => p.param)
+    .filter((p) => p.grad !== null);
   const m = params.map((p) => new Float64Array(p.values.length));
   const v = params.map((p) => new Float64Array(p.values.length));
   let t = 0;
@@ -249,11 +252,7 @@ function prepare(args: Omit<CommonArgs<unknown>, 'onEpoch'>, head: OutputHead, t
   }
   const { features } = args;
   if (features.length % featureLength !== 0) {
-    throw new KilnError(
-      'BAD_DATA',
-      `${features.length} feature values are not a whole number of rows of ${featureLength}`,
-      { field: 'features' },
-    );
+    throw new KilnError('BAD_DATA', `${features.length} feature values are not a whole number of rows of ${featureLength}`, { field: 'features' });
   }
   const rows = features.length / featureLength;
   if (rows === 0) throw new KilnError('BAD_DATA', 'The training set is empty: add samples to the training set first');
@@ -263,11 +262,10 @@ function prepare(args: Omit<CommonArgs<unknown>, 'onEpoch'>, head: OutputHead, t
   for (let i = 0; i < features.length; i++) {
     if (!Number.isFinite(features[i]!)) {
       const r = Math.floor(i / featureLength);
-      throw new KilnError(
-        'BAD_DATA',
-        `Feature row ${r}, value ${i - r * featureLength} is ${features[i]}; check the sample and the DSP block's parameters`,
-        { row: r, index: i - r * featureLength },
-      );
+      throw new KilnError('BAD_DATA', `Feature row ${r}, value ${i - r * featureLength} is ${features[i]}; check the sample and the DSP block's parameters`, {
+        row: r,
+        index: i - r * featureLength,
+      });
     }
   }
   return { spec, rows, featureLength };
@@ -357,11 +355,7 @@ async function trainLoop<E>(
   const step = createAdam(net, settings.learningRate);
   const shuffleRng = rng.fork('shuffle');
   const augRng = rng.fork('augment');
-  const augmenter = createAugmenter(
-    settings.augmentation,
-    args.featureShape,
-    settings.augmentation?.noise ? featureStd(args.features, split.train, len) : 0,
-  );
+  const augmenter = createAugmenter(settings.augmentation, args.featureShape, settings.augmentation?.noise ? featureStd(args.features, split.train, len) : 0);
   const bs = Math.min(settings.batchSize, split.train.length);
   const x = new Float32Array(bs * len);
   const grad = new Float32Array(bs * objective.outSize);
@@ -448,11 +442,9 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
   }
   const present = groups.map((g, c) => (g.length ? c : -1)).filter((c) => c >= 0);
   if (present.length < 2) {
-    throw new KilnError(
-      'BAD_DATA',
-      `Only one class ("${args.classNames[present[0] ?? 0]}") has training data; add samples for at least one more class`,
-      { field: 'labels' },
-    );
+    throw new KilnError('BAD_DATA', `Only one class ("${args.classNames[present[0] ?? 0]}") has training data; add samples for at least one more class`, {
+      field: 'labels',
+    });
   }
   const rng = createRng(args.settings.seed);
   const split = splitRows(groups, args.settings.validationSplit, rng.fork('split'));
@@ -531,12 +523,7 @@ export async function trainRegressor(args: TrainRegressorArgs): Promise<Regresso
   };
 }
 
-function runInfo(
-  run: LoopResult<unknown>,
-  prepared: Prepared,
-  seed: number,
-  split: { train: Int32Array; val: Int32Array },
-): TrainRunInfo {
+function runInfo(run: LoopResult<unknown>, prepared: Prepared, seed: number, split: { train: Int32Array; val: Int32Array }): TrainRunInfo {
   return {
     weights: exportWeights(run.net),
     spec: prepared.spec,

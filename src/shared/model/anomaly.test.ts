@@ -22,8 +22,17 @@ function clusters(rows: number, seed: number) {
   return features;
 }
 
-const normal = [[0.2, -0.3, 50, 7], [10.3, 0.1, -80, 7], [-0.1, 9.8, 0, 7]];
-const outliers = [[5, 5, 0, 7], [20, 20, 0, 7], [-6, 0, 0, 7], [10, 10, 0, 7]];
+const normal = [
+  [0.2, -0.3, 50, 7],
+  [10.3, 0.1, -80, 7],
+  [-0.1, 9.8, 0, 7],
+];
+const outliers = [
+  [5, 5, 0, 7],
+  [20, 20, 0, 7],
+  [-6, 0, 0, 7],
+  [10, 10, 0, 7],
+];
 
 describe('K-means anomaly block', () => {
   const data = clusters(300, 1);

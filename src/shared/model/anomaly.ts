@@ -239,7 +239,13 @@ export function trainKMeans(features: Float32Array, featureLength: number, setti
     iterations,
     suggestedThreshold: 0,
   };
-  model.suggestedThreshold = Math.max(0, quantile(points.map((p) => kmeansScoreStandardised(model, p)), THRESHOLD_QUANTILE));
+  model.suggestedThreshold = Math.max(
+    0,
+    quantile(
+      points.map((p) => kmeansScoreStandardised(model, p)),
+      THRESHOLD_QUANTILE,
+    ),
+  );
   return model;
 }
 
@@ -447,6 +453,9 @@ export function trainGmm(features: Float32Array, featureLength: number, settings
     logLikelihood,
     suggestedThreshold: 0,
   };
-  model.suggestedThreshold = quantile(points.map((p) => -gmmLogLikelihood(model, p)), THRESHOLD_QUANTILE);
+  model.suggestedThreshold = quantile(
+    points.map((p) => -gmmLogLikelihood(model, p)),
+    THRESHOLD_QUANTILE,
+  );
   return model;
 }

@@ -12,9 +12,7 @@ describe('defaultSpec', () => {
 
   it('proposes the reshape + conv1d stack for MFCC features', () => {
     const s = defaultSpec({ kind: 'spectrogram', frames: 49, coefficients: 13 });
-    expect(s.layers.map((l) => l.type)).toEqual([
-      'reshape', 'conv1d', 'maxPool1d', 'dropout', 'conv1d', 'maxPool1d', 'dropout', 'flatten',
-    ]);
+    expect(s.layers.map((l) => l.type)).toEqual(['reshape', 'conv1d', 'maxPool1d', 'dropout', 'conv1d', 'maxPool1d', 'dropout', 'flatten']);
     expect(assertValidSpec(s, { kind: 'classification', classes: 2 }).outputShape).toEqual([2]);
   });
 

@@ -24,27 +24,16 @@ export function defaultSpec(input: FeatureInput): ModelSpec {
         ],
       };
     case 'spectrogram': {
-      const conv = (filters: number) =>
-        ({ type: 'conv1d', filters, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' }) as const;
+      const conv = (filters: number) => ({ type: 'conv1d', filters, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' }) as const;
       const pool = { type: 'maxPool1d', poolSize: 2, strides: 2, padding: 'same' } as const;
       const drop = { type: 'dropout', rate: 0.25 } as const;
       return {
         inputShape: [input.frames * input.coefficients],
-        layers: [
-          { type: 'reshape', targetShape: [input.frames, input.coefficients] },
-          conv(8),
-          pool,
-          drop,
-          conv(16),
-          pool,
-          drop,
-          { type: 'flatten' },
-        ],
+        layers: [{ type: 'reshape', targetShape: [input.frames, input.coefficients] }, conv(8), pool, drop, conv(16), pool, drop, { type: 'flatten' }],
       };
     }
     case 'image': {
-      const conv = (filters: number) =>
-        ({ type: 'conv2d', filters, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' }) as const;
+      const conv = (filters: number) => ({ type: 'conv2d', filters, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu' }) as const;
       const pool = { type: 'maxPool2d', poolSize: 2, strides: 2, padding: 'same' } as const;
       return {
         inputShape: [input.height * input.width * input.channels],

@@ -4,12 +4,24 @@ import { classificationReport, regressionReport } from './metrics.js';
 describe('classificationReport', () => {
   // 3 classes, 6 rows
   const scores = new Float32Array([
-    0.9, 0.05, 0.05, // true 0 → 0
-    0.2, 0.7, 0.1, //   true 0 → 1
-    0.1, 0.8, 0.1, //   true 1 → 1
-    0.4, 0.35, 0.25, // true 1 → uncertain at 0.5 (else 0)
-    0.1, 0.1, 0.8, //   true 2 → 2
-    0.05, 0.05, 0.9, // true 2 → 2
+    0.9,
+    0.05,
+    0.05, // true 0 → 0
+    0.2,
+    0.7,
+    0.1, //   true 0 → 1
+    0.1,
+    0.8,
+    0.1, //   true 1 → 1
+    0.4,
+    0.35,
+    0.25, // true 1 → uncertain at 0.5 (else 0)
+    0.1,
+    0.1,
+    0.8, //   true 2 → 2
+    0.05,
+    0.05,
+    0.9, // true 2 → 2
   ]);
   const labels = new Int32Array([0, 0, 1, 1, 2, 2]);
 

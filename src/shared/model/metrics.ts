@@ -45,18 +45,10 @@ export function argmaxRow(scores: ArrayLike<number>, r: number, classes: number)
  * Evaluate `scores` (rows × classes, row-major) against integer `labels`.
  * `uncertainThreshold` (0–1): a row whose top score is below it is counted as uncertain.
  */
-export function classificationReport(
-  scores: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  classes: number,
-  uncertainThreshold = 0,
-): ClassificationReport {
+export function classificationReport(scores: ArrayLike<number>, labels: ArrayLike<number>, classes: number, uncertainThreshold = 0): ClassificationReport {
   const rows = labels.length;
   if (scores.length !== rows * classes) {
-    throw new KilnError(
-      'BAD_PARAMS',
-      `Expected ${rows} × ${classes} = ${rows * classes} scores for ${rows} labels, got ${scores.length}`,
-    );
+    throw new KilnError('BAD_PARAMS', `Expected ${rows} × ${classes} = ${rows * classes} scores for ${rows} labels, got ${scores.length}`);
   }
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes + 1).fill(0));
   const predicted = new Int32Array(rows);
@@ -105,10 +97,7 @@ export function classificationReport(
 }
 
 /** Mean squared error and mean absolute error of predictions against targets. */
-export function regressionReport(
-  predictions: ArrayLike<number>,
-  targets: ArrayLike<number>,
-): { mse: number; mae: number; rows: number } {
+export function regressionReport(predictions: ArrayLike<number>, targets: ArrayLike<number>): { mse: number; mae: number; rows: number } {
   const n = targets.length;
   if (predictions.length !== n) {
     throw new KilnError('BAD_PARAMS', `Expected ${n} predictions, got ${predictions.length}`);

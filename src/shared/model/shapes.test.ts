@@ -22,9 +22,7 @@ describe('model spec', () => {
   });
 
   it('names the layer and field of a malformed spec', () => {
-    expect(() => parseModelSpec({ inputShape: [10], layers: [{ type: 'dense', units: 0 }] })).toThrow(
-      /layer 1 field "units"/,
-    );
+    expect(() => parseModelSpec({ inputShape: [10], layers: [{ type: 'dense', units: 0 }] })).toThrow(/layer 1 field "units"/);
     try {
       parseModelSpec({ inputShape: [10], layers: [{ type: 'dropout', rate: 1.5 }] });
     } catch (e) {
@@ -47,17 +45,7 @@ describe('analyzeSpec', () => {
       kind: 'classification',
       classes: 3,
     });
-    expect(a.layers.map((l) => l.outputShape)).toEqual([
-      [49, 13],
-      [49, 8],
-      [25, 8],
-      [25, 8],
-      [25, 16],
-      [13, 16],
-      [13, 16],
-      [208],
-      [3],
-    ]);
+    expect(a.layers.map((l) => l.outputShape)).toEqual([[49, 13], [49, 8], [25, 8], [25, 8], [25, 16], [13, 16], [13, 16], [208], [3]]);
     expect(a.layers[1]!.params).toBe(3 * 13 * 8 + 8);
     expect(a.layers[1]!.macs).toBe(49 * 8 * 3 * 13);
     expect(a.totalParams).toBe(3 * 13 * 8 + 8 + 3 * 8 * 16 + 16 + 208 * 3 + 3);
@@ -103,7 +91,7 @@ describe('analyzeSpec', () => {
     expect(!b.ok && b.message).toMatch(/add a reshape layer/);
     const c = analyzeSpec({ inputShape: [12], layers: [{ type: 'reshape', targetShape: [5, -1] }] });
     expect(!c.ok && c.message).toMatch(/12 is not a multiple of 5/);
-    const d = analyzeSpec({ inputShape: [2, 3] , layers: [] }, { kind: 'regression' });
+    const d = analyzeSpec({ inputShape: [2, 3], layers: [] }, { kind: 'regression' });
     expect(!d.ok && d.message).toMatch(/add a flatten layer at the end/);
     expect(() => assertValidSpec({ inputShape: [12], layers: [{ type: 'reshape', targetShape: [5, 2] }] })).toThrow(KilnError);
   });

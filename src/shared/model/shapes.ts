@@ -4,15 +4,7 @@
  * but gets 3").
  */
 import { KilnError } from '../errors.js';
-import {
-  type LayerSpec,
-  type ModelSpec,
-  type OutputHead,
-  type Padding,
-  layerNames,
-  OUTPUT_LAYER_NAME,
-  shapeSize,
-} from './spec.js';
+import { type LayerSpec, type ModelSpec, type OutputHead, type Padding, layerNames, OUTPUT_LAYER_NAME, shapeSize } from './spec.js';
 
 export interface LayerInfo {
   /** 1-based position in the spec; the appended output layer gets layers.length + 1 */

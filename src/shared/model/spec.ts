@@ -66,7 +66,14 @@ export const flattenLayerSchema = z.object({ type: z.literal('flatten') });
 export const reshapeLayerSchema = z.object({
   type: z.literal('reshape'),
   /** per-row shape; at most one entry may be -1 (inferred) */
-  targetShape: z.array(z.number().int().refine((n) => n > 0 || n === -1, 'must be > 0 or -1')).min(1),
+  targetShape: z
+    .array(
+      z
+        .number()
+        .int()
+        .refine((n) => n > 0 || n === -1, 'must be > 0 or -1'),
+    )
+    .min(1),
 });
 
 export const batchNormLayerSchema = z.object({ type: z.literal('batchNorm') });
@@ -90,8 +97,8 @@ export type LayerType = LayerSpec['type'];
 export type DenseLayer = z.infer<typeof denseLayerSchema>;
 export type Conv1dLayer = z.infer<typeof conv1dLayerSchema>;
 export type Conv2dLayer = z.infer<typeof conv2dLayerSchema>;
-export type PoolLayer = z.infer<typeof maxPool1dLayerSchema> | z.infer<typeof avgPool1dLayerSchema>
-  | z.infer<typeof maxPool2dLayerSchema> | z.infer<typeof avgPool2dLayerSchema>;
+export type PoolLayer =
+  z.infer<typeof maxPool1dLayerSchema> | z.infer<typeof avgPool1dLayerSchema> | z.infer<typeof maxPool2dLayerSchema> | z.infer<typeof avgPool2dLayerSchema>;
 
 export const modelSpecSchema = z.object({
   /** shape of one feature row, e.g. [33] or [637] (then reshape to [49, 13]) */
@@ -104,9 +111,7 @@ export type ModelSpec = z.infer<typeof modelSpecSchema>;
 export type ModelSpecInput = z.input<typeof modelSpecSchema>;
 
 /** The layer the learning block appends after the spec's layers. */
-export type OutputHead =
-  | { kind: 'classification'; classes: number }
-  | { kind: 'regression' };
+export type OutputHead = { kind: 'classification'; classes: number } | { kind: 'regression' };
 
 /** Number of values in one row of the given shape. */
 export function shapeSize(shape: readonly number[]): number {
