@@ -214,60 +214,90 @@ class Radix2Kernel {
   transform(re: Float64Array, im: Float64Array): void {
     const { m, twRe, twIm } = this;
     if (m < 2) return;
-    // span 1: (a, b) → (a + b, a − b)
-    for (let a = 0; a < m; a += 2) {
-      const br = re[a + 1]!;
-      const bi = im[a + 1]!;
-      const ar = re[a]!;
-      const ai = im[a]!;
-      re[a] = ar + br;
-      im[a] = ai + bi;
-      re[a + 1] = ar - br;
-      im[a + 1] = ai - bi;
-    }
-    let h = 2;
+    let h: number;
     if (m >= 4) {
-      // span 2: twiddles 1 and −i
+      // spans 1 and 2 together: a 4-point DFT per group, twiddles 1 and −i, no multiplications
       for (let a = 0; a < m; a += 4) {
-        let ar = re[a]!;
-        let ai = im[a]!;
-        let br = re[a + 2]!;
-        let bi = im[a + 2]!;
-        re[a] = ar + br;
-        im[a] = ai + bi;
-        re[a + 2] = ar - br;
-        im[a + 2] = ai - bi;
-        ar = re[a + 1]!;
-        ai = im[a + 1]!;
-        br = im[a + 3]!; // (br + i·bi)·(−i) = bi − i·br
-        bi = -re[a + 3]!;
-        re[a + 1] = ar + br;
-        im[a + 1] = ai + bi;
-        re[a + 3] = ar - br;
-        im[a + 3] = ai - bi;
+        const r0 = re[a]!, i0 = im[a]!, r1 = re[a + 1]!, i1 = im[a + 1]!;
+        const r2 = re[a + 2]!, i2 = im[a + 2]!, r3 = re[a + 3]!, i3 = im[a + 3]!;
+        const s01r = r0 + r1, s01i = i0 + i1, d01r = r0 - r1, d01i = i0 - i1;
+        const s23r = r2 + r3, s23i = i2 + i3, d23r = r2 - r3, d23i = i2 - i3;
+        re[a] = s01r + s23r;
+        im[a] = s01i + s23i;
+        re[a + 2] = s01r - s23r;
+        im[a + 2] = s01i - s23i;
+        // (d23)·(−i) = d23i − i·d23r
+        re[a + 1] = d01r + d23i;
+        im[a + 1] = d01i - d23r;
+        re[a + 3] = d01r - d23i;
+        im[a + 3] = d01i + d23r;
       }
       h = 4;
+    } else {
+      const r0 = re[0]!, i0 = im[0]!, r1 = re[1]!, i1 = im[1]!;
+      re[0] = r0 + r1;
+      im[0] = i0 + i1;
+      re[1] = r0 - r1;
+      im[1] = i0 - i1;
+      return;
     }
-    for (; h < m; h <<= 1) {
-      const span = h << 1;
-      const base = h - 1;
-      for (let start = 0; start < m; start += span) {
+    // two radix-2 stages (spans h and 2h) per pass over the data
+    for (; 4 * h <= m; h <<= 2) {
+      const quad = h << 2;
+      const base1 = h - 1;
+      const base2 = 2 * h - 1;
+      for (let start = 0; start < m; start += quad) {
         for (let k = 0; k < h; k++) {
-          const a = start + k;
-          const b = a + h;
-          const wr = twRe[base + k]!;
-          const wi = twIm[base + k]!;
-          const br = re[b]!;
-          const bi = im[b]!;
-          const xr = br * wr - bi * wi;
-          const xi = br * wi + bi * wr;
-          const ar = re[a]!;
-          const ai = im[a]!;
-          re[b] = ar - xr;
-          im[b] = ai - xi;
-          re[a] = ar + xr;
-          im[a] = ai + xi;
+          const i0 = start + k;
+          const i1 = i0 + h;
+          const i2 = i1 + h;
+          const i3 = i2 + h;
+          const w1r = twRe[base1 + k]!, w1i = twIm[base1 + k]!;
+          // span h: (x0, x1) and (x2, x3) with twiddle w1
+          let tr = re[i1]! * w1r - im[i1]! * w1i;
+          let ti = re[i1]! * w1i + im[i1]! * w1r;
+          const b0r = re[i0]! + tr, b0i = im[i0]! + ti;
+          const b1r = re[i0]! - tr, b1i = im[i0]! - ti;
+          tr = re[i3]! * w1r - im[i3]! * w1i;
+          ti = re[i3]! * w1i + im[i3]! * w1r;
+          const b2r = re[i2]! + tr, b2i = im[i2]! + ti;
+          const b3r = re[i2]! - tr, b3i = im[i2]! - ti;
+          // span 2h: (b0, b2) with twiddle w2 = e^{−iπk/2h}, (b1, b3) with w2·(−i)
+          const w2r = twRe[base2 + k]!, w2i = twIm[base2 + k]!;
+          tr = b2r * w2r - b2i * w2i;
+          ti = b2r * w2i + b2i * w2r;
+          re[i0] = b0r + tr;
+          im[i0] = b0i + ti;
+          re[i2] = b0r - tr;
+          im[i2] = b0i - ti;
+          // b3·w2·(−i) = (b3·w2)i − i·(b3·w2)r
+          const ur = b3r * w2r - b3i * w2i;
+          const ui = b3r * w2i + b3i * w2r;
+          re[i1] = b1r + ui;
+          im[i1] = b1i - ur;
+          re[i3] = b1r - ui;
+          im[i3] = b1i + ur;
         }
+      }
+    }
+    // a last single radix-2 stage when the number of remaining stages is odd
+    if (h < m) {
+      const base = h - 1;
+      for (let k = 0; k < h; k++) {
+        const a = k;
+        const b = a + h;
+        const wr = twRe[base + k]!;
+        const wi = twIm[base + k]!;
+        const br = re[b]!;
+        const bi = im[b]!;
+        const xr = br * wr - bi * wi;
+        const xi = br * wi + bi * wr;
+        const ar = re[a]!;
+        const ai = im[a]!;
+        re[b] = ar - xr;
+        im[b] = ai - xi;
+        re[a] = ar + xr;
+        im[a] = ai + xi;
       }
     }
   }

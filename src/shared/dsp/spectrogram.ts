@@ -105,8 +105,10 @@ export function computeSpectrogram(signal: ArrayLike<number>, fs: number, p: Spe
   const features = new Float32Array(frames * bins);
   const floor = p.noiseFloorDb;
   const range = -floor + 12;
+  // 10·log10(p) as a natural log times a constant: same value to ~1 ulp, noticeably faster
+  const dbPerNeper = 10 / Math.LN10;
   for (let i = 0; i < frames * bins; i++) {
-    const v = (10 * Math.log10(Math.max(power[i]!, 1e-30)) - floor) / range;
+    const v = (dbPerNeper * Math.log(Math.max(power[i]!, 1e-30)) - floor) / range;
     features[i] = v > 0 ? v : 0;
   }
   return { features, frames, bins };
