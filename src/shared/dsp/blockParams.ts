@@ -76,10 +76,7 @@ export function checkTimeSeriesInput(block: string, input: DspInput, needFrequen
   }
   const values = input.values;
   if (values.length === 0 || values.length % axes !== 0) {
-    throw new KilnError(
-      'BAD_DATA',
-      `${block}: ${values.length} values do not split into readings of ${axes} axes (${input.axes.join(', ')})`,
-    );
+    throw new KilnError('BAD_DATA', `${block}: ${values.length} values do not split into readings of ${axes} axes (${input.axes.join(', ')})`);
   }
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]!)) {

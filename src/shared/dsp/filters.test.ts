@@ -137,7 +137,10 @@ describe('sosFilter', () => {
     const y = new Float64Array(64);
     sosFilter(sos, x, 64, y);
     const shifted = new Float64Array(70);
-    shifted.set(x.map((v) => 2 * v), 6);
+    shifted.set(
+      x.map((v) => 2 * v),
+      6,
+    );
     const ys = new Float64Array(70);
     sosFilter(sos, shifted, 70, ys);
     for (let i = 0; i < 64; i++) expect(ys[i + 6]).toBeCloseTo(2 * y[i]!, 10);

@@ -108,9 +108,8 @@ function digitalSos(protoPoles: Float64Array, protoGain: number, wn: number, typ
     gainIm = gi;
   }
   if (type === 'high') {
-    // zeros moved to s = 0 map to z = 1 and contribute fs2 each to Π(fs2 − z)
+    // zeros moved to s = 0 map to z = 1 and contribute fs2 each to Π(fs2 − z); only the real part is kept
     gainRe *= fs2 ** n;
-    gainIm *= fs2 ** n;
   }
   const zero = type === 'low' ? -1 : 1;
 
@@ -150,13 +149,7 @@ function digitalSos(protoPoles: Float64Array, protoGain: number, wn: number, typ
  * state (2 per section, scipy's `zi` layout) is used as initial conditions and updated; zeros
  * when omitted.
  */
-export function sosFilter(
-  sos: Float64Array,
-  x: ArrayLike<number>,
-  n: number,
-  out: { [i: number]: number },
-  state?: Float64Array,
-): void {
+export function sosFilter(sos: Float64Array, x: ArrayLike<number>, n: number, out: { [i: number]: number }, state?: Float64Array): void {
   const sections = sos.length / 6;
   const z = state ?? zeroState(sections);
   for (let i = 0; i < n; i++) {

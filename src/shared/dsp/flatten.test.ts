@@ -24,7 +24,16 @@ describe('flatten', () => {
   });
 
   it('scales before computing and keeps only the chosen statistics', () => {
-    const out = flattenBlock.run(input([1, -1, 3, -3]), { 'scale-axes': 2, average: true, minimum: false, maximum: false, rms: true, stdev: false, skewness: false, kurtosis: false });
+    const out = flattenBlock.run(input([1, -1, 3, -3]), {
+      'scale-axes': 2,
+      average: true,
+      minimum: false,
+      maximum: false,
+      rms: true,
+      stdev: false,
+      skewness: false,
+      kurtosis: false,
+    });
     expect(out.labels).toEqual(['Average', 'RMS']);
     expect(Array.from(out.features)).toEqual([4, Math.fround(Math.sqrt(20)), -4, Math.fround(Math.sqrt(20))]);
   });

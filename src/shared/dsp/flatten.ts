@@ -92,8 +92,7 @@ function runFlatten(input: DspInput, params: DspParams): DspOutput {
 export const flattenBlock: DspBlock = {
   name: 'flatten',
   title: 'Flatten',
-  description:
-    'Flatten an axis into a single value, useful for slow-moving averages like temperature data, in combination with other blocks.',
+  description: 'Flatten an axis into a single value, useful for slow-moving averages like temperature data, in combination with other blocks.',
   params: flattenParamSpecs,
   run: runFlatten,
   outputShape(info: DspInputInfo, params: DspParams) {

@@ -17,14 +17,7 @@ import { KilnError } from '../errors.js';
 import type { DspBlock, DspInput, DspInputInfo, DspOutput, DspParams, ParamSpec } from './block.js';
 import { checkTimeSeriesInput, readBoolean, readChoice, readNumber, readString } from './blockParams.js';
 import { isPowerOfTwo, rfftPower } from './fft.js';
-import {
-  DECIMATION_STAGES,
-  butterworthIsStableOnDevice,
-  butterworthSos,
-  decimate,
-  decimatedLength,
-  sosFilter,
-} from './filters.js';
+import { DECIMATION_STAGES, butterworthIsStableOnDevice, butterworthSos, decimate, decimatedLength, sosFilter } from './filters.js';
 import { centralMoments, kurtosisFromMoments, skewnessFromMoments, type Moments } from './statistics.js';
 import {
   WAVELET_FEATURE_NAMES,
@@ -281,10 +274,7 @@ function buildPlan(p: SpectralAnalysisParams, axes: number, readings: number, in
     if (!waveletBank) throw badParam('wavelet', `"${p.wavelet}" is not a known wavelet`);
     if (waveletMinLength(p.waveletLevel) > length) {
       const ms = Math.ceil((waveletMinLength(p.waveletLevel) / frequencyHz) * 1000);
-      throw badParam(
-        'wavelet-level',
-        `${p.waveletLevel} is too high for ${length} samples: increase the window to at least ${ms} ms, or reduce the level`,
-      );
+      throw badParam('wavelet-level', `${p.waveletLevel} is too high for ${length} samples: increase the window to at least ${ms} ms, or reduce the level`);
     }
     const labels: string[] = [];
     for (let l = 0; l <= p.waveletLevel; l++) for (const name of WAVELET_FEATURE_NAMES) labels.push(`L${l}-${name}`);

@@ -33,12 +33,7 @@ export interface Moments {
 }
 
 /** Fills `out` with the mean and the 2nd…4th central moments (population, ÷n). */
-export function centralMoments(
-  x: ArrayLike<number>,
-  offset = 0,
-  length = x.length - offset,
-  out: Moments = { mean: 0, m2: 0, m3: 0, m4: 0 },
-): Moments {
+export function centralMoments(x: ArrayLike<number>, offset = 0, length = x.length - offset, out: Moments = { mean: 0, m2: 0, m3: 0, m4: 0 }): Moments {
   const mu = mean(x, offset, length);
   let s2 = 0;
   let s3 = 0;
@@ -99,13 +94,7 @@ const scratchMoments: Moments = { mean: 0, m2: 0, m3: 0, m4: 0 };
  * `scipy.stats.entropy(np.histogram(x, bins=100, density=True)[0])` computes it.
  * `counts` is scratch space of at least `bins` entries.
  */
-export function histogramEntropy(
-  x: ArrayLike<number>,
-  offset: number,
-  length: number,
-  bins = 100,
-  counts: Float64Array = new Float64Array(bins),
-): number {
+export function histogramEntropy(x: ArrayLike<number>, offset: number, length: number, bins = 100, counts: Float64Array = new Float64Array(bins)): number {
   if (length === 0) return 0;
   let lo = Infinity;
   let hi = -Infinity;

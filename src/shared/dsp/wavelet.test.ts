@@ -1,15 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  WAVELET_FEATURE_NAMES,
-  WAVELET_NAMES,
-  dwt,
-  dwtLength,
-  idwt,
-  waveletCoefficientFeatures,
-  waveletFilterBank,
-  wavedec,
-} from './wavelet.js';
+import { WAVELET_FEATURE_NAMES, WAVELET_NAMES, dwt, dwtLength, idwt, waveletCoefficientFeatures, waveletFilterBank, wavedec } from './wavelet.js';
 
 const ORTHOGONAL = WAVELET_NAMES.filter((n) => /^(db|sym|coif|haar)/.test(n));
 
@@ -54,21 +45,17 @@ describe('dwt / idwt (symmetric mode)', () => {
 
   it('reconstructs the signal perfectly for every wavelet and length', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...WAVELET_NAMES),
-        fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 90 }),
-        (name, xs) => {
-          const bank = waveletFilterBank(name)!;
-          const m = dwtLength(xs.length, bank.decLo.length);
-          const a = new Float64Array(m);
-          const d = new Float64Array(m);
-          dwt(xs, xs.length, bank, a, d);
-          const out = new Float64Array(2 * m + 2);
-          const n = idwt(a, d, m, bank, out);
-          expect(n).toBeGreaterThanOrEqual(xs.length);
-          for (let i = 0; i < xs.length; i++) expect(Math.abs(out[i]! - xs[i]!)).toBeLessThan(1e-9);
-        },
-      ),
+      fc.property(fc.constantFrom(...WAVELET_NAMES), fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 1, maxLength: 90 }), (name, xs) => {
+        const bank = waveletFilterBank(name)!;
+        const m = dwtLength(xs.length, bank.decLo.length);
+        const a = new Float64Array(m);
+        const d = new Float64Array(m);
+        dwt(xs, xs.length, bank, a, d);
+        const out = new Float64Array(2 * m + 2);
+        const n = idwt(a, d, m, bank, out);
+        expect(n).toBeGreaterThanOrEqual(xs.length);
+        for (let i = 0; i < xs.length; i++) expect(Math.abs(out[i]! - xs[i]!)).toBeLessThan(1e-9);
+      }),
       { numRuns: 300, seed: 21 },
     );
   });

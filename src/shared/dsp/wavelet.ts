@@ -4,15 +4,7 @@
  * Impulse's spectral-analysis block extracts from each coefficient array.
  */
 import { WAVELET_TABLES } from './waveletFilters.js';
-import {
-  centralMoments,
-  crossingRate,
-  histogramEntropy,
-  kurtosisFromMoments,
-  skewnessFromMoments,
-  sortedPercentile,
-  type Moments,
-} from './statistics.js';
+import { centralMoments, crossingRate, histogramEntropy, kurtosisFromMoments, skewnessFromMoments, sortedPercentile, type Moments } from './statistics.js';
 
 /** Wavelet names accepted by the spectral-analysis block, in Edge Impulse's order. */
 export const WAVELET_NAMES: readonly string[] = [
@@ -86,13 +78,7 @@ function symmetricIndex(i: number, n: number): number {
  * One level of `pywt.dwt(x, wavelet, mode='symmetric')` on x[0…n): approximation into outA,
  * detail into outD; returns the coefficient count.
  */
-export function dwt(
-  x: ArrayLike<number>,
-  n: number,
-  bank: WaveletFilterBank,
-  outA: { [i: number]: number },
-  outD: { [i: number]: number },
-): number {
+export function dwt(x: ArrayLike<number>, n: number, bank: WaveletFilterBank, outA: { [i: number]: number }, outD: { [i: number]: number }): number {
   const { decLo, decHi } = bank;
   const f = decLo.length;
   const m = dwtLength(n, f);
@@ -124,13 +110,7 @@ export function dwt(
  * `pywt.idwt(cA, cD, wavelet, mode='symmetric')` for m coefficients each: writes 2m − F + 2
  * samples into out and returns that count.
  */
-export function idwt(
-  cA: ArrayLike<number>,
-  cD: ArrayLike<number>,
-  m: number,
-  bank: WaveletFilterBank,
-  out: { [i: number]: number },
-): number {
+export function idwt(cA: ArrayLike<number>, cD: ArrayLike<number>, m: number, bank: WaveletFilterBank, out: { [i: number]: number }): number {
   const { recLo, recHi } = bank;
   const f = recLo.length;
   const n = 2 * m - f + 2;
