@@ -49,6 +49,7 @@ export async function shot(page: Page, testInfo: TestInfo, name: string): Promis
 }
 
 export const test = base.extend<{ kiln: KilnServer }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
   kiln: async ({}, use) => {
     const k = await startKiln();
     await use(k);
