@@ -8,15 +8,7 @@
  */
 import { badFile } from './badFile.js';
 
-export type CborValue =
-  | number
-  | string
-  | boolean
-  | null
-  | undefined
-  | Uint8Array
-  | CborValue[]
-  | { [key: string]: CborValue };
+export type CborValue = number | string | boolean | null | undefined | Uint8Array | CborValue[] | { [key: string]: CborValue };
 
 export interface CborDecodeResult {
   value: CborValue;
@@ -34,12 +26,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Decode one CBOR document starting at `start`. `watchKeys` names map keys whose text-string
  * value's content range is recorded (first occurrence). Throws BAD_FILE with the byte offset.
  */
-export function decodeCbor(
-  bytes: Uint8Array,
-  fileName: string,
-  start = 0,
-  watchKeys: readonly string[] = [],
-): CborDecodeResult {
+export function decodeCbor(bytes: Uint8Array, fileName: string, start = 0, watchKeys: readonly string[] = []): CborDecodeResult {
   const d = new Decoder(bytes, fileName, start, watchKeys);
   const value = d.item(0);
   if (value === BREAK) throw badFile(fileName, 'unexpected CBOR "break" byte (0xFF) at the start of the document', { offset: start });

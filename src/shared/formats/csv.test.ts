@@ -26,6 +26,8 @@ describe('reading CSV samples', () => {
     expect(inspectCsv(semi, 'semi.csv')).toMatchObject({ delimiter: ';', decimalComma: true, timestampColumn: 'time (s)', timestampUnit: 's' });
     const tab = 'ms\ta\tb\n0\t1\t2\n5\t3\t4\n';
     expect(parseCsv(tab, 'tab.tsv')).toMatchObject({ intervalMs: 5, readings: 2 });
+    // decimal commas that first appear further down are still read
+    expect(Array.from(parseCsv('ms;x\n0;1\n5;2\n10;2,5\n', 'late.csv').values)).toEqual([1, 2, 2.5]);
     expect(inspectCsv(tab).delimiter).toBe('\t');
   });
 
@@ -151,7 +153,9 @@ describe('refusing bad CSV files with the file and line', () => {
   });
 
   it('refuses timestamps that go backwards or jump, naming the line', () => {
-    expect(badFileError(() => parseCsv('timestamp,x\n0,1\n10,1\n5,1\n', 't.csv'), 't.csv').message).toMatch(/^t.csv line 4, timestamp: timestamps must increase/);
+    expect(badFileError(() => parseCsv('timestamp,x\n0,1\n10,1\n5,1\n', 't.csv'), 't.csv').message).toMatch(
+      /^t.csv line 4, timestamp: timestamps must increase/,
+    );
     expect(badFileError(() => parseCsv('timestamp,x\n0,1\n10,1\n10,1\n', 't.csv'), 't.csv').message).toMatch(/line 4/);
     const gap = badFileError(() => parseCsv('timestamp,x\n0,1\n10,1\n20,1\n60,1\n70,1\n', 't.csv'), 't.csv');
     expect(gap.message).toMatch(/^t.csv line 5, timestamp: irregular sampling: a step of 40 ms where most steps are 10 ms/);
@@ -191,6 +195,37 @@ describe('refusing bad CSV files with the file and line', () => {
         badFileError(() => {
           throw e;
         }, 'r.csv');
+      }
+    }
+  });
+
+  it('answers every truncation of a file with a shorter sample or BAD_FILE', () => {
+    const text = 'timestamp;"acc X";accY\r\n0;1,5;-2\r\n10;2,25;3e-3\r\n20;"4";5\r\n30;6;7\r\n';
+    for (let n = 0; n < text.length; n++) {
+      try {
+        const s = parseCsv(text.slice(0, n), 'cut.csv');
+        expect(s.readings).toBeGreaterThanOrEqual(2);
+      } catch (e) {
+        badFileError(() => {
+          throw e;
+        }, 'cut.csv');
+      }
+    }
+  });
+
+  it('never hangs or throws anything but BAD_FILE on random CSV-like text', () => {
+    const alphabet = '0123456789.,;\t\n\r"e-+ abnN#';
+    for (let seed = 1; seed <= 400; seed++) {
+      const text = Array.from(seededBytes(seed, 5 + (seed % 80)), (b) => alphabet[b % alphabet.length]).join('');
+      for (const options of [{}, { intervalMs: 1 }, { hasHeader: false, intervalMs: 2 }]) {
+        try {
+          parseCsv(text, 'fuzz.csv', options);
+          inspectCsv(text, 'fuzz.csv');
+        } catch (e) {
+          badFileError(() => {
+            throw e;
+          }, 'fuzz.csv');
+        }
       }
     }
   });

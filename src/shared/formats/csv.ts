@@ -52,7 +52,7 @@ export interface CsvInspection {
   rowCount: number;
   /** ms between readings guessed from the first timestamps, null when unknown */
   intervalMs: number | null;
-  /** true when numbers use a decimal comma (semicolon/tab files) */
+  /** true when the first rows use a decimal comma (semicolon/tab files; always accepted there) */
   decimalComma: boolean;
 }
 
@@ -77,7 +77,8 @@ export function decodeCsvBytes(bytes: Uint8Array, fileName: string): string {
     const at = firstInvalidUtf8(bytes);
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
-    if (bytes.includes(0)) throw badFile(fileName, 'the file contains NUL bytes: it looks like UTF-16 text without a byte-order mark; save it as UTF-8', { line });
+    if (bytes.includes(0))
+      throw badFile(fileName, 'the file contains NUL bytes: it looks like UTF-16 text without a byte-order mark; save it as UTF-8', { line });
     throw badFile(fileName, `byte 0x${(bytes[at] ?? 0).toString(16)} is not valid UTF-8 (Latin-1/Windows text?); save the file as UTF-8`, { line });
   }
 }
@@ -95,7 +96,10 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 function tooLarge(fileName: string, size: number): Error {
-  return badFile(fileName, `the file is ${(size / 1048576).toFixed(0)} MiB; CSV import is limited to ${MAX_CSV_BYTES / 1048576} MiB — split it into smaller files or convert it to CBOR/WAV`);
+  return badFile(
+    fileName,
+    `the file is ${(size / 1048576).toFixed(0)} MiB; CSV import is limited to ${MAX_CSV_BYTES / 1048576} MiB — split it into smaller files or convert it to CBOR/WAV`,
+  );
 }
 
 /** Text after the BOM, with CR-only line ends normalised; refuses NUL and U+FFFD text. */
@@ -240,14 +244,15 @@ function detectLayout(rawText: string, fileName: string, options: CsvOptions): L
   if (cells.length > 1 && cells[cells.length - 1] === '') cells.pop(); // trailing separator (Arduino style)
   const second = reader.next();
   const decimalComma = delimiter !== ',' && [first, second].some((r) => r?.fields.some((f) => DECIMAL_COMMA.test(f.trim())));
-  const hasHeader = options.hasHeader ?? cells.some((c) => c !== '' && !isNumeric(c, decimalComma));
+  const hasHeader = options.hasHeader ?? cells.some((c) => c !== '' && !isNumeric(c, delimiter !== ','));
   const columns = hasHeader ? uniqueNames(cells) : cells.map((_, i) => `column${i + 1}`);
   let timestampIndex = -1;
   let timestampUnit: Layout['timestampUnit'] = null;
   if (options.timestampColumn !== null) {
     if (options.timestampColumn !== undefined) {
       timestampIndex = findColumn(columns, options.timestampColumn);
-      if (timestampIndex < 0) throw badFile(fileName, `there is no timestamp column "${options.timestampColumn}" (columns: ${columns.join(', ')})`, { line: first.line });
+      if (timestampIndex < 0)
+        throw badFile(fileName, `there is no timestamp column "${options.timestampColumn}" (columns: ${columns.join(', ')})`, { line: first.line });
     } else if (hasHeader) {
       timestampIndex = columns.findIndex((c) => timestampUnitFromName(c) !== null);
     }
@@ -257,7 +262,10 @@ function detectLayout(rawText: string, fileName: string, options: CsvOptions): L
 }
 
 function detectDelimiter(head: string): CsvDelimiter {
-  const lines = head.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#')).slice(0, 50);
+  const lines = head
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+    .slice(0, 50);
   if (lines.length > 1 && !head.endsWith('\n')) lines.pop(); // may be cut in the middle
   let best: CsvDelimiter = ',';
   let bestCount = 1;
@@ -349,7 +357,7 @@ export function inspectCsv(text: string, fileName = 'file.csv', options: CsvOpti
   for (let row = reader.next(); row; row = reader.next()) {
     rowCount++;
     if (layout.timestampIndex >= 0 && stamps.length < 1000) {
-      const v = parseNumber(row.fields[layout.timestampIndex] ?? '', layout.decimalComma);
+      const v = parseNumber(row.fields[layout.timestampIndex] ?? '', layout.delimiter !== ',');
       if (v !== null) stamps.push(v);
     }
   }
@@ -458,16 +466,20 @@ export function parseCsv(text: string, fileName: string, options: CsvOptions = {
   const values = new Growable(new Float32Array(1024), (n) => new Float32Array(n));
   const stamps = new Growable(new Float64Array(useTimestamps ? 1024 : 1), (n) => new Float64Array(n));
   const reader = readerAfterHeader(layout, fileName);
+  // "1,5" can only be a decimal comma when commas do not separate fields
+  const commaDecimals = layout.delimiter !== ',';
   let rows = 0;
   for (let row = reader.next(); row; row = reader.next()) {
     const { fields, line } = row;
     if (fields.length === columnCount + 1 && (fields[columnCount] ?? '').trim() === '') fields.pop();
     if (fields.length !== columnCount) {
-      throw badFile(fileName, `expected ${columnCount} columns, found ${fields.length} (separator "${layout.delimiter === '\t' ? 'tab' : layout.delimiter}")`, { line });
+      throw badFile(fileName, `expected ${columnCount} columns, found ${fields.length} (separator "${layout.delimiter === '\t' ? 'tab' : layout.delimiter}")`, {
+        line,
+      });
     }
-    for (const a of axes) values.push(cellValue(fields[a] ?? '', names[a] ?? '', line, layout.decimalComma, fileName));
+    for (const a of axes) values.push(cellValue(fields[a] ?? '', names[a] ?? '', line, commaDecimals, fileName));
     if (useTimestamps) {
-      const t = cellValue(fields[layout.timestampIndex] ?? '', names[layout.timestampIndex] ?? '', line, layout.decimalComma, fileName, false);
+      const t = cellValue(fields[layout.timestampIndex] ?? '', names[layout.timestampIndex] ?? '', line, commaDecimals, fileName, false);
       stamps.push(t);
     }
     rows++;
@@ -483,7 +495,10 @@ function cellValue(cell: string, column: string, line: number, decimalComma: boo
   const v = parseNumber(cell, decimalComma);
   if (v === null) {
     const shown = cell.trim();
-    throw badFile(fileName, shown === '' ? 'the value is empty' : `"${shown.length > 30 ? shown.slice(0, 30) + '…' : shown}" is not a number`, { line, field: column });
+    throw badFile(fileName, shown === '' ? 'the value is empty' : `"${shown.length > 30 ? shown.slice(0, 30) + '…' : shown}" is not a number`, {
+      line,
+      field: column,
+    });
   }
   const problem = asFloat32 ? float32Problem(v) : Number.isFinite(v) ? null : `${v} is not a valid timestamp`;
   if (problem) throw badFile(fileName, problem, { line, field: column });
@@ -504,7 +519,10 @@ function intervalFromTimestamps(t: Float64Array, layout: Layout, options: CsvOpt
   for (let i = 1; i < t.length; i++) {
     const step = (t[i] ?? 0) - (t[i - 1] ?? 0);
     if (!(step > 0)) {
-      throw badFile(fileName, `timestamps must increase: ${t[i]} follows ${t[i - 1]}`, { line: lineOfRow(i), field: column });
+      throw badFile(fileName, `timestamps must increase: ${t[i]} follows ${t[i - 1]}; fix the timestamps or give a fixed interval`, {
+        line: lineOfRow(i),
+        field: column,
+      });
     }
     steps[i - 1] = step;
   }

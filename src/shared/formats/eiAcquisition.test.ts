@@ -182,7 +182,8 @@ describe('Kiln-written JSON and CBOR', () => {
 
   it.each(['json', 'cbor'] as const)('signs %s files that verify with the key and fail when tampered', (kind) => {
     const original = sample(Float32Array.from([1, 2, 3, 4, 5, 6]), ['a', 'b', 'c']);
-    const bytes = kind === 'json' ? serializeEiJson(original, { hmacKey: 'secret', iat: 1700000000 }) : serializeEiCbor(original, { hmacKey: 'secret', iat: 1700000000 });
+    const bytes =
+      kind === 'json' ? serializeEiJson(original, { hmacKey: 'secret', iat: 1700000000 }) : serializeEiCbor(original, { hmacKey: 'secret', iat: 1700000000 });
     expect(parseEiAcquisition(bytes, 'x', 'secret').signatureValid).toBe(true);
     expect(parseEiAcquisition(bytes, 'x', 'wrong').signatureValid).toBe(false);
     const tampered = bytes.slice();
@@ -221,7 +222,16 @@ describe('refusing bad Edge Impulse files with the file and the place', () => {
     enc({
       protected: { ver: 'v1', alg: 'none' },
       signature: '0'.repeat(64),
-      payload: { device_type: 'X', interval_ms: 10, sensors: [{ name: 'a', units: 'N/A' }, { name: 'b', units: 'N/A' }], values: [[1, 2]], ...payload },
+      payload: {
+        device_type: 'X',
+        interval_ms: 10,
+        sensors: [
+          { name: 'a', units: 'N/A' },
+          { name: 'b', units: 'N/A' },
+        ],
+        values: [[1, 2]],
+        ...payload,
+      },
     });
 
   it('refuses an empty file', () => {
@@ -252,7 +262,9 @@ describe('refusing bad Edge Impulse files with the file and the place', () => {
         c.text('values').array(1).f64(1e39);
         expect(badFileError(() => parseEiAcquisition(c.bytes(), 'h.cbor'), 'h.cbor').message).toMatch(/payload.values\[0\]: 1e\+39 is too large/);
       } else {
-        expect(badFileError(() => parseEiAcquisition(bytes, 'n.cbor'), 'n.cbor').message).toMatch(/payload.values\[0\]\[2\]: (NaN|-?Infinity) is not a valid reading/);
+        expect(badFileError(() => parseEiAcquisition(bytes, 'n.cbor'), 'n.cbor').message).toMatch(
+          /payload.values\[0\]\[2\]: (NaN|-?Infinity) is not a valid reading/,
+        );
       }
     }
   });
@@ -261,7 +273,16 @@ describe('refusing bad Edge Impulse files with the file and the place', () => {
     expect(badFileError(() => parseEiAcquisition(enc('{"payload": [1,2,'), 'x.json'), 'x.json').message).toMatch(/not valid JSON/);
     expect(badFileError(() => parseEiAcquisition(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), 'x.json'), 'x.json').message).toMatch(/not valid UTF-8/);
     expect(badFileError(() => parseEiAcquisition(enc({ hello: 1 }), 'x.json'), 'x.json').message).toMatch(/"payload" is missing/);
-    expect(badFileError(() => parseEiAcquisition(enc({ protected: { alg: 'RS256' }, payload: {} }), 'x.json'), 'x.json').message).toMatch(/payload.interval_ms/);
+    expect(badFileError(() => parseEiAcquisition(enc({ protected: { alg: 'RS256' }, payload: {} }), 'x.json'), 'x.json').message).toMatch(
+      /payload.interval_ms/,
+    );
+  });
+
+  it('names the line of a JSON syntax error and refuses UTF-16 JSON', () => {
+    const broken = enc('{\n  "protected": {"ver": "v1"},\n  "payload": {"interval_ms": 10,,}\n}');
+    expect(badFileError(() => parseEiAcquisition(broken, 'b.json'), 'b.json').message).toMatch(/^b\.json line 3: not valid JSON/);
+    const utf16 = Uint8Array.from([0xff, 0xfe, ...Array.from('{"a":1}').flatMap((c) => [c.charCodeAt(0), 0])]);
+    expect(badFileError(() => parseEiAcquisition(utf16, 'w.json'), 'w.json').message).toMatch(/UTF-16 text; save it as UTF-8/);
   });
 
   it('refuses unsupported signature algorithms and malformed HS256 signatures', () => {

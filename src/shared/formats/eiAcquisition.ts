@@ -9,7 +9,7 @@
  */
 import { badFile } from './badFile.js';
 import { decodeCbor, encodeCbor, type CborValue } from './cbor.js';
-import { float32Problem, formatFloat32 } from './float32.js';
+import { FLOAT32_MAX, float32Problem, formatFloat32 } from './float32.js';
 import { hmacSha256, toHex } from './hmacSha256.js';
 import type { ParsedSample, SensorInfo } from './types.js';
 
@@ -51,6 +51,9 @@ export function looksLikeJson(bytes: Uint8Array): boolean {
  */
 export function parseEiAcquisition(bytes: Uint8Array, fileName: string, hmacKey?: string): ParsedSample {
   if (bytes.length === 0) throw badFile(fileName, 'the file is empty');
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw badFile(fileName, 'the file is UTF-16 text; save it as UTF-8 JSON', { offset: 0 });
+  }
   return looksLikeJson(bytes) ? parseJson(bytes, fileName, hmacKey) : parseCbor(bytes, fileName, hmacKey);
 }
 
@@ -83,7 +86,8 @@ function parseCbor(bytes: Uint8Array, fileName: string, hmacKey?: string): Parse
   const binary = isObject(payload) ? binaryMarker(payload['values']) : null;
   let audio: Uint8Array | null = null;
   if (binary !== null) {
-    if (binary !== 'i16') throw badFile(fileName, `raw value type "${BINARY_MARKER}${binary}" is not supported (only ${BINARY_MARKER}i16)`, { field: 'payload.values' });
+    if (binary !== 'i16')
+      throw badFile(fileName, `raw value type "${BINARY_MARKER}${binary}" is not supported (only ${BINARY_MARKER}i16)`, { field: 'payload.values' });
     audio = bytes.subarray(end, end + ((bytes.length - end) & ~1));
   } else {
     for (let i = end; i < bytes.length; i++) {
@@ -155,21 +159,26 @@ function readValues(raw: unknown, axes: number, fileName: string): Float32Array 
   for (let r = 0; r < raw.length; r++) {
     const reading: unknown = raw[r];
     if (typeof reading === 'number' && axes === 1) {
-      out[r] = checked(reading, fileName, `payload.values[${r}]`);
+      out[r] = checked(reading, fileName, r, -1);
       continue;
     }
     if (!Array.isArray(reading)) {
-      throw badFile(fileName, axes === 1 ? 'expected a number or a list of 1 number' : `expected a list of ${axes} numbers (one per sensor)`, { field: `payload.values[${r}]` });
+      throw badFile(fileName, axes === 1 ? 'expected a number or a list of 1 number' : `expected a list of ${axes} numbers (one per sensor)`, {
+        field: `payload.values[${r}]`,
+      });
     }
     if (reading.length !== axes) {
       throw badFile(fileName, `expected ${axes} numbers (one per sensor), found ${reading.length}`, { field: `payload.values[${r}]` });
     }
-    for (let a = 0; a < axes; a++) out[r * axes + a] = checked(reading[a], fileName, `payload.values[${r}][${a}]`);
+    for (let a = 0; a < axes; a++) out[r * axes + a] = checked(reading[a], fileName, r, a);
   }
   return out;
 }
 
-function checked(v: unknown, fileName: string, field: string): number {
+/** the value itself when it fits a float32; the field name is only built for the error */
+function checked(v: unknown, fileName: string, reading: number, axis: number): number {
+  if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= FLOAT32_MAX) return v;
+  const field = axis < 0 ? `payload.values[${reading}]` : `payload.values[${reading}][${axis}]`;
   if (typeof v !== 'number') throw badFile(fileName, `expected a number, found ${describe(v)}`, { field });
   const problem = float32Problem(v);
   if (problem) throw badFile(fileName, problem, { field });
@@ -207,7 +216,7 @@ function signatureOf(doc: unknown, fileName: string): { alg: string; signature: 
 }
 
 /** Each candidate is a list of byte ranges hashed as one message. */
-function checkSignature(alg: string, signature: string, key: string | undefined, candidates: () => Uint8Array[][]): boolean | null | undefined {
+function checkSignature(alg: string, signature: string, key: string | undefined, candidates: () => Iterable<Uint8Array[]>): boolean | null | undefined {
   if (alg === 'none') return null;
   if (key === undefined) return undefined;
   for (const parts of candidates()) {
@@ -221,19 +230,17 @@ function checkSignature(alg: string, signature: string, key: string | undefined,
  * zeros (exactly, or without trailing white space), or the compact JSON.stringify of the document
  * (what Edge Impulse's tools hash before pretty-printing).
  */
-function jsonSignedCandidates(bytes: Uint8Array, doc: unknown, signature: string): Uint8Array[][] {
-  const out: Uint8Array[][] = [];
+function* jsonSignedCandidates(bytes: Uint8Array, doc: unknown, signature: string): Generator<Uint8Array[]> {
   const at = findJsonSignature(bytes, signature);
   if (at >= 0) {
     const zeroed = bytes.slice();
     zeroed.fill(0x30, at, at + 64);
-    out.push([zeroed]);
+    yield [zeroed];
     let end = zeroed.length;
     while (end > 0 && (zeroed[end - 1] === 0x0a || zeroed[end - 1] === 0x0d || zeroed[end - 1] === 0x20)) end--;
-    if (end !== zeroed.length) out.push([zeroed.subarray(0, end)]);
+    if (end !== zeroed.length) yield [zeroed.subarray(0, end)];
   }
-  if (isObject(doc)) out.push([encoder.encode(JSON.stringify({ ...doc, signature: ZERO_SIGNATURE }))]);
-  return out;
+  if (isObject(doc)) yield [encoder.encode(JSON.stringify({ ...doc, signature: ZERO_SIGNATURE }))];
 }
 
 /** byte offset of the 64 signature characters after `"signature"\s*:\s*"` (case as written) */
@@ -366,4 +373,3 @@ function findCborSignature(header: Uint8Array): number {
   }
   throw new Error('internal: signature field not found in encoded CBOR');
 }
-

@@ -14,30 +14,26 @@ export function float32Problem(v: number): string | null {
   return null;
 }
 
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
+
 /**
- * Shortest decimal text that reads back (via Number + Math.fround) as exactly the float32 `v`;
- * keeps -0 as "-0". Used by serializers so round trips are bit-exact.
+ * Shortest decimal text (up to 9 significant digits) that reads back (via Number + Math.fround)
+ * as exactly the float32 `v`; keeps -0 as "-0". Used by serializers so round trips are
+ * bit-exact. Rounds with arithmetic rather than toPrecision: m / 10^k of exact doubles is
+ * correctly rounded, i.e. the same double Number() gives for the text "m e-k".
  */
 export function formatFloat32(v: number): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
   if (Number.isInteger(v) && Math.abs(v) < 1e21) return String(v);
-  for (let p = 6; p <= 9; p++) {
-    const d = Number(v.toPrecision(p));
-    if (Math.fround(d) === v) {
-      // try one digit fewer only when 6 already worked (cheap search for short values)
-      if (p === 6) return shortestBelowSix(v, d);
-      return String(d);
-    }
+  if (!Number.isFinite(v)) return String(v);
+  const e = Math.floor(Math.log10(Math.abs(v)));
+  for (let p = 1; p <= 9; p++) {
+    const k = p - 1 - e;
+    let r: number;
+    if (k >= 0 && k <= 22) r = Math.round(v * (POW10[k] ?? 1)) / (POW10[k] ?? 1);
+    else if (k < 0 && k >= -22) r = Math.round(v / (POW10[-k] ?? 1)) * (POW10[-k] ?? 1);
+    else r = Number(v.toPrecision(p));
+    if (Math.fround(r) === v) return String(r);
   }
   return String(v);
-}
-
-function shortestBelowSix(v: number, fallback: number): string {
-  let best = fallback;
-  for (let p = 5; p >= 1; p--) {
-    const d = Number(v.toPrecision(p));
-    if (Math.fround(d) !== v) break;
-    best = d;
-  }
-  return String(best);
 }

@@ -34,10 +34,7 @@ describe('reading PNG images as packed 0xRRGGBB pixels', () => {
       [0, 0, 255],
       [9, 8, 7],
     ];
-    const indexed = parseImage(
-      encodePng({ width: 3, height: 1, data: Uint8Array.from([0b00011000]), channels: 1, depth: 2, palette }),
-      'pal.png',
-    );
+    const indexed = parseImage(encodePng({ width: 3, height: 1, data: Uint8Array.from([0b00011000]), channels: 1, depth: 2, palette }), 'pal.png');
     expect(Array.from(indexed.values)).toEqual([0xff0000, 0x0000ff, rgb(9, 8, 7)]);
   });
 });

@@ -62,11 +62,12 @@ const int16 = (v: number[]): Uint8Array => le(2, v, (d, a, x) => d.setInt16(a, x
 const int32 = (v: number[]): Uint8Array => le(4, v, (d, a, x) => d.setInt32(a, x, true));
 const f32 = (v: number[]): Uint8Array => le(4, v, (d, a, x) => d.setFloat32(a, x, true));
 const f64 = (v: number[]): Uint8Array => le(8, v, (d, a, x) => d.setFloat64(a, x, true));
-const int24 = (v: number[]): Uint8Array => le(3, v, (d, a, x) => {
-  d.setUint8(a, x & 0xff);
-  d.setUint8(a + 1, (x >> 8) & 0xff);
-  d.setUint8(a + 2, (x >> 16) & 0xff);
-});
+const int24 = (v: number[]): Uint8Array =>
+  le(3, v, (d, a, x) => {
+    d.setUint8(a, x & 0xff);
+    d.setUint8(a + 1, (x >> 8) & 0xff);
+    d.setUint8(a + 2, (x >> 16) & 0xff);
+  });
 
 describe('reading WAV audio into int16-range values', () => {
   it('keeps 16-bit PCM as it is, one reading per frame', () => {
@@ -78,7 +79,11 @@ describe('reading WAV audio into int16-range values', () => {
   it('scales 8-bit unsigned, 24-bit, 32-bit and float samples to the int16 range', () => {
     expect(Array.from(parseWav(wav({ bits: 8, data: Uint8Array.from([0, 128, 255, 129]) }), 'a.wav').values)).toEqual([-32768, 0, 32512, 256]);
     expect(Array.from(parseWav(wav({ bits: 24, data: int24([-8388608, 8388607, 256, 1, -1]) }), 'a.wav').values)).toEqual([
-      -32768, 8388607 / 256, 1, 1 / 256, -1 / 256,
+      -32768,
+      8388607 / 256,
+      1,
+      1 / 256,
+      -1 / 256,
     ]);
     expect(Array.from(parseWav(wav({ bits: 32, data: int32([-2147483648, 65536, 98304]) }), 'a.wav').values)).toEqual([-32768, 1, 1.5]);
     expect(Array.from(parseWav(wav({ tag: 3, bits: 32, data: f32([-1, 0.5, 0.25, 1.5]) }), 'a.wav').values)).toEqual([-32768, 16384, 8192, 49152]);

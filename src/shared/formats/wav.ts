@@ -34,7 +34,8 @@ export function parseWav(bytes: Uint8Array, fileName: string): ParsedSample {
   if (bytes.length === 0) throw badFile(fileName, 'the file is empty');
   if (bytes.length < 12) throw badFile(fileName, `the file is only ${bytes.length} bytes: too short for a WAV header (truncated?)`);
   const riff = ascii(bytes, 0);
-  if (riff === 'RIFX' || riff === 'RF64') throw badFile(fileName, `${riff} WAV files are not supported; save as a standard little-endian RIFF WAV`, { offset: 0 });
+  if (riff === 'RIFX' || riff === 'RF64')
+    throw badFile(fileName, `${riff} WAV files are not supported; save as a standard little-endian RIFF WAV`, { offset: 0 });
   if (riff !== 'RIFF' || ascii(bytes, 8) !== 'WAVE') throw badFile(fileName, 'not a WAV file (no RIFF/WAVE header)', { offset: 0 });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let format: WavFormat | null = null;
@@ -44,7 +45,8 @@ export function parseWav(bytes: Uint8Array, fileName: string): ParsedSample {
     const size = view.getUint32(pos + 4, true);
     const body = pos + 8;
     if (id === 'fmt ') {
-      if (size < 16 || body + size > bytes.length) throw badFile(fileName, `the "fmt " chunk is ${size < 16 ? 'too small' : 'cut off (truncated file?)'}`, { offset: pos });
+      if (size < 16 || body + size > bytes.length)
+        throw badFile(fileName, `the "fmt " chunk is ${size < 16 ? 'too small' : 'cut off (truncated file?)'}`, { offset: pos });
       format = readFormat(view, body, size, fileName);
     } else if (id === 'data') {
       if (!format) throw badFile(fileName, 'the "data" chunk comes before the "fmt " chunk that describes it', { offset: pos });
@@ -126,7 +128,9 @@ function decodeData(data: Uint8Array, f: WavFormat, fileName: string, offset: nu
 
 function badSample(fileName: string, v: number, index: number, f: WavFormat, offset: number): Error {
   const frame = Math.floor(index / f.channels);
-  return badFile(fileName, `audio sample ${frame} (channel ${(index % f.channels) + 1}) is ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'too large' : 'too small'}`, { offset });
+  return badFile(fileName, `audio sample ${frame} (channel ${(index % f.channels) + 1}) is ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'too large' : 'too small'}`, {
+    offset,
+  });
 }
 
 /**
