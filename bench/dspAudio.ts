@@ -22,10 +22,7 @@ function audioWindow(): DspInput {
   for (let i = 0; i < fs; i++) {
     const t = i / fs;
     const v =
-      0.3 * Math.sin(2 * Math.PI * 220 * t) +
-      0.2 * Math.sin(2 * Math.PI * 440 * t) +
-      0.15 * Math.sin(2 * Math.PI * (300 + 2000 * t) * t) +
-      0.05 * noise();
+      0.3 * Math.sin(2 * Math.PI * 220 * t) + 0.2 * Math.sin(2 * Math.PI * 440 * t) + 0.15 * Math.sin(2 * Math.PI * (300 + 2000 * t) * t) + 0.05 * noise();
     values[i] = Math.round(v * 20000);
   }
   return { axes: ['audio'], frequencyHz: fs, values };

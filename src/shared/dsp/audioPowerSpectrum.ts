@@ -218,10 +218,22 @@ class Radix2Kernel {
     if (m >= 4) {
       // spans 1 and 2 together: a 4-point DFT per group, twiddles 1 and −i, no multiplications
       for (let a = 0; a < m; a += 4) {
-        const r0 = re[a]!, i0 = im[a]!, r1 = re[a + 1]!, i1 = im[a + 1]!;
-        const r2 = re[a + 2]!, i2 = im[a + 2]!, r3 = re[a + 3]!, i3 = im[a + 3]!;
-        const s01r = r0 + r1, s01i = i0 + i1, d01r = r0 - r1, d01i = i0 - i1;
-        const s23r = r2 + r3, s23i = i2 + i3, d23r = r2 - r3, d23i = i2 - i3;
+        const r0 = re[a]!,
+          i0 = im[a]!,
+          r1 = re[a + 1]!,
+          i1 = im[a + 1]!;
+        const r2 = re[a + 2]!,
+          i2 = im[a + 2]!,
+          r3 = re[a + 3]!,
+          i3 = im[a + 3]!;
+        const s01r = r0 + r1,
+          s01i = i0 + i1,
+          d01r = r0 - r1,
+          d01i = i0 - i1;
+        const s23r = r2 + r3,
+          s23i = i2 + i3,
+          d23r = r2 - r3,
+          d23i = i2 - i3;
         re[a] = s01r + s23r;
         im[a] = s01i + s23i;
         re[a + 2] = s01r - s23r;
@@ -234,7 +246,10 @@ class Radix2Kernel {
       }
       h = 4;
     } else {
-      const r0 = re[0]!, i0 = im[0]!, r1 = re[1]!, i1 = im[1]!;
+      const r0 = re[0]!,
+        i0 = im[0]!,
+        r1 = re[1]!,
+        i1 = im[1]!;
       re[0] = r0 + r1;
       im[0] = i0 + i1;
       re[1] = r0 - r1;
@@ -252,18 +267,24 @@ class Radix2Kernel {
           const i1 = i0 + h;
           const i2 = i1 + h;
           const i3 = i2 + h;
-          const w1r = twRe[base1 + k]!, w1i = twIm[base1 + k]!;
+          const w1r = twRe[base1 + k]!,
+            w1i = twIm[base1 + k]!;
           // span h: (x0, x1) and (x2, x3) with twiddle w1
           let tr = re[i1]! * w1r - im[i1]! * w1i;
           let ti = re[i1]! * w1i + im[i1]! * w1r;
-          const b0r = re[i0]! + tr, b0i = im[i0]! + ti;
-          const b1r = re[i0]! - tr, b1i = im[i0]! - ti;
+          const b0r = re[i0]! + tr,
+            b0i = im[i0]! + ti;
+          const b1r = re[i0]! - tr,
+            b1i = im[i0]! - ti;
           tr = re[i3]! * w1r - im[i3]! * w1i;
           ti = re[i3]! * w1i + im[i3]! * w1r;
-          const b2r = re[i2]! + tr, b2i = im[i2]! + ti;
-          const b3r = re[i2]! - tr, b3i = im[i2]! - ti;
+          const b2r = re[i2]! + tr,
+            b2i = im[i2]! + ti;
+          const b3r = re[i2]! - tr,
+            b3i = im[i2]! - ti;
           // span 2h: (b0, b2) with twiddle w2 = e^{−iπk/2h}, (b1, b3) with w2·(−i)
-          const w2r = twRe[base2 + k]!, w2i = twIm[base2 + k]!;
+          const w2r = twRe[base2 + k]!,
+            w2i = twIm[base2 + k]!;
           tr = b2r * w2r - b2i * w2i;
           ti = b2r * w2i + b2i * w2r;
           re[i0] = b0r + tr;

@@ -16,7 +16,8 @@ export function testAudio(fs: number, seconds: number, seed = 1, amplitude = 0.5
   const f2 = (fs / 2) * 0.7 * (rand() + 0.5);
   for (let i = 0; i < n; i++) {
     const t = i / fs;
-    const v = 0.4 * Math.sin(2 * Math.PI * f1 * t) + 0.3 * Math.sin(2 * Math.PI * f2 * t) + 0.2 * Math.sin(2 * Math.PI * (100 + fs * 0.2 * t) * t) + 0.1 * rand();
+    const v =
+      0.4 * Math.sin(2 * Math.PI * f1 * t) + 0.3 * Math.sin(2 * Math.PI * f2 * t) + 0.2 * Math.sin(2 * Math.PI * (100 + fs * 0.2 * t) * t) + 0.1 * rand();
     values[i] = Math.round(v * amplitude * 32767);
   }
   return { axes: ['audio'], frequencyHz: fs, values };

@@ -69,7 +69,15 @@ describe('Spectrogram block', () => {
     const input = testAudio(16000, 1);
     input.values[42] = -Infinity;
     expectKilnError(() => spectrogramBlock.run(input, {}), 'BAD_DATA', /value 42/);
-    expectKilnError(() => spectrogramBlock.run({ axes: ['accX'], frequencyHz: 100, values: new Float32Array(0) }, { frame_length: 0.5, frame_stride: 0.25 }), 'BAD_DATA', /empty/);
-    expectKilnError(() => spectrogramBlock.run({ axes: ['accX'], frequencyHz: 100, values: new Float32Array(30) }, { frame_length: 0.5, frame_stride: 0.25 }), 'BAD_DATA', /30 samples.*50/);
+    expectKilnError(
+      () => spectrogramBlock.run({ axes: ['accX'], frequencyHz: 100, values: new Float32Array(0) }, { frame_length: 0.5, frame_stride: 0.25 }),
+      'BAD_DATA',
+      /empty/,
+    );
+    expectKilnError(
+      () => spectrogramBlock.run({ axes: ['accX'], frequencyHz: 100, values: new Float32Array(30) }, { frame_length: 0.5, frame_stride: 0.25 }),
+      'BAD_DATA',
+      /30 samples.*50/,
+    );
   });
 });

@@ -47,8 +47,7 @@ export function checkSingleAxisInput(block: string, input: DspInput): number {
   if (input.axes.length !== 1) {
     throw new KilnError(
       'BAD_DATA',
-      `${block} takes a single axis but the input has ${input.axes.length} (${input.axes.join(', ')}); ` +
-        `add one ${block} block per axis`,
+      `${block} takes a single axis but the input has ${input.axes.length} (${input.axes.join(', ')}); ` + `add one ${block} block per axis`,
     );
   }
   const fs = input.frequencyHz;
@@ -118,11 +117,9 @@ export function checkFrameCount(block: string, layout: FrameLayout, signalLength
     );
   }
   if (layout.frames > 500) {
-    throw new KilnError(
-      'BAD_PARAMS',
-      `${block}: ${layout.frames} frames is more than 500; increase "frame_stride" or shorten the window`,
-      { field: 'frame_stride' },
-    );
+    throw new KilnError('BAD_PARAMS', `${block}: ${layout.frames} frames is more than 500; increase "frame_stride" or shorten the window`, {
+      field: 'frame_stride',
+    });
   }
 }
 
@@ -319,8 +316,7 @@ function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowH
     if (first < 0) {
       throw new KilnError(
         'BAD_PARAMS',
-        `Mel filter ${r + 1} of ${numFilters} covers no FFT bin; lower "num_filters" (to ${Math.floor(bins / 4)} or fewer) ` +
-          `or raise "fft_length"`,
+        `Mel filter ${r + 1} of ${numFilters} covers no FFT bin; lower "num_filters" (to ${Math.floor(bins / 4)} or fewer) ` + `or raise "fft_length"`,
         { field: 'num_filters' },
       );
     }
@@ -360,7 +356,7 @@ export function applyFilterbank(fb: MelFilterbank, power: Float64Array, powerOff
   const { numFilters, starts, offsets, weights } = fb;
   for (let r = 0; r < numFilters; r++) {
     const end = offsets[r + 1]!;
-    let k = powerOffset + starts[r]! - offsets[r]!;
+    const k = powerOffset + starts[r]! - offsets[r]!;
     let sum = 0;
     for (let i = offsets[r]!; i < end; i++) sum += power[k + i]! * weights[i]!;
     out[outOffset + r] = sum === 0 ? 1e-10 : sum;
