@@ -1,0 +1,31 @@
+/** Loads the target boards from the boards/ folder. */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBoard, type Board } from '../../shared/boards/board';
+
+export function boardsDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../boards');
+}
+
+let cache: Board[] | null = null;
+
+export function loadBoards(dir = boardsDir()): Board[] {
+  if (dir === boardsDir() && cache) return cache;
+  const boards = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
+      } catch (e) {
+        throw new Error(`${f}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+      }
+      const board = parseBoard(json, f);
+      if (board.id + '.json' !== f) throw new Error(`${f}: id "${board.id}" must match the file name`);
+      return board;
+    });
+  if (dir === boardsDir()) cache = boards;
+  return boards;
+}
