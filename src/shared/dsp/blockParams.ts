@@ -21,13 +21,17 @@ function rawValue(specs: readonly ParamSpec[], params: DspParams, key: string): 
   return value === undefined || value === null ? specFor(specs, key).default : value;
 }
 
-/** A finite number (numbers or numeric strings), checked against the spec's min/max. */
-export function readNumber(specs: readonly ParamSpec[], params: DspParams, key: string): number {
+/**
+ * A finite number (numbers or numeric strings), checked against the spec's min/max/options
+ * unless checkRange is false (for parameters the block ignores in some configurations).
+ */
+export function readNumber(specs: readonly ParamSpec[], params: DspParams, key: string, checkRange = true): number {
   const spec = specFor(specs, key);
   const raw = rawValue(specs, params, key);
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (!Number.isFinite(value)) throw badParam(key, `must be a number, got ${JSON.stringify(raw)}`);
   if (spec.type === 'int' && !Number.isInteger(value)) throw badParam(key, `must be a whole number, got ${value}`);
+  if (!checkRange) return value;
   if (spec.min !== undefined && value < spec.min) throw badParam(key, `must be at least ${spec.min}, got ${value}`);
   if (spec.max !== undefined && value > spec.max) throw badParam(key, `must be at most ${spec.max}, got ${value}`);
   if (spec.options && spec.type !== 'select' && !spec.options.some((o) => Number(o) === value)) {

@@ -152,6 +152,19 @@ describe('spectral analysis', () => {
     );
   });
 
+  it('ignores parameters that do not apply, as Edge Impulse does', () => {
+    const input = window(250, 62.5);
+    const reference = block.run(input, {});
+    for (const params of [
+      { 'filter-order': 3 },
+      { 'filter-order': 12, 'filter-cutoff': -5 },
+      { wavelet: 'morlet', 'wavelet-level': -2 },
+      { 'spectral-peaks-count': 9, 'spectral-power-edges': '1, 2' },
+    ]) {
+      expect(Array.from(block.run(input, params).features)).toEqual(Array.from(reference.features));
+    }
+  });
+
   it('accepts parameters as form strings', () => {
     const input = window(600, 100);
     const typed = block.run(input, { 'fft-length': 32, 'do-log': false, 'input-decimation-ratio': 3 });

@@ -168,14 +168,15 @@ export function readSpectralAnalysisParams(params: DspParams): SpectralAnalysisP
     inputDecimationRatio: readNumber(specs, params, 'input-decimation-ratio'),
     filterType: readChoice(specs, params, 'filter-type') as SpectralAnalysisParams['filterType'],
     filterCutoff: readNumber(specs, params, 'filter-cutoff'),
-    filterOrder: readNumber(specs, params, 'filter-order'),
+    // range-checked below, only when a filter is used (as Edge Impulse does)
+    filterOrder: readNumber(specs, params, 'filter-order', false),
     analysisType: readChoice(specs, params, 'analysis-type') as SpectralAnalysisParams['analysisType'],
     fftLength: readNumber(specs, params, 'fft-length'),
     doLog: readBoolean(specs, params, 'do-log'),
     doFftOverlap: readBoolean(specs, params, 'do-fft-overlap'),
     extraLowFreq: readBoolean(specs, params, 'extra-low-freq'),
-    wavelet: readChoice(specs, params, 'wavelet'),
-    waveletLevel: readNumber(specs, params, 'wavelet-level'),
+    wavelet: readString(specs, params, 'wavelet'),
+    waveletLevel: readNumber(specs, params, 'wavelet-level', false),
   };
   // version-1 parameters: type-checked only
   readNumber(specs, params, 'spectral-peaks-count');
@@ -183,8 +184,12 @@ export function readSpectralAnalysisParams(params: DspParams): SpectralAnalysisP
   readString(specs, params, 'spectral-power-edges');
   if (!isPowerOfTwo(p.fftLength)) throw badParam('fft-length', `must be a power of 2, got ${p.fftLength}`);
   if (p.analysisType === 'FFT' && p.fftLength < 2) throw badParam('fft-length', `must be at least 2, got ${p.fftLength}`);
-  if (usesFilter(p) && p.filterOrder % 2 !== 0) {
-    throw badParam('filter-order', `must be even (2, 4, 6, 8), got ${p.filterOrder}`);
+  if (usesFilter(p) && (p.filterOrder % 2 !== 0 || p.filterOrder > 8)) {
+    throw badParam('filter-order', `must be 2, 4, 6 or 8 (or 0 to only mask FFT bins), got ${p.filterOrder}`);
+  }
+  if (p.analysisType === 'Wavelet') {
+    readChoice(specs, params, 'wavelet');
+    readNumber(specs, params, 'wavelet-level');
   }
   return p;
 }
