@@ -43,10 +43,15 @@ export interface AtOptions {
   paddingBytes?: number;
   /** answer any command starting with `command` with `reply` (e.g. 'ERR: Failed to allocate memory') */
   replyOverride?: { command: string; reply: string };
+  /** close the port right after printing `Sampling...` (see onDisappear) */
+  disappearWhileSampling?: boolean;
 }
 
 export interface BoardSimulatorOptions {
-  path: string;
+  /** serial path to open (e.g. one end of a socat pty pair) */
+  path?: string;
+  /** or an already open connection (e.g. the board end of createMemoryLink()) */
+  connection?: DeviceConnection;
   protocol: 'forwarder' | 'ei-at';
   /** forwarder: readings per second (default 62.5) */
   hz?: number;
@@ -71,7 +76,8 @@ export interface BoardSimulator {
 }
 
 export async function runBoardSimulator(options: BoardSimulatorOptions): Promise<BoardSimulator> {
-  const conn = await SerialConnection.open(options.path, options.baudRate);
+  const conn = options.connection ?? (options.path ? await SerialConnection.open(options.path, options.baudRate) : undefined);
+  if (!conn) throw new Error('runBoardSimulator needs a path or a connection');
   return options.protocol === 'forwarder' ? runForwarder(conn, options) : runAt(conn, options);
 }
 
@@ -101,7 +107,7 @@ function every(n: number | undefined, i: number): boolean {
   return !!n && n > 0 && i % n === n - 1;
 }
 
-function runForwarder(conn: SerialConnection, o: BoardSimulatorOptions): BoardSimulator {
+function runForwarder(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator {
   const hz = o.hz ?? 62.5;
   const axes = o.axes ?? 3;
   const rng = createRng(o.seed ?? 1);
@@ -284,6 +290,12 @@ function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator
     await println(`Starting in ${startDelay} ms... (or until all flash was erased)`);
     await sleep(startDelay);
     await println('Sampling...');
+    if (at.disappearWhileSampling) {
+      stopped = true;
+      await conn.close();
+      o.onDisappear?.();
+      return;
+    }
     await sleep(settings.lengthMs * (at.timeScale ?? 1));
     const n = Math.round((settings.lengthMs * hz) / 1000);
     const stream: SignalStream = sensor.audio

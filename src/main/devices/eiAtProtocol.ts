@@ -7,6 +7,10 @@ import type { DeviceConnection, DeviceSensor, RecordingSummary, SampleSink } fro
 /** Client for the AT-command serial protocol of Edge Impulse's official firmware. */
 
 const PROMPT = '> ';
+/** how far into a response to look for the echoed command */
+const ECHO_SEARCH_LIMIT = 64 * 1024;
+/** how long to wait for an echo before accepting a prompt from a board that does not echo, ms */
+const NO_ECHO_GRACE_MS = 300;
 
 export interface AtVersion {
   major: number;
@@ -62,10 +66,6 @@ export interface AtSampleResult {
 /** Normalises line endings to `\n` (some boards send `\n`, others `\r\n`, a few lone `\r`). */
 function normalise(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(/\r/g, '\n');
-}
-
-function endsWithPrompt(text: string): boolean {
-  return text === PROMPT || text.endsWith(`\n${PROMPT}`) || text.endsWith(`\r${PROMPT}`);
 }
 
 /** The response body: what lies between the echoed command line and the final prompt. */
@@ -129,6 +129,7 @@ export class EiAtClient {
       settle = (err) => (err ? reject(err) : resolve());
     });
     let timer: NodeJS.Timeout | undefined;
+    let graceTimer: NodeJS.Timeout | undefined;
     const armTimeout = (): void => {
       clearTimeout(timer);
       timer = setTimeout(
@@ -162,27 +163,48 @@ export class EiAtClient {
       if (responseComplete()) settle();
     });
     // A prompt only counts once it follows our command: stale output (a boot banner, the
-    // prompt of an earlier command) can still be arriving when we start writing.
+    // prompt of an earlier command) can still be arriving when we start writing. Checks look
+    // only at the tail, so reading back a large sample stays linear.
     let writtenAt = -1;
-    const responseComplete = (): boolean => {
-      const text = normalise(raw);
-      const echo = text.indexOf(`${command}\n`);
-      if (echo >= 0) {
-        const after = text.slice(echo + command.length + 1);
-        return after === PROMPT || endsWithPrompt(after);
+    let writtenTime = 0;
+    let echoEnd = -1;
+    const findEcho = (): void => {
+      for (let from = 0; from < ECHO_SEARCH_LIMIT; ) {
+        const i = raw.indexOf(command, from);
+        if (i < 0) return;
+        const next = raw[i + command.length];
+        if (next === undefined) return; // its line ending has not arrived yet
+        if (next === '\r' || next === '\n') {
+          echoEnd = i + command.length + 1;
+          return;
+        }
+        from = i + 1;
       }
-      // Boards that do not echo: any prompt after the command was fully written.
-      return writtenAt >= 0 && raw.length > writtenAt && endsWithPrompt(normalise(raw.slice(writtenAt)));
+    };
+    const promptAfter = (start: number): boolean => {
+      if (raw.length - start < PROMPT.length || !raw.endsWith(PROMPT)) return false;
+      const before = raw[raw.length - PROMPT.length - 1];
+      return raw.length - start === PROMPT.length || before === '\n' || before === '\r';
+    };
+    const responseComplete = (): boolean => {
+      if (echoEnd < 0 && raw.length < ECHO_SEARCH_LIMIT) findEcho();
+      if (echoEnd >= 0) return promptAfter(echoEnd);
+      // Boards that do not echo: a prompt after the command was fully written, once an echo
+      // has had time to show up (earlier, the prompt may be stale output still arriving).
+      return writtenAt >= 0 && performance.now() - writtenTime >= NO_ECHO_GRACE_MS && promptAfter(writtenAt);
     };
     const offClose = conn.onClose((reason) => settle(new KilnError('DEVICE_GONE', reason, { path: conn.path, command })));
     try {
       armTimeout();
       await this.writeSlowly(`${command}\r`);
       writtenAt = raw.length;
+      writtenTime = performance.now();
       armTimeout(); // the wait starts once the command is fully written
+      graceTimer = setTimeout(() => responseComplete() && settle(), NO_ECHO_GRACE_MS);
       await done;
     } finally {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       offData();
       offClose();
     }
@@ -196,6 +218,15 @@ export class EiAtClient {
     for (let i = 0; i < text.length; i += 5) {
       await this.conn.write(text.slice(i, i + 5));
       if (i + 5 < text.length && this.chunkDelayMs > 0) await sleep(this.chunkDelayMs);
+    }
+  }
+
+  /** Sends `b` to break out of a running inference loop; quiet if nothing was running. */
+  async breakLoop(): Promise<void> {
+    try {
+      await this.exec('b', { timeoutMs: 1000 });
+    } catch (e) {
+      if (!(e instanceof KilnError) || e.code !== 'TIMEOUT') throw e;
     }
   }
 

@@ -40,7 +40,7 @@ export interface DetectResult {
   linesSeen: number;
 }
 
-/** Frequencies boards commonly print at; a measurement within 3 % snaps to one of them. */
+/** Frequencies boards commonly print at; a measurement within 5 % snaps to the nearest. */
 const COMMON_HZ = [1, 2, 4, 5, 10, 12.5, 15, 16, 20, 25, 30, 31.25, 40, 50, 60, 62.5, 100, 104, 119, 125, 200, 208, 250, 400, 416, 500, 800, 833, 1000, 1600, 2000, 4000, 8000, 16000];
 
 interface TimedLine {
@@ -113,10 +113,7 @@ export async function detect(conn: DeviceConnection, options: DetectOptions = {}
   // before we listened arrives there in one burst and would inflate the rate.
   const settled = candidates.filter((l) => l.t >= startedAt + Math.min(300, listenMs / 4));
   const timed = settled.length >= 3 ? settled : candidates;
-  const first = timed[0]!.t;
-  const last = timed[timed.length - 1]!.t;
-  const spanS = (last - first) / 1000;
-  const measured = spanS > 0 ? (timed.length - 1) / spanS : candidates.length / (listenMs / 1000);
+  const measured = linesPerSecond(timed.map((l) => l.t)) ?? candidates.length / (listenMs / 1000);
   return {
     axes,
     frequencyHz: snapFrequency(measured, expected),
@@ -126,10 +123,37 @@ export async function detect(conn: DeviceConnection, options: DetectOptions = {}
   };
 }
 
+/**
+ * Least-squares slope of line number against arrival time (ms), in lines per second. Lines
+ * arrive in bursts (OS buffering, a busy event loop); a fit over all of them is far steadier
+ * than counting between the first and the last.
+ */
+function linesPerSecond(times: number[]): number | null {
+  const n = times.length;
+  if (n < 3) return null;
+  let mt = 0;
+  for (const t of times) mt += t;
+  mt /= n;
+  const mi = (n - 1) / 2;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    const dt = times[i]! - mt;
+    num += dt * (i - mi);
+    den += dt * dt;
+  }
+  return den > 0 ? (num / den) * 1000 : null;
+}
+
 /** Rounds a measured rate to the expected or a common frequency when close, else to 0.1 Hz. */
 export function snapFrequency(measuredHz: number, expectedHz?: number): number {
   if (expectedHz && Math.abs(measuredHz - expectedHz) <= expectedHz * 0.1) return expectedHz;
-  for (const hz of COMMON_HZ) if (Math.abs(measuredHz - hz) <= hz * 0.03) return hz;
+  let nearest: number | undefined;
+  for (const hz of COMMON_HZ) {
+    const off = Math.abs(measuredHz - hz) / hz;
+    if (off <= 0.05 && (nearest === undefined || off < Math.abs(measuredHz - nearest) / nearest)) nearest = hz;
+  }
+  if (nearest !== undefined) return nearest;
   return measuredHz >= 10 ? Math.round(measuredHz) : Math.round(measuredHz * 10) / 10;
 }
 
@@ -241,7 +265,14 @@ export async function record(
     const armStall = (): void => {
       clearTimeout(stallTimer);
       stallTimer = setTimeout(
-        () => finish({ truncated: true, reason: `The board on ${conn.path} stopped sending data for ${(stallMs / 1000).toFixed(1)} s; kept ${describeKept(writer.readings, expected, frequencyHz)}.` }),
+        () =>
+          finish({
+            truncated: true,
+            reason:
+              writer.readings === 0
+                ? `No readings from ${conn.path} in ${(stallMs / 1000).toFixed(1)} s; is the board still printing data?`
+                : `The board on ${conn.path} stopped sending data for ${(stallMs / 1000).toFixed(1)} s; kept ${describeKept(writer.readings, expected, frequencyHz)}.`,
+          }),
         stallMs,
       );
     };
