@@ -26,6 +26,7 @@ describe('reading CSV samples', () => {
     expect(inspectCsv(semi, 'semi.csv')).toMatchObject({ delimiter: ';', decimalComma: true, timestampColumn: 'time (s)', timestampUnit: 's' });
     const tab = 'ms\ta\tb\n0\t1\t2\n5\t3\t4\n';
     expect(parseCsv(tab, 'tab.tsv')).toMatchObject({ intervalMs: 5, readings: 2 });
+    expect(parseCsv('1,5;2,5\n3,5;4,5\n', 'nohead.csv', { intervalMs: 1 }).values).toEqual(Float32Array.from([1.5, 2.5, 3.5, 4.5]));
     // decimal commas that first appear further down are still read
     expect(Array.from(parseCsv('ms;x\n0;1\n5;2\n10;2,5\n', 'late.csv').values)).toEqual([1, 2, 2.5]);
     expect(inspectCsv(tab).delimiter).toBe('\t');

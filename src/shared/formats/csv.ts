@@ -234,7 +234,7 @@ function detectLayout(rawText: string, fileName: string, options: CsvOptions): L
     const d = sep[1] === 't' ? '\t' : sep[1];
     if (delimiter === undefined && (d === ',' || d === ';' || d === '\t')) delimiter = d;
   }
-  delimiter ??= detectDelimiter(text.slice(start, start + 65536));
+  delimiter ??= detectDelimiter(text.slice(start, start + 65536), start + 65536 >= text.length);
   const reader = new RowReader(text, delimiter, fileName);
   reader.pos = start;
   reader.line = startLine;
@@ -261,24 +261,22 @@ function detectLayout(rawText: string, fileName: string, options: CsvOptions): L
   return { text, delimiter, start, startLine, hasHeader, columns, decimalComma, timestampIndex, timestampUnit };
 }
 
-function detectDelimiter(head: string): CsvDelimiter {
+/**
+ * The separator that splits every one of the first lines into the same number (> 1) of fields;
+ * tab and semicolon win over comma, as files using them often have decimal commas ("1,5;2,5").
+ */
+function detectDelimiter(head: string, complete: boolean): CsvDelimiter {
   const lines = head
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
     .slice(0, 50);
-  if (lines.length > 1 && !head.endsWith('\n')) lines.pop(); // may be cut in the middle
-  let best: CsvDelimiter = ',';
-  let bestCount = 1;
-  for (const d of [',', ';', '\t'] as const) {
-    const counts = lines.map((l) => countFields(l, d));
-    const c = counts[0] ?? 1;
-    if (c > bestCount && counts.every((n) => n === c)) {
-      best = d;
-      bestCount = c;
-    }
+  if (lines.length > 1 && !complete) lines.pop(); // may be cut in the middle
+  for (const d of ['\t', ';', ','] as const) {
+    const first = countFields(lines[0] ?? '', d);
+    if (first > 1 && lines.every((l) => countFields(l, d) === first)) return d;
   }
-  if (bestCount > 1) return best;
   // no consistent split: take the separator found on most lines
+  let best: CsvDelimiter = ',';
   let most = 0;
   for (const d of [',', ';', '\t'] as const) {
     const n = lines.filter((l) => countFields(l, d) > 1).length;

@@ -145,6 +145,11 @@ describe('writing WAV audio', () => {
     expect(new DataView(float.buffer).getUint16(20, true)).toBe(3);
     expect(Array.from(parseWav(float, 'f.wav').values)).toEqual([1.5, 40000]);
   });
+
+  it('refuses to write a rate that is not a whole number of Hz instead of changing the timing', () => {
+    const accel = { intervalMs: 16, sensors: [{ name: 'x', units: 'N/A' }], readings: 1, values: Float32Array.from([1]) };
+    expect(() => serializeWav(accel)).toThrow(/whole number of samples per second; this sample runs at 62.5 Hz/);
+  });
 });
 
 describe('refusing bad WAV files with the file and byte', () => {

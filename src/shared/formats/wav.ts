@@ -8,6 +8,7 @@
  * the fraction, so no precision below the 16th bit is thrown away up to float32's 24 bits);
  * float samples × 32768. Channels are interleaved readings, one sensor per channel.
  */
+import { KilnError } from '../errors.js';
 import { badFile } from './badFile.js';
 import { float32Problem } from './float32.js';
 import type { ParsedSample } from './types.js';
@@ -135,14 +136,18 @@ function badSample(fileName: string, v: number, index: number, f: WavFormat, off
 
 /**
  * Write a sample as WAV: 16-bit PCM when every value is an integer in int16 range, else 32-bit
- * float (value ÷ 32768). The sample rate is 1000 / intervalMs rounded to a whole Hz.
+ * float (value ÷ 32768). The sample rate 1000 / intervalMs must be a whole number of Hz
+ * (KilnError 'UNSUPPORTED' otherwise, rather than silently changing the timing).
  */
 export function serializeWav(sample: ParsedSample): Uint8Array {
   const channels = sample.sensors.length;
   if (channels === 0 || channels > 0xffff) throw new RangeError(`cannot write ${channels} channels to WAV`);
   if (sample.values.length !== sample.readings * channels) throw new RangeError('sample values do not match readings × sensors');
   const rate = Math.round(1000 / sample.intervalMs);
-  if (!(rate >= 1 && rate <= 0xffffffff)) throw new RangeError(`interval ${sample.intervalMs} ms gives no valid WAV sample rate`);
+  const exact = 1000 / sample.intervalMs;
+  if (!(rate >= 1 && rate <= 0xffffffff) || Math.abs(exact - rate) > rate * 1e-9) {
+    throw new KilnError('UNSUPPORTED', `WAV files need a whole number of samples per second; this sample runs at ${Number(exact.toPrecision(8))} Hz`);
+  }
   const values = sample.values;
   let pcm16 = true;
   for (let i = 0; i < values.length && pcm16; i++) {
