@@ -1,5 +1,7 @@
 // Single-threaded throughput of the audio and image DSP blocks with Edge Impulse's default
-// parameters. Prints one JSON line per block: { block, msPerWindow, windowsPerSecond, … }.
+// parameters. Prints one JSON line per block: { block, input, msPerWindow, windowsPerSecond, … }
+// where msPerWindow is the median of short trials (robust on shared cores) and bestMsPerWindow
+// the fastest trial.
 // Run: npx tsx bench/dspAudio.ts [--seconds 0.6]
 import type { DspBlock, DspInput } from '../src/shared/dsp/block';
 import { imageBlock } from '../src/shared/dsp/image';
@@ -34,7 +36,7 @@ function imageWindow(size: number): DspInput {
   return { axes: ['image'], frequencyHz: 0, values, width: size, height: size };
 }
 
-function bench(name: string, block: DspBlock, input: DspInput, params: Record<string, string | number | boolean>): void {
+function bench(name: string, label: string, block: DspBlock, input: DspInput, params: Record<string, string | number | boolean>): void {
   // warm up (JIT, plan and filterbank caches)
   for (let i = 0; i < 30; i++) block.run(input, params);
   // short trials; the median is robust to other processes sharing the cores, the best shows
@@ -54,6 +56,7 @@ function bench(name: string, block: DspBlock, input: DspInput, params: Record<st
   console.log(
     JSON.stringify({
       block: name,
+      input: label,
       msPerWindow: Number(median.toFixed(4)),
       windowsPerSecond: Math.round(1000 / median),
       bestMsPerWindow: Number(trials[0]!.toFixed(4)),
@@ -64,8 +67,8 @@ function bench(name: string, block: DspBlock, input: DspInput, params: Record<st
 }
 
 const audio = audioWindow();
-bench('mfcc', mfccBlock, audio, {});
-bench('mfe', mfeBlock, audio, {});
-bench('spectrogram', spectrogramBlock, audio, {});
-bench('image-rgb-96', imageBlock, imageWindow(96), { channels: 'RGB' });
-bench('image-grayscale-96', imageBlock, imageWindow(96), { channels: 'Grayscale' });
+bench('mfcc', '1 s 16 kHz, defaults', mfccBlock, audio, {});
+bench('mfe', '1 s 16 kHz, defaults', mfeBlock, audio, {});
+bench('spectrogram', '1 s 16 kHz, defaults', spectrogramBlock, audio, {});
+bench('image', '96x96 RGB', imageBlock, imageWindow(96), { channels: 'RGB' });
+bench('image', '96x96 Grayscale', imageBlock, imageWindow(96), { channels: 'Grayscale' });
