@@ -155,7 +155,7 @@ describe('spectral analysis', () => {
   it('ignores parameters that do not apply, as Edge Impulse does', () => {
     const input = window(250, 62.5);
     const reference = block.run(input, {});
-    for (const params of [
+    for (const params of <DspParams[]>[
       { 'filter-order': 3 },
       { 'filter-order': 12, 'filter-cutoff': -5 },
       { wavelet: 'morlet', 'wavelet-level': -2 },
