@@ -273,6 +273,8 @@ describe('refusing bad Edge Impulse files with the file and the place', () => {
     expect(badFileError(() => parseEiAcquisition(enc('{"payload": [1,2,'), 'x.json'), 'x.json').message).toMatch(/not valid JSON/);
     expect(badFileError(() => parseEiAcquisition(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]), 'x.json'), 'x.json').message).toMatch(/not valid UTF-8/);
     expect(badFileError(() => parseEiAcquisition(enc({ hello: 1 }), 'x.json'), 'x.json').message).toMatch(/"payload" is missing/);
+    expect(badFileError(() => parseEiAcquisition(enc('[1,2]'), 'x.json'), 'x.json').message).toMatch(/the document is not an object/);
+    expect(badFileError(() => parseEiAcquisition(enc('timestamp,x\n0,1\n'), 'x.json'), 'x.json').message).toMatch(/^x\.json: not valid JSON \(.*\)$/);
     expect(badFileError(() => parseEiAcquisition(enc({ protected: { alg: 'RS256' }, payload: {} }), 'x.json'), 'x.json').message).toMatch(
       /payload.interval_ms/,
     );

@@ -1,11 +1,12 @@
 /**
  * Edge Impulse data acquisition format (JSON or CBOR, same structure):
  * `{ protected: {ver, alg, iat?}, signature, payload: {device_name?, device_type, interval_ms,
- * sensors: [{name, units}], values} }`. See ../../../../shared/protocols/edge-impulse.md §3, §5.
+ * sensors: [{name, units}], values} }` (the project's shared protocol notes, edge-impulse.md §3, §5).
  *
  * Reads what real firmware writes: indefinite-length CBOR arrays, 0xFF padding after the
  * document, and microphone samples whose `values` is the marker `Ref-BINARY-i16` followed (after
- * the CBOR header) by raw little-endian int16 audio.
+ * the CBOR header) by raw little-endian int16 audio (everything after the header is audio; an odd
+ * last byte is ignored).
  */
 import { badFile } from './badFile.js';
 import { decodeCbor, encodeCbor, type CborValue } from './cbor.js';
@@ -37,11 +38,13 @@ export interface EiCborSerializeOptions extends EiSerializeOptions {
   binaryInt16?: boolean;
 }
 
-/** True when the bytes start (after an optional UTF-8 BOM and white space) with `{`. */
-export function looksLikeJson(bytes: Uint8Array): boolean {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
-  return bytes[i] === 0x7b;
+/**
+ * JSON unless the first byte is non-ASCII: a CBOR sample starts with a map (0xA0–0xBF) or a tag
+ * (0xC0–0xDB), while text (JSON, or a mislabelled CSV) starts with ASCII or a UTF-8 BOM.
+ */
+function looksLikeJson(bytes: Uint8Array): boolean {
+  const first = bytes[0] ?? 0;
+  return first < 0x80 || (first === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf);
 }
 
 /**
@@ -68,7 +71,7 @@ function parseJson(bytes: Uint8Array, fileName: string, hmacKey?: string): Parse
   try {
     doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ');
     const pos = /position (\d+)/.exec(msg);
     const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
     throw badFile(fileName, `not valid JSON (${msg})`, line !== undefined ? { line } : {});
@@ -88,7 +91,7 @@ function parseCbor(bytes: Uint8Array, fileName: string, hmacKey?: string): Parse
   if (binary !== null) {
     if (binary !== 'i16')
       throw badFile(fileName, `raw value type "${BINARY_MARKER}${binary}" is not supported (only ${BINARY_MARKER}i16)`, { field: 'payload.values' });
-    audio = bytes.subarray(end, end + ((bytes.length - end) & ~1));
+    audio = bytes.subarray(end, bytes.length - ((bytes.length - end) % 2));
   } else {
     for (let i = end; i < bytes.length; i++) {
       if (bytes[i] !== 0xff) throw badFile(fileName, 'unexpected data after the end of the CBOR document (only 0xFF padding may follow)', { offset: i });
