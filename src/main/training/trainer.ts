@@ -91,6 +91,7 @@ export interface ClassifierResult extends TrainRunInfo {
     /** softmax scores, rows × classes */
     predictions: Float32Array;
     labels: Int32Array;
+    /** confusion[true][predicted], classes × classes (no uncertain threshold applied) */
     confusion: number[][];
     accuracy: number;
     loss: number;
@@ -479,7 +480,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
       set: split.val.length ? 'validation' : 'train',
       predictions,
       labels: evalLabels,
-      confusion: report.confusion,
+      confusion: report.confusion.map((row) => row.slice(0, classes)),
       accuracy: report.accuracy,
       loss: ev.loss / evalRows.length,
       report,
