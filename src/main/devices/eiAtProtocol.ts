@@ -244,9 +244,11 @@ export class EiAtClient {
   async sample(options: AtSampleOptions, onProgress: (p: SampleProgress) => void = () => {}): Promise<AtSampleResult> {
     const config = this.config ?? (await this.readConfig());
     const { label, intervalMs, lengthMs } = options;
-    if (/[,\r\n]/.test(label)) throw new KilnError('BAD_PARAMS', `The label "${label}" cannot contain commas or line breaks on an AT board.`);
+    // The board only uses the label for its file name; Kiln keeps the real one.
+    const boardLabel = label.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60) || 'sample';
     const hmacKey = options.hmacKey ?? '';
-    await this.exec(`AT+SAMPLESETTINGS=${label},${formatNumber(intervalMs)},${Math.round(lengthMs)},${hmacKey}`);
+    if (/[^\x21-\x7e]|,/.test(hmacKey)) throw new KilnError('BAD_PARAMS', 'The HMAC key must be printable ASCII without commas or spaces.');
+    await this.exec(`AT+SAMPLESETTINGS=${boardLabel},${formatNumber(intervalMs)},${Math.round(lengthMs)},${hmacKey}`);
     onProgress({ stage: 'settings' });
 
     let lastStage: SampleStage = 'settings';
@@ -277,7 +279,7 @@ export class EiAtClient {
         path: this.conn.path,
       });
     }
-    const sample = parseEiAcquisition(raw, fileName || `${label}.cbor`, hmacKey || undefined);
+    const sample = parseEiAcquisition(raw, fileName || `${boardLabel}.cbor`, hmacKey || undefined);
     sample.label = label;
     onProgress({ stage: 'done' });
     return { sample, fileName, raw };

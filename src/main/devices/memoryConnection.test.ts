@@ -80,3 +80,29 @@ describe('protocols over an in-memory link', () => {
     expect(received).toBe('AT+SAMPLESETTINGS=a,16,1000,\r');
   });
 });
+
+describe('labels and cancellation', () => {
+  it('keeps a label the board cannot store, sending the board a safe one', async () => {
+    const { host, board } = createMemoryLink();
+    const sim = await runBoardSimulator({ connection: board, protocol: 'ei-at', seed: 1, at: { startDelayMs: 5, timeScale: 0.01 } });
+    const client = new EiAtClient(host, { chunkDelayMs: 0 });
+    const { sample, fileName } = await client.sample({ sensor: 'Built-in accelerometer', label: 'café, left hand', intervalMs: 10, lengthMs: 300 });
+    expect(sample.label).toBe('café, left hand');
+    expect(fileName).toBe('/fs/caf___left_hand.1');
+    expect(sim.stats.commands).toContain('AT+SAMPLESETTINGS=caf___left_hand,10,300,');
+  });
+
+  it('stops a forwarder recording on cancel and keeps what arrived', async () => {
+    const { host, board } = createMemoryLink();
+    const sink = new MemorySampleSink();
+    const abort = new AbortController();
+    const done = record(host, { lengthMs: 5000, frequencyHz: 100, axes: ['a'], label: 'x', signal: abort.signal }, sink);
+    await tick();
+    await board.write('0\n1\n2\n');
+    await tick();
+    abort.abort();
+    const summary = await done;
+    expect(summary).toMatchObject({ truncated: true, readings: 2 });
+    expect(sink.result?.reason).toMatch(/cancelled; kept 2 of 500 readings/);
+  });
+});

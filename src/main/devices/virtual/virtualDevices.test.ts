@@ -136,3 +136,52 @@ describe('recording from a virtual device', () => {
     expect(n).toBeLessThanOrEqual(34);
   });
 });
+
+/** Nearest-centroid accuracy: trained on people `trainSeeds`, tested on other people. */
+function centroidAccuracy<C extends string>(classes: readonly C[], features: (c: C, seed: number) => number[]): number {
+  const centroids = classes.map((c) => {
+    const fs = Array.from({ length: 6 }, (_, i) => features(c, 100 + i));
+    return fs[0]!.map((_, k) => mean(fs.map((f) => f[k]!)));
+  });
+  let right = 0;
+  let total = 0;
+  for (const [ci, c] of classes.entries()) {
+    for (let seed = 500; seed < 508; seed++) {
+      const f = features(c, seed);
+      const dists = centroids.map((m) => m.reduce((d, v, k) => d + (v - f[k]!) ** 2, 0));
+      if (dists.indexOf(Math.min(...dists)) === ci) right++;
+      total++;
+    }
+  }
+  return right / total;
+}
+
+describe('virtual data is learnable', () => {
+  it('tells motions apart across people from per-axis mean and spread', () => {
+    const features = (motion: (typeof MOTIONS)[number], seed: number): number[] => {
+      const v = virtualAccelerometer.generate({ motion, lengthMs: 2000, frequencyHz: 62.5, seed });
+      return [0, 1, 2].flatMap((a) => [mean(column(v, 3, a)) / 3, std(column(v, 3, a))]);
+    };
+    expect(centroidAccuracy(MOTIONS, features)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('tells keywords apart across speakers from band energies of the loudest 400 ms', () => {
+    const bands = [200, 350, 500, 700, 900, 1200, 1600, 2000, 2500, 3000, 4500, 6000];
+    const features = (word: (typeof WORDS)[number], seed: number): number[] => {
+      const x = virtualMicrophone.generate({ word, lengthMs: 1000, seed });
+      const win = 6400;
+      let start = 0;
+      let loudest = -1;
+      for (let s = 0; s + win <= x.length; s += 800) {
+        let e = 0;
+        for (let i = s; i < s + win; i++) e += x[i]! ** 2;
+        if (e > loudest) [loudest, start] = [e, s];
+      }
+      const third = Math.floor(win / 3);
+      const f = [0, 1, 2].flatMap((p) => bands.map((b) => Math.log1p(bandEnergy(x.subarray(start + p * third, start + (p + 1) * third), 16000, b, b))));
+      const m = mean(f);
+      return f.map((v) => v - m);
+    };
+    expect(centroidAccuracy(WORDS, features)).toBeGreaterThanOrEqual(0.85);
+  });
+});

@@ -42,12 +42,14 @@ const KEYWORDS: Record<Exclude<Word, 'noise'>, Segment[]> = {
     { kind: 'hiss', dur: 0.16, band: [6000, 1500], amp: [0.45, 0.05] },
   ],
   no: [
-    { kind: 'voiced', dur: 0.07, from: [250, 1100, 2400], to: [280, 1150, 2400], amp: [0.25, 0.5], pitch: [1.1, 1.1] },
+    // nasal murmur: low F1, weak upper formants, held for a while
+    { kind: 'voiced', dur: 0.1, from: [240, 1000, 2300], to: [270, 1100, 2350], amp: [0.3, 0.45], pitch: [1.1, 1.1] },
     { kind: 'voiced', dur: 0.3, from: [560, 1050, 2450], to: [340, 760, 2300], amp: [1, 0.25], pitch: [1.1, 0.8] },
   ],
   go: [
-    { kind: 'burst', dur: 0.02, band: [2000, 800], amp: [0.9, 0.2] },
-    { kind: 'voiced', dur: 0.04, from: [300, 1400, 2300], to: [480, 1000, 2400], amp: [0.3, 0.9], pitch: [0.95, 1] },
+    // velar burst, then F2 and F3 pinched together falling away into the vowel
+    { kind: 'burst', dur: 0.03, band: [2200, 900], amp: [1.3, 0.3] },
+    { kind: 'voiced', dur: 0.06, from: [300, 1700, 2000], to: [480, 1050, 2400], amp: [0.4, 1], pitch: [0.95, 1] },
     { kind: 'voiced', dur: 0.28, from: [500, 900, 2450], to: [380, 780, 2350], amp: [1, 0.2], pitch: [1, 0.85] },
   ],
 };
