@@ -69,8 +69,7 @@ class PackedRealPlan implements PowerSpectrumPlan {
     const { n, half, re, im, twRe, twIm } = this;
     const count = Math.min(length, n);
     if (this.radix2) {
-      this.radix2.loadPacked(signal, offset, count, re, im);
-      this.radix2.transform(re, im);
+      this.radix2.transformPacked(signal, offset, count, re, im);
     } else {
       const pairs = count >> 1;
       for (let k = 0; k < pairs; k++) {
@@ -168,8 +167,11 @@ class Radix2Kernel {
   /** twiddles of stage s (butterfly span h = 2^s) start at index h − 1… laid out consecutively */
   private readonly twRe: Float64Array;
   private readonly twIm: Float64Array;
+  /** the real frame, zero-padded to 2m samples */
+  private readonly padded: Float64Array;
 
   constructor(readonly m: number) {
+    this.padded = new Float64Array(2 * m);
     const bits = Math.round(Math.log2(m));
     this.rev = new Int32Array(m);
     for (let i = 0; i < m; i++) {
@@ -188,74 +190,71 @@ class Radix2Kernel {
     }
   }
 
-  /** z[k] = x[2k] + i·x[2k+1] from count real samples (zero beyond), in bit-reversed order. */
-  loadPacked(x: ArrayLike<number>, offset: number, count: number, re: Float64Array, im: Float64Array): void {
-    const { m, rev } = this;
-    const pairs = count >> 1;
-    for (let k = 0; k < pairs; k++) {
-      const j = rev[k]!;
-      re[j] = x[offset + 2 * k]!;
-      im[j] = x[offset + 2 * k + 1]!;
-    }
-    let k = pairs;
-    if (count & 1) {
-      const j = rev[k]!;
-      re[j] = x[offset + count - 1]!;
-      im[j] = 0;
-      k++;
-    }
-    for (; k < m; k++) {
-      const j = rev[k]!;
-      re[j] = 0;
-      im[j] = 0;
-    }
-  }
-
-  transform(re: Float64Array, im: Float64Array): void {
-    const { m, twRe, twIm } = this;
-    if (m < 2) return;
-    let h: number;
-    if (m >= 4) {
-      // spans 1 and 2 together: a 4-point DFT per group, twiddles 1 and −i, no multiplications
-      for (let a = 0; a < m; a += 4) {
-        const r0 = re[a]!,
-          i0 = im[a]!,
-          r1 = re[a + 1]!,
-          i1 = im[a + 1]!;
-        const r2 = re[a + 2]!,
-          i2 = im[a + 2]!,
-          r3 = re[a + 3]!,
-          i3 = im[a + 3]!;
-        const s01r = r0 + r1,
-          s01i = i0 + i1,
-          d01r = r0 - r1,
-          d01i = i0 - i1;
-        const s23r = r2 + r3,
-          s23i = i2 + i3,
-          d23r = r2 - r3,
-          d23i = i2 - i3;
-        re[a] = s01r + s23r;
-        im[a] = s01i + s23i;
-        re[a + 2] = s01r - s23r;
-        im[a + 2] = s01i - s23i;
-        // (d23)·(−i) = d23i − i·d23r
-        re[a + 1] = d01r + d23i;
-        im[a + 1] = d01i - d23r;
-        re[a + 3] = d01r - d23i;
-        im[a + 3] = d01i + d23r;
+  /**
+   * Transform of z[k] = x[2k] + i·x[2k+1] built from count real samples (zero beyond). The
+   * frame is first copied into a zero-padded buffer so that the bit-reversed gather can be
+   * fused with the first two (multiplication-free) stages.
+   */
+  transformPacked(x: ArrayLike<number>, offset: number, count: number, re: Float64Array, im: Float64Array): void {
+    const { m, rev, padded } = this;
+    for (let i = 0; i < count; i++) padded[i] = x[offset + i]!;
+    padded.fill(0, count);
+    if (m < 4) {
+      for (let k = 0; k < m; k++) {
+        re[rev[k]!] = padded[2 * k]!;
+        im[rev[k]!] = padded[2 * k + 1]!;
       }
-      h = 4;
-    } else {
-      const r0 = re[0]!,
-        i0 = im[0]!,
-        r1 = re[1]!,
-        i1 = im[1]!;
-      re[0] = r0 + r1;
-      im[0] = i0 + i1;
-      re[1] = r0 - r1;
-      im[1] = i0 - i1;
+      if (m === 2) {
+        const r0 = re[0]!,
+          i0 = im[0]!,
+          r1 = re[1]!,
+          i1 = im[1]!;
+        re[0] = r0 + r1;
+        im[0] = i0 + i1;
+        re[1] = r0 - r1;
+        im[1] = i0 - i1;
+      }
       return;
     }
+    // spans 1 and 2 together: a 4-point DFT per group, twiddles 1 and −i, no multiplications
+    for (let a = 0; a < m; a += 4) {
+      let j = 2 * rev[a]!;
+      const r0 = padded[j]!,
+        i0 = padded[j + 1]!;
+      j = 2 * rev[a + 1]!;
+      const r1 = padded[j]!,
+        i1 = padded[j + 1]!;
+      j = 2 * rev[a + 2]!;
+      const r2 = padded[j]!,
+        i2 = padded[j + 1]!;
+      j = 2 * rev[a + 3]!;
+      const r3 = padded[j]!,
+        i3 = padded[j + 1]!;
+      const s01r = r0 + r1,
+        s01i = i0 + i1,
+        d01r = r0 - r1,
+        d01i = i0 - i1;
+      const s23r = r2 + r3,
+        s23i = i2 + i3,
+        d23r = r2 - r3,
+        d23i = i2 - i3;
+      re[a] = s01r + s23r;
+      im[a] = s01i + s23i;
+      re[a + 2] = s01r - s23r;
+      im[a + 2] = s01i - s23i;
+      // (d23)·(−i) = d23i − i·d23r
+      re[a + 1] = d01r + d23i;
+      im[a + 1] = d01i - d23r;
+      re[a + 3] = d01r - d23i;
+      im[a + 3] = d01i + d23r;
+    }
+    this.laterStages(re, im);
+  }
+
+  /** Stages with span ≥ 4, after the fused first pass. */
+  private laterStages(re: Float64Array, im: Float64Array): void {
+    const { m, twRe, twIm } = this;
+    let h = 4;
     // two radix-2 stages (spans h and 2h) per pass over the data
     for (; 4 * h <= m; h <<= 2) {
       const quad = h << 2;
