@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { defaultImpulseFor } from './defaults';
+import { emptyFacts, validateImpulse } from './impulse';
+import { audioFacts, motionFacts } from './testFacts';
+
+describe('default impulses', () => {
+  it('suggests 2 s windows → spectral analysis → classifier for 3-axis motion at 62.5 Hz', () => {
+    const { impulse, kind } = defaultImpulseFor(motionFacts());
+    expect(kind).toBe('motion');
+    expect(impulse.input).toEqual({ type: 'time-series', windowSizeMs: 2000, windowIncreaseMs: 200, frequencyHz: 62.5, zeroPad: true, axes: ['accX', 'accY', 'accZ'] });
+    expect(impulse.dsp.map((d) => [d.block, d.axes.length])).toEqual([['spectral_analysis', 3]]);
+    expect(impulse.learning).toEqual([{ id: 'classifier', type: 'classification', title: 'Classification', inputs: ['spectral-analysis'] }]);
+    expect(validateImpulse(impulse, motionFacts())).toEqual([]);
+  });
+
+  it('suggests 1 s windows every 500 ms → MFCC for 16 kHz audio', () => {
+    const { impulse, kind } = defaultImpulseFor(audioFacts());
+    expect(kind).toBe('audio');
+    expect(impulse.input).toMatchObject({ windowSizeMs: 1000, windowIncreaseMs: 500, frequencyHz: 16000, axes: ['audio'] });
+    expect(impulse.dsp[0]).toMatchObject({ block: 'mfcc', axes: ['audio'], params: { num_cepstral: 13 } });
+    expect(validateImpulse(impulse, audioFacts())).toEqual([]);
+  });
+
+  it('suggests an image block for images, flatten for slow sensors, and fits the window into short samples', () => {
+    const images = { ...emptyFacts(), samples: 5, images: 5, imageSizes: [{ width: 320, height: 240 }], labels: ['a', 'b'] };
+    const img = defaultImpulseFor(images);
+    expect(img.kind).toBe('image');
+    expect(img.impulse.input).toEqual({ type: 'image', width: 96, height: 96, resizeMode: 'fit-short' });
+    expect(img.impulse.dsp[0]!.block).toBe('image');
+    expect(validateImpulse(img.impulse, images)).toEqual([]);
+    const slow = defaultImpulseFor(motionFacts({ axes: ['temp'], frequenciesHz: [1], shortest: { name: 't.1', durationMs: 60_000 } }));
+    expect(slow.kind).toBe('slow-sensor');
+    expect(slow.impulse.dsp[0]!.block).toBe('flatten');
+    const short = defaultImpulseFor(motionFacts({ shortest: { name: 'tap.1', durationMs: 1234 } }));
+    expect(short.impulse.input).toMatchObject({ windowSizeMs: 1230 });
+  });
+
+  it('suggests a 3-axis accelerometer impulse for an empty project', () => {
+    const { impulse, kind } = defaultImpulseFor(emptyFacts());
+    expect(kind).toBe('empty');
+    expect(impulse.input).toMatchObject({ axes: ['accX', 'accY', 'accZ'], frequencyHz: 62.5 });
+  });
+});
