@@ -25,6 +25,12 @@ describe('reading PNG images as packed 0xRRGGBB pixels', () => {
     expect(Array.from(rgb16.values)).toEqual([rgb(0xff, 0x80, 0x01)]);
   });
 
+  it('reads interlaced (Adam7) images', () => {
+    const data = seededBytes(5, 5 * 3 * 3);
+    const s = parseImage(encodePng({ width: 5, height: 3, data, channels: 3, depth: 8 }, { interlace: 'Adam7' }), 'i.png');
+    expect(s.values[7]).toBe(rgb(data[21] ?? 0, data[22] ?? 0, data[23] ?? 0));
+  });
+
   it('reads 1-bit grey and palette images with rows padded to whole bytes', () => {
     // 3 pixels per row, 2 rows: bits 101 / 010
     const bw = parseImage(encodePng({ width: 3, height: 2, data: Uint8Array.from([0b10100000, 0b01000000]), channels: 1, depth: 1 }), 'bw.png');
@@ -52,6 +58,56 @@ describe('reading JPEG images', () => {
     expect(Math.abs(((px >> 16) & 255) - 200)).toBeLessThan(4);
     expect(Math.abs(((px >> 8) & 255) - 100)).toBeLessThan(4);
     expect(Math.abs((px & 255) - 50)).toBeLessThan(4);
+  });
+});
+
+/**
+ * A minimal baseline greyscale JPEG of flat 8×8 blocks (only DC coefficients), written by hand
+ * because jpeg-js can only encode colour images.
+ */
+function greyJpeg(levels: number[]): Uint8Array {
+  const out: number[] = [0xff, 0xd8];
+  const segment = (marker: number, body: number[]): void => {
+    out.push(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body);
+  };
+  segment(0xdb, [0x00, ...new Array(64).fill(1)]); // quantisation: all ones
+  segment(0xc0, [8, 0, 8, 0, levels.length * 8, 1, 1, 0x11, 0]); // 8 × (8·n) pixels, 1 component
+  // DC table: categories 0–11 with 4-bit codes 0000…1011; AC table: only end-of-block, code "0"
+  segment(0xc4, [0x00, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...Array.from({ length: 12 }, (_, i) => i)]);
+  segment(0xc4, [0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00]);
+  segment(0xda, [1, 1, 0x00, 0, 63, 0]);
+  const bitList: number[] = [];
+  const put = (value: number, count: number): void => {
+    for (let b = count - 1; b >= 0; b--) bitList.push((value >> b) & 1);
+  };
+  let previous = 0;
+  for (const level of levels) {
+    const dc = 8 * (level - 128);
+    const diff = dc - previous;
+    previous = dc;
+    const size = diff === 0 ? 0 : Math.floor(Math.log2(Math.abs(diff))) + 1;
+    put(size, 4);
+    if (size > 0) put(diff > 0 ? diff : diff + (1 << size) - 1, size);
+    put(0, 1); // end of block
+  }
+  while (bitList.length % 8) bitList.push(1);
+  for (let i = 0; i < bitList.length; i += 8) {
+    const byte = bitList.slice(i, i + 8).reduce((a, b) => (a << 1) | b, 0);
+    out.push(byte);
+    if (byte === 0xff) out.push(0x00);
+  }
+  out.push(0xff, 0xd9);
+  return Uint8Array.from(out);
+}
+
+describe('reading greyscale JPEG images', () => {
+  it('repeats the grey level in R, G and B', () => {
+    const s = parseImage(greyJpeg([40, 200]), 'grey.jpg');
+    expect(s).toMatchObject({ width: 16, height: 8, readings: 128 });
+    const grey = (v: number): number => v & 255;
+    expect(Math.abs(grey(s.values[0] ?? 0) - 40)).toBeLessThanOrEqual(1);
+    expect(Math.abs(grey(s.values[15] ?? 0) - 200)).toBeLessThanOrEqual(1);
+    for (const px of s.values) expect(px >> 16).toBe(px & 255);
   });
 });
 
