@@ -1,8 +1,102 @@
 import type { DemoKind } from '../../shared/api/projects';
 import { KilnError } from '../../shared/errors';
+import type { SensorInfo } from '../../shared/formats/types';
+import { virtualAccelerometer, virtualMicrophone } from '../devices/virtual/virtualDevice';
+import { MOTIONS, type Motion } from '../devices/virtual/virtualAccelerometer';
+import { WORDS, type Word } from '../devices/virtual/virtualMicrophone';
 import type { ProjectDatabase } from '../store/projectDatabase';
+import { SampleRepository, type NewSample } from '../store/sampleRepository';
 
-/** Fills a new project with a labelled, split dataset recorded from the virtual devices. */
-export async function fillDemoProject(_db: ProjectDatabase, kind: DemoKind): Promise<void> {
-  throw new KilnError('UNSUPPORTED', `Demo project "${kind}" is not available yet`);
+/** What a demo dataset holds; the numbers are part of the demo's contract (tests check them). */
+export interface DemoSpec {
+  kind: DemoKind;
+  description: string;
+  labels: readonly string[];
+  samplesPerLabel: number;
+  lengthMs: number;
+  frequencyHz: number;
+  /** share of each label put in the test set */
+  testFraction: number;
+  /** seed of the train/test split */
+  splitSeed: number;
+}
+
+export const DEMO_SPECS: Record<DemoKind, DemoSpec> = {
+  motion: {
+    kind: 'motion',
+    description: 'Demo: gestures recorded from the virtual accelerometer at 62.5 Hz (idle, wave, circle, updown).',
+    labels: MOTIONS,
+    samplesPerLabel: 12,
+    lengthMs: 10_000,
+    frequencyHz: 62.5,
+    testFraction: 0.2,
+    splitSeed: 42,
+  },
+  keywords: {
+    kind: 'keywords',
+    description: 'Demo: keywords recorded from the virtual microphone at 16 kHz (noise, yes, no, go).',
+    labels: WORDS,
+    samplesPerLabel: 25,
+    lengthMs: 1000,
+    frequencyHz: 16_000,
+    testFraction: 0.2,
+    splitSeed: 42,
+  },
+};
+
+/**
+ * The demo samples, generated faster than real time. Each sample is a different "person"
+ * (seed), so the model has to generalise; the same kind always gives the same data.
+ */
+export function demoSamples(kind: DemoKind): NewSample[] {
+  const spec = DEMO_SPECS[kind];
+  const samples: NewSample[] = [];
+  const device = kind === 'motion' ? virtualAccelerometer : virtualMicrophone;
+  const sensors: SensorInfo[] = device.sensors.map((s) => ({ ...s }));
+  spec.labels.forEach((label, li) => {
+    for (let i = 0; i < spec.samplesPerLabel; i++) {
+      const seed = 1000 * (li + 1) + i + 1;
+      const values =
+        kind === 'motion'
+          ? virtualAccelerometer.generate({ motion: label as Motion, lengthMs: spec.lengthMs, frequencyHz: spec.frequencyHz, seed })
+          : virtualMicrophone.generate({ word: label as Word, lengthMs: spec.lengthMs, frequencyHz: spec.frequencyHz, seed });
+      samples.push({
+        label,
+        category: 'train',
+        sensors,
+        intervalMs: 1000 / spec.frequencyHz,
+        values,
+        source: `demo:${device.info.path}`,
+        deviceName: device.info.name,
+        deviceType: `KILN_VIRTUAL_${device.info.id.toUpperCase()}`,
+      });
+    }
+  });
+  return samples;
+}
+
+/**
+ * Fills a new project with a labelled dataset recorded from the virtual devices and splits it
+ * 80/20 per label. Returns the stored sample count. The dataset part is `fillDemoDataset`;
+ * a default impulse for the demo goes in after it (the impulse domain's job).
+ */
+export async function fillDemoProject(db: ProjectDatabase, kind: DemoKind): Promise<number> {
+  const spec = DEMO_SPECS[kind] as DemoSpec | undefined;
+  if (!spec) throw new KilnError('BAD_PARAMS', `There is no demo project "${String(kind)}"; choose motion or keywords.`);
+  await fillDemoDataset(db, spec);
+  return spec.labels.length * spec.samplesPerLabel;
+}
+
+/** The dataset part of a demo: samples in one transaction, then a stratified, seeded split. */
+export async function fillDemoDataset(db: ProjectDatabase, spec: DemoSpec): Promise<void> {
+  const repo = new SampleRepository(db.db);
+  const samples = demoSamples(spec.kind);
+  // Let other work on the event loop run between generation and the write.
+  await new Promise((r) => setImmediate(r));
+  db.db.transaction(() => {
+    repo.insertMany(samples);
+    repo.rebalance(spec.testFraction, spec.splitSeed);
+    db.setMeta('description', spec.description);
+    db.setMeta('demo', spec.kind);
+  })();
 }

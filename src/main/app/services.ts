@@ -6,6 +6,7 @@ import { EventBus } from '../api/eventBus';
 import { JobRunner } from '../jobs/jobRunner';
 import { ProjectHome } from '../store/projectHome';
 import { Uploads } from './uploads';
+import { DeviceService } from '../devices/deviceService';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -15,6 +16,7 @@ export interface Services {
   events: EventBus;
   jobs: JobRunner;
   uploads: Uploads;
+  devices: DeviceService;
   dispose(): void;
 }
 
@@ -23,14 +25,17 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const events = new EventBus();
   const jobs = new JobRunner(events, (project) => home.get(project).db);
   const uploads = new Uploads();
+  const devices = new DeviceService({ homeDir: options.home, events, jobs, projects: home });
   return {
     host: options.host,
     home,
     events,
     jobs,
     uploads,
+    devices,
     dispose() {
       uploads.dispose();
+      void devices.dispose();
       home.closeAll();
     },
   };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -192,7 +192,7 @@ describe('recording', () => {
       faults: { disappearAfterMs: 3500 },
       onDisappear: () => void unplug.stop(),
     });
-    await service.connect(pair.b); // ~2 s of detection
+    await service.connect(pair.b, 115200, 'forwarder'); // ~2 s of detection
     const job = service.record({ project: 'lab', device: pair.b, label: 'idle', lengthMs: 5000, category: 'train' });
     const done = await jobs.wait(job.id);
     expect(done.state).toBe('succeeded');
@@ -205,8 +205,6 @@ describe('recording', () => {
     const [s] = samples();
     expect(s).toMatchObject({ status: 'truncated', readings: result.readings });
     expect(s!.note).toMatch(/Kept \d+ of 500 readings|kept \d+ of 500 readings/);
-    const log = jobs.log?.(job.id) ?? [];
-    void log;
     expect(seen.some((e) => e.name === 'job.log' && e.payload.jobId === job.id && e.payload.line.level === 'warn')).toBe(true);
     // the service keeps working: the board is no longer listed as connected, virtual devices still record
     expect(service.rows().find((r) => r.id === pair!.b)?.status ?? 'gone').not.toBe('connected');
@@ -277,5 +275,3 @@ async function waitFor(check: () => boolean, ms: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-void existsSync;
