@@ -126,6 +126,30 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'feature configs (which block a feature-cache entry belongs to), custom DSP blocks',
+    sql: `
+      CREATE TABLE feature_configs (
+        config_hash TEXT PRIMARY KEY,
+        block_id    TEXT NOT NULL,
+        block       TEXT NOT NULL,
+        config      TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX feature_configs_block ON feature_configs (block_id);
+      CREATE INDEX feature_cache_config ON feature_cache (config_hash);
+
+      CREATE TABLE custom_blocks (
+        name       TEXT PRIMARY KEY,
+        title      TEXT NOT NULL,
+        code       TEXT NOT NULL,
+        params     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
