@@ -7,6 +7,7 @@ import { JobRunner } from '../jobs/jobRunner';
 import { ProjectHome } from '../store/projectHome';
 import { Uploads } from './uploads';
 import { DeviceService } from '../devices/deviceService';
+import { DatasetService } from '../dataset';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -17,6 +18,7 @@ export interface Services {
   jobs: JobRunner;
   uploads: Uploads;
   devices: DeviceService;
+  dataset: DatasetService;
   dispose(): void;
 }
 
@@ -26,6 +28,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const jobs = new JobRunner(events, (project) => home.get(project).db);
   const uploads = new Uploads();
   const devices = new DeviceService({ homeDir: options.home, events, jobs, projects: home });
+  const dataset = new DatasetService(home, events, jobs, uploads);
   return {
     host: options.host,
     home,
@@ -33,6 +36,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     jobs,
     uploads,
     devices,
+    dataset,
     dispose() {
       uploads.dispose();
       void devices.dispose();

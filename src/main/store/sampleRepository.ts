@@ -219,6 +219,12 @@ export class SampleRepository {
     return this.updateMany(ids, 'UPDATE samples SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL');
   }
 
+  /** The ids among these that name live (not deleted) samples. */
+  liveIds(ids: number[]): number[] {
+    const stmt = this.db.prepare('SELECT 1 FROM samples WHERE id = ? AND deleted_at IS NULL');
+    return ids.filter((id) => stmt.get(id) !== undefined);
+  }
+
   /** Drops soft-deleted samples for good. */
   purgeDeleted(): number {
     return this.db.prepare('DELETE FROM samples WHERE deleted_at IS NOT NULL').run().changes;

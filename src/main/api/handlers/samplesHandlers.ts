@@ -2,6 +2,22 @@ import type { Handlers } from '../dispatcher';
 import type { Services } from '../../app/services';
 import type { samplesMethods } from '../../../shared/api/samples';
 
-export function samplesHandlers(_s: Services): Pick<Handlers, keyof typeof samplesMethods> {
-  return {};
+/** Thin: validation is done by the contract, the work by the dataset service. */
+export function samplesHandlers(s: Services): Pick<Handlers, keyof typeof samplesMethods> {
+  const d = s.dataset;
+  return {
+    'samples.list': ({ project, ...q }) => d.list(project, q),
+    'samples.counts': ({ project }) => d.counts(project),
+    'samples.labels': ({ project }) => d.labels(project),
+    'samples.get': ({ project, id, maxReadings }) => d.get(project, id, maxReadings),
+    'samples.relabel': ({ project, ids, label }) => d.relabel(project, ids, label),
+    'samples.move': ({ project, ids, category }) => d.move(project, ids, category),
+    'samples.delete': ({ project, ids }) => d.delete(project, ids),
+    'samples.restore': ({ project, ...args }) => d.restore(project, args),
+    'samples.rebalance': ({ project, testFraction, seed }) => d.rebalance(project, testFraction, seed),
+    'samples.crop': ({ project, id, start, end }) => d.crop(project, id, start, end),
+    'samples.split': ({ project, id, cuts }) => d.split(project, id, cuts),
+    'samples.import': (req) => d.startImport(req),
+    'samples.export': (req) => d.startExport(req),
+  };
 }

@@ -1,0 +1,236 @@
+/**
+ * The dataset of a project as the studio and the CLI see it: paged listing, counts, values for
+ * plots, bulk edits with undo, crop/split, and import/export as jobs. Every change emits
+ * `samples.changed` so open pages refresh.
+ */
+import path from 'node:path';
+import type { SampleRow, DatasetCounts, ExportFormat, ImportResult, ExportResult } from '../../shared/api/samples';
+import { KilnError } from '../../shared/errors';
+import type { CsvOptions } from '../../shared/formats';
+import type { EventBus } from '../api/eventBus';
+import type { Uploads } from '../app/uploads';
+import type { JobRunner } from '../jobs/jobRunner';
+import type { ProjectHome } from '../store/projectHome';
+import { SampleRepository, type Category, type SampleQuery, type SampleRecord } from '../store/sampleRepository';
+import { decimateMinMax } from './decimate';
+import { exportSamples } from './exportSamples';
+import { collectImportFiles, importSampleFiles, type ImportSource } from './importSamples';
+
+export interface ImportRequest {
+  project: string;
+  uploadIds?: string[];
+  paths?: string[];
+  label?: string;
+  category: Category | 'split';
+  csv?: CsvOptions;
+}
+
+export interface ExportRequest {
+  project: string;
+  format: ExportFormat;
+  out: string;
+  label?: string;
+  category?: Category;
+}
+
+const CHANGED_EVERY_MS = 1000;
+
+export function toRow(s: SampleRecord): SampleRow {
+  const isImage = !!(s.width && s.height);
+  const isAudio = !isImage && s.sensors.length === 1 && s.sensors[0]!.units === 'wav';
+  return {
+    id: s.id,
+    name: s.name,
+    label: s.label,
+    category: s.category,
+    kind: isImage ? 'image' : isAudio ? 'audio' : 'time-series',
+    sensors: s.sensors,
+    intervalMs: s.intervalMs,
+    readings: s.readings,
+    lengthMs: isImage ? 0 : s.readings * s.intervalMs,
+    width: s.width,
+    height: s.height,
+    hash: s.hash,
+    source: s.source,
+    deviceName: s.deviceName,
+    deviceType: s.deviceType,
+    status: s.status,
+    note: s.note,
+    createdAt: s.createdAt,
+  };
+}
+
+export class DatasetService {
+  constructor(
+    private readonly home: ProjectHome,
+    private readonly events: EventBus,
+    private readonly jobs: JobRunner,
+    private readonly uploads: Uploads,
+  ) {}
+
+  repo(project: string): SampleRepository {
+    return new SampleRepository(this.home.get(project).db);
+  }
+
+  /** Canonical name of a project (what clients compare `samples.changed` against). */
+  private nameOf(project: string): string {
+    return this.home.nameOf(this.home.resolve(project));
+  }
+
+  changed(project: string): void {
+    this.events.emit('samples.changed', { project: this.nameOf(project) });
+  }
+
+  list(project: string, q: SampleQuery): { rows: SampleRow[]; total: number } {
+    const { rows, total } = this.repo(project).query(q);
+    return { rows: rows.map(toRow), total };
+  }
+
+  counts(project: string): DatasetCounts {
+    const byLabel = this.repo(project).counts();
+    const train = byLabel.reduce((n, r) => n + r.train, 0);
+    const test = byLabel.reduce((n, r) => n + r.test, 0);
+    return { byLabel, train, test, total: train + test };
+  }
+
+  labels(project: string): string[] {
+    return this.repo(project)
+      .counts()
+      .map((r) => r.label);
+  }
+
+  get(project: string, id: number, maxReadings?: number) {
+    const repo = this.repo(project);
+    const s = repo.get(id);
+    const values = repo.data(id);
+    const isImage = !!(s.width && s.height);
+    const small = isImage || maxReadings === undefined ? null : decimateMinMax(values, s.sensors.length, maxReadings);
+    if (small) {
+      return { sample: toRow(s), values: Array.from(small.values), readings: small.readingIndex.length, decimated: true, readingIndex: small.readingIndex };
+    }
+    return { sample: toRow(s), values: Array.from(values), readings: isImage ? values.length : s.readings, decimated: false, readingIndex: null };
+  }
+
+  relabel(project: string, ids: number[], label: string): { changed: number } {
+    const changed = this.repo(project).relabel(ids, label);
+    this.changed(project);
+    return { changed };
+  }
+
+  move(project: string, ids: number[], category: Category): { changed: number } {
+    const changed = this.repo(project).setCategory(ids, category);
+    this.changed(project);
+    return { changed };
+  }
+
+  delete(project: string, ids: number[]): { deleted: number; undoToken: string } {
+    const repo = this.repo(project);
+    // only the ids this call deleted go in the token, so undo cannot revive older deletions
+    const live = new Set(repo.liveIds(ids));
+    const deleted = repo.remove(ids);
+    this.changed(project);
+    return { deleted, undoToken: encodeUndo(ids.filter((id) => live.has(id))) };
+  }
+
+  restore(project: string, args: { ids?: number[]; undoToken?: string; remove?: number[] }): { restored: number; removed: number } {
+    const ids = [...(args.ids ?? []), ...(args.undoToken ? decodeUndo(args.undoToken) : [])];
+    const db = this.home.get(project).db;
+    const repo = new SampleRepository(db);
+    const result = db.transaction(() => ({ restored: repo.restore(ids), removed: args.remove?.length ? repo.remove(args.remove) : 0 }))();
+    this.changed(project);
+    return result;
+  }
+
+  rebalance(project: string, testFraction: number, seed?: number): { moved: number; counts: DatasetCounts } {
+    const moved = this.repo(project).rebalance(testFraction, seed);
+    this.changed(project);
+    return { moved, counts: this.counts(project) };
+  }
+
+  crop(project: string, id: number, start: number, end: number): { sample: SampleRow; replaced: number } {
+    const { created, replaced } = this.repo(project).crop(id, start, end);
+    this.changed(project);
+    return { sample: toRow(created), replaced };
+  }
+
+  split(project: string, id: number, cuts: number[]): { samples: SampleRow[]; replaced: number } {
+    const { created, replaced } = this.repo(project).split(id, cuts);
+    this.changed(project);
+    return { samples: created.map(toRow), replaced };
+  }
+
+  /** Starts the import job; upload temp files are discarded when it ends. */
+  startImport(req: ImportRequest): { jobId: string } {
+    const repo = this.repo(req.project);
+    let sources: ImportSource[];
+    let early: ImportResult['failed'] = [];
+    if (req.uploadIds) {
+      sources = req.uploadIds.map((u) => this.uploads.take(u));
+    } else {
+      const found = collectImportFiles(req.paths ?? []);
+      sources = found.sources;
+      early = found.failed;
+      if (sources.length === 0 && early.length === 0) throw new KilnError('NO_DATA', `No files found in ${(req.paths ?? []).join(', ')}`);
+    }
+    const title = `Import ${sources.length === 1 ? sources[0]!.fileName : `${sources.length} files`} into ${this.nameOf(req.project)}`;
+    const job = this.jobs.start('samples.import', title, this.nameOf(req.project), async (ctx) => {
+      let last = Date.now();
+      try {
+        const result = await importSampleFiles(
+          repo,
+          sources,
+          { category: req.category, ...(req.label ? { label: req.label } : {}), ...(req.csv ? { csv: req.csv } : {}) },
+          {
+            progress: (f, status) => ctx.progress(f, status),
+            throwIfCancelled: () => ctx.throwIfCancelled(),
+            onImported: () => {
+              if (Date.now() - last < CHANGED_EVERY_MS) return;
+              last = Date.now();
+              this.changed(req.project);
+            },
+          },
+        );
+        const failed = [...early, ...result.failed];
+        // one summary line: failures are listed in the result (the CLI and the page show them)
+        ctx.log(
+          `Imported ${result.imported} sample${result.imported === 1 ? '' : 's'}${failed.length ? `; ${failed.length} file${failed.length === 1 ? '' : 's'} failed` : ''}`,
+          failed.length ? 'warn' : 'info',
+        );
+        return { ...result, failed };
+      } finally {
+        for (const u of req.uploadIds ?? []) this.uploads.discard(u);
+        this.changed(req.project);
+      }
+    });
+    return { jobId: job.id };
+  }
+
+  /** Where an export goes: absolute paths as given, relative ones under `<home>/exports`. */
+  exportDir(out: string): string {
+    return path.isAbsolute(out) ? path.normalize(out) : path.join(this.home.dir, 'exports', out);
+  }
+
+  startExport(req: ExportRequest): { jobId: string; dir: string } {
+    const repo = this.repo(req.project);
+    const dir = this.exportDir(req.out);
+    const filter = { ...(req.label !== undefined ? { label: req.label } : {}), ...(req.category ? { category: req.category } : {}) };
+    const job = this.jobs.start(
+      'samples.export',
+      `Export ${this.nameOf(req.project)} as ${req.format}`,
+      this.nameOf(req.project),
+      async (ctx): Promise<ExportResult> =>
+        exportSamples(repo, filter, req.format, dir, { progress: (f, s) => ctx.progress(f, s), throwIfCancelled: () => ctx.throwIfCancelled() }),
+    );
+    return { jobId: job.id, dir };
+  }
+}
+
+function encodeUndo(ids: number[]): string {
+  return `deleted:${ids.join(',')}`;
+}
+
+function decodeUndo(token: string): number[] {
+  const m = /^deleted:([\d,]*)$/.exec(token);
+  if (!m) throw new KilnError('BAD_REQUEST', 'This undo token is not valid (it comes from another action?)');
+  return m[1] ? m[1].split(',').map(Number) : [];
+}
