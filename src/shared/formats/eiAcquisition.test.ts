@@ -287,6 +287,12 @@ describe('refusing bad Edge Impulse files with the file and the place', () => {
     expect(badFileError(() => parseEiAcquisition(utf16, 'w.json'), 'w.json').message).toMatch(/UTF-16 text; save it as UTF-8/);
   });
 
+  it('reports a deeply nested signed JSON file as badly signed rather than crashing', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    const text = `{"protected":{"ver":"v1","alg":"HS256","x":${deep}},"signature":"${'a'.repeat(64)}","payload":{"interval_ms":1,"sensors":[{"name":"x"}],"values":[1]}}`;
+    expect(parseEiAcquisition(enc(text), 'deep.json', 'k').signatureValid).toBe(false);
+  });
+
   it('refuses unsupported signature algorithms and malformed HS256 signatures', () => {
     const withAlg = (alg: string, signature: string): Uint8Array =>
       enc({ protected: { ver: 'v1', alg }, signature, payload: { device_type: 'X', interval_ms: 1, sensors: [{ name: 'x', units: '' }], values: [1] } });

@@ -243,7 +243,13 @@ function* jsonSignedCandidates(bytes: Uint8Array, doc: unknown, signature: strin
     while (end > 0 && (zeroed[end - 1] === 0x0a || zeroed[end - 1] === 0x0d || zeroed[end - 1] === 0x20)) end--;
     if (end !== zeroed.length) yield [zeroed.subarray(0, end)];
   }
-  if (isObject(doc)) yield [encoder.encode(JSON.stringify({ ...doc, signature: ZERO_SIGNATURE }))];
+  let compact: string | null = null;
+  try {
+    compact = JSON.stringify({ ...(doc as object), signature: ZERO_SIGNATURE });
+  } catch {
+    // absurdly deep documents overflow the stack: such a file cannot have been signed this way
+  }
+  if (compact !== null) yield [encoder.encode(compact)];
 }
 
 /** byte offset of the 64 signature characters after `"signature"\s*:\s*"` (case as written) */
