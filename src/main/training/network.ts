@@ -220,10 +220,12 @@ function geometry(inShape: number[], outShape: number[], kh: number, kw: number,
 }
 
 /**
- * Convolution by patches: for each output position the receptive field is copied into a
+ * Convolution by patches: the receptive field of an output position is copied into a
  * contiguous patch (zeros where padding), then every filter is one dot product over the patch
- * with a transposed kernel; long contiguous inner loops with a scalar accumulator are what V8
- * runs fastest.
+ * with a transposed kernel. Two neighbouring positions × four filters are computed together so
+ * each loaded value feeds several independent sums; long contiguous inner loops with scalar
+ * accumulators are what V8 runs fastest. Every output is still summed in the same order
+ * (bias, then the patch in kernel order), whatever the blocking.
  */
 class ConvLayer implements Layer {
   readonly params: Param[];
@@ -236,8 +238,11 @@ class ConvLayer implements Layer {
   /** kernel transposed to [filters, P] */
   private readonly wt: Float64Array;
   private readonly dwt: Float64Array;
-  private readonly patch: Float64Array;
-  private readonly dpatch: Float64Array;
+  private readonly patchA: Float64Array;
+  private readonly patchB: Float64Array;
+  private readonly dpatchA: Float64Array;
+  private readonly dpatchB: Float64Array;
+  private readonly relu: boolean;
   private x: Float32Array = new Float32Array(0);
   private y: Float32Array = new Float32Array(0);
   private dz: Float32Array = new Float32Array(0);
@@ -261,8 +266,11 @@ class ConvLayer implements Layer {
     this.P = field * g.c;
     this.wt = new Float64Array(this.P * filters);
     this.dwt = new Float64Array(this.P * filters);
-    this.patch = new Float64Array(this.P);
-    this.dpatch = new Float64Array(this.P);
+    this.patchA = new Float64Array(this.P);
+    this.patchB = new Float64Array(this.P);
+    this.dpatchA = new Float64Array(this.P);
+    this.dpatchB = new Float64Array(this.P);
+    this.relu = act === 'relu';
   }
 
   private transposeKernel(): void {
@@ -271,10 +279,9 @@ class ConvLayer implements Layer {
     for (let p = 0; p < P; p++) for (let f = 0; f < F; f++) wt[f * P + p] = W[p * F + f]!;
   }
 
-  /** copy the receptive field of output (oy, ox) of the image at xImg into this.patch */
-  private fillPatch(x: Float32Array, xImg: number, oy: number, ox: number): void {
+  /** copy the receptive field of output (oy, ox) of the image at xImg into `patch` */
+  private fillPatch(patch: Float64Array, x: Float32Array, xImg: number, oy: number, ox: number): void {
     const { h, w, c: C, kh, kw, sh, sw, padTop, padLeft } = this.g;
-    const patch = this.patch;
     let p = 0;
     for (let ky = 0; ky < kh; ky++) {
       const iy = oy * sh + ky - padTop;
@@ -296,10 +303,9 @@ class ConvLayer implements Layer {
     }
   }
 
-  /** add this.dpatch back onto the receptive field of output (oy, ox) in dx */
-  private scatterPatch(dx: Float32Array, xImg: number, oy: number, ox: number): void {
+  /** add `dpatch` back onto the receptive field of output (oy, ox) in dx */
+  private scatterPatch(dpatch: Float64Array, dx: Float32Array, xImg: number, oy: number, ox: number): void {
     const { h, w, c: C, kh, kw, sh, sw, padTop, padLeft } = this.g;
-    const dpatch = this.dpatch;
     let p = 0;
     for (let ky = 0; ky < kh; ky++) {
       const iy = oy * sh + ky - padTop;
@@ -319,10 +325,90 @@ class ConvLayer implements Layer {
     }
   }
 
+  /** outputs of two positions (yA, yB = yA + F) from patchA / patchB */
+  private dotPair(y: Float32Array, yA: number): void {
+    const { P, filters: F, wt, patchA, patchB, relu } = this;
+    const B = this.bias.values;
+    const yB = yA + F;
+    let f = 0;
+    for (; f + 3 < F; f += 4) {
+      const w0 = f * P;
+      const w1 = w0 + P;
+      const w2 = w1 + P;
+      const w3 = w2 + P;
+      let a0 = B[f]!;
+      let a1 = B[f + 1]!;
+      let a2 = B[f + 2]!;
+      let a3 = B[f + 3]!;
+      let b0 = a0;
+      let b1 = a1;
+      let b2 = a2;
+      let b3 = a3;
+      for (let p = 0; p < P; p++) {
+        const va = patchA[p]!;
+        const vb = patchB[p]!;
+        const k0 = wt[w0 + p]!;
+        const k1 = wt[w1 + p]!;
+        const k2 = wt[w2 + p]!;
+        const k3 = wt[w3 + p]!;
+        a0 += va * k0;
+        a1 += va * k1;
+        a2 += va * k2;
+        a3 += va * k3;
+        b0 += vb * k0;
+        b1 += vb * k1;
+        b2 += vb * k2;
+        b3 += vb * k3;
+      }
+      if (relu) {
+        y[yA + f] = a0 > 0 ? a0 : 0;
+        y[yA + f + 1] = a1 > 0 ? a1 : 0;
+        y[yA + f + 2] = a2 > 0 ? a2 : 0;
+        y[yA + f + 3] = a3 > 0 ? a3 : 0;
+        y[yB + f] = b0 > 0 ? b0 : 0;
+        y[yB + f + 1] = b1 > 0 ? b1 : 0;
+        y[yB + f + 2] = b2 > 0 ? b2 : 0;
+        y[yB + f + 3] = b3 > 0 ? b3 : 0;
+      } else {
+        y[yA + f] = a0;
+        y[yA + f + 1] = a1;
+        y[yA + f + 2] = a2;
+        y[yA + f + 3] = a3;
+        y[yB + f] = b0;
+        y[yB + f + 1] = b1;
+        y[yB + f + 2] = b2;
+        y[yB + f + 3] = b3;
+      }
+    }
+    for (; f < F; f++) {
+      const wb = f * P;
+      let a = B[f]!;
+      let b = a;
+      for (let p = 0; p < P; p++) {
+        const k = wt[wb + p]!;
+        a += patchA[p]! * k;
+        b += patchB[p]! * k;
+      }
+      y[yA + f] = relu && a < 0 ? 0 : a;
+      y[yB + f] = relu && b < 0 ? 0 : b;
+    }
+  }
+
+  /** outputs of one position from patchA */
+  private dotSingle(y: Float32Array, yA: number): void {
+    const { P, filters: F, wt, patchA, relu } = this;
+    const B = this.bias.values;
+    for (let f = 0; f < F; f++) {
+      const wb = f * P;
+      let a = B[f]!;
+      for (let p = 0; p < P; p++) a += patchA[p]! * wt[wb + p]!;
+      y[yA + f] = relu && a < 0 ? 0 : a;
+    }
+  }
+
   forward(x: Float32Array, n: number, _training: boolean): Float32Array {
     const { oh, ow } = this.g;
-    const { P, filters: F, wt, patch } = this;
-    const B = this.bias.values;
+    const F = this.filters;
     this.transposeKernel();
     this.x = x;
     this.y = grow(this.y, n * this.outSize);
@@ -330,49 +416,103 @@ class ConvLayer implements Layer {
     for (let b = 0; b < n; b++) {
       const xImg = b * this.inSize;
       for (let oy = 0; oy < oh; oy++) {
-        for (let ox = 0; ox < ow; ox++) {
-          this.fillPatch(x, xImg, oy, ox);
-          const yb = ((b * oh + oy) * ow + ox) * F;
-          let f = 0;
-          // four filters at a time: four independent sums share each patch load
-          for (; f + 3 < F; f += 4) {
-            const w0 = f * P;
-            const w1 = w0 + P;
-            const w2 = w1 + P;
-            const w3 = w2 + P;
-            let s0 = B[f]!;
-            let s1 = B[f + 1]!;
-            let s2 = B[f + 2]!;
-            let s3 = B[f + 3]!;
-            for (let p = 0; p < P; p++) {
-              const v = patch[p]!;
-              s0 += v * wt[w0 + p]!;
-              s1 += v * wt[w1 + p]!;
-              s2 += v * wt[w2 + p]!;
-              s3 += v * wt[w3 + p]!;
-            }
-            y[yb + f] = s0;
-            y[yb + f + 1] = s1;
-            y[yb + f + 2] = s2;
-            y[yb + f + 3] = s3;
-          }
-          for (; f < F; f++) {
-            const wb = f * P;
-            let s = B[f]!;
-            for (let p = 0; p < P; p++) s += patch[p]! * wt[wb + p]!;
-            y[yb + f] = s;
-          }
+        let ox = 0;
+        for (; ox + 1 < ow; ox += 2) {
+          this.fillPatch(this.patchA, x, xImg, oy, ox);
+          this.fillPatch(this.patchB, x, xImg, oy, ox + 1);
+          this.dotPair(y, ((b * oh + oy) * ow + ox) * F);
+        }
+        if (ox < ow) {
+          this.fillPatch(this.patchA, x, xImg, oy, ox);
+          this.dotSingle(y, ((b * oh + oy) * ow + ox) * F);
         }
       }
     }
-    activate(y, n * this.outSize, this.act);
+    // relu is applied inside the dot products
+    if (!this.relu) activate(y, n * this.outSize, this.act);
     return y;
+  }
+
+  /** gradient of one position (dz at zb) into dwt, dB and dpatch, from patch */
+  private backSingle(dz: Float32Array, zb: number, patch: Float64Array, dpatch: Float64Array): void {
+    const { P, filters: F, wt, dwt } = this;
+    const dB = this.bias.grad!;
+    for (let f = 0; f < F; f++) {
+      const g = dz[zb + f]!;
+      if (g === 0) continue;
+      dB[f]! += g;
+      const wb = f * P;
+      for (let p = 0; p < P; p++) {
+        dwt[wb + p]! += patch[p]! * g;
+        dpatch[p]! += wt[wb + p]! * g;
+      }
+    }
+  }
+
+  /** gradient of two neighbouring positions (dz at zA and zA + F) */
+  private backPair(dz: Float32Array, zA: number): void {
+    const { P, filters: F, wt, dwt, patchA, patchB, dpatchA, dpatchB } = this;
+    const dB = this.bias.grad!;
+    const zB = zA + F;
+    let f = 0;
+    for (; f + 3 < F; f += 4) {
+      const a0 = dz[zA + f]!;
+      const a1 = dz[zA + f + 1]!;
+      const a2 = dz[zA + f + 2]!;
+      const a3 = dz[zA + f + 3]!;
+      const b0 = dz[zB + f]!;
+      const b1 = dz[zB + f + 1]!;
+      const b2 = dz[zB + f + 2]!;
+      const b3 = dz[zB + f + 3]!;
+      // ReLU zeroes most gradients: skip whole groups
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0 && b0 === 0 && b1 === 0 && b2 === 0 && b3 === 0) continue;
+      dB[f]! += a0 + b0;
+      dB[f + 1]! += a1 + b1;
+      dB[f + 2]! += a2 + b2;
+      dB[f + 3]! += a3 + b3;
+      const w0 = f * P;
+      const w1 = w0 + P;
+      const w2 = w1 + P;
+      const w3 = w2 + P;
+      for (let p = 0; p < P; p++) {
+        const va = patchA[p]!;
+        const vb = patchB[p]!;
+        const k0 = wt[w0 + p]!;
+        const k1 = wt[w1 + p]!;
+        const k2 = wt[w2 + p]!;
+        const k3 = wt[w3 + p]!;
+        dwt[w0 + p]! += va * a0 + vb * b0;
+        dwt[w1 + p]! += va * a1 + vb * b1;
+        dwt[w2 + p]! += va * a2 + vb * b2;
+        dwt[w3 + p]! += va * a3 + vb * b3;
+        dpatchA[p]! += k0 * a0 + k1 * a1 + k2 * a2 + k3 * a3;
+        dpatchB[p]! += k0 * b0 + k1 * b1 + k2 * b2 + k3 * b3;
+      }
+    }
+    for (; f < F; f++) {
+      const a = dz[zA + f]!;
+      const b = dz[zB + f]!;
+      if (a === 0 && b === 0) continue;
+      dB[f]! += a + b;
+      const wb = f * P;
+      for (let p = 0; p < P; p++) {
+        const k = wt[wb + p]!;
+        dwt[wb + p]! += patchA[p]! * a + patchB[p]! * b;
+        dpatchA[p]! += k * a;
+        dpatchB[p]! += k * b;
+      }
+    }
+  }
+
+  /** true when any of the F gradients at zb is non-zero */
+  private anyGrad(dz: Float32Array, zb: number, count: number): boolean {
+    for (let i = zb; i < zb + count; i++) if (dz[i] !== 0) return true;
+    return false;
   }
 
   backward(dy: Float32Array, n: number): Float32Array {
     const { oh, ow } = this.g;
-    const { P, filters: F, wt, dwt, patch, dpatch } = this;
-    const dB = this.bias.grad!;
+    const { P, filters: F, dwt, patchA, patchB, dpatchA, dpatchB } = this;
     this.dz = grow(this.dz, n * this.outSize);
     this.dx = grow(this.dx, n * this.inSize);
     const dz = this.dz;
@@ -384,55 +524,25 @@ class ConvLayer implements Layer {
     for (let b = 0; b < n; b++) {
       const xImg = b * this.inSize;
       for (let oy = 0; oy < oh; oy++) {
-        for (let ox = 0; ox < ow; ox++) {
-          const zb = ((b * oh + oy) * ow + ox) * F;
-          let filled = false;
-          let f = 0;
-          for (; f + 3 < F; f += 4) {
-            const g0 = dz[zb + f]!;
-            const g1 = dz[zb + f + 1]!;
-            const g2 = dz[zb + f + 2]!;
-            const g3 = dz[zb + f + 3]!;
-            // ReLU zeroes most gradients: skip whole groups
-            if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0) continue;
-            if (!filled) {
-              this.fillPatch(x, xImg, oy, ox);
-              dpatch.fill(0);
-              filled = true;
-            }
-            dB[f]! += g0;
-            dB[f + 1]! += g1;
-            dB[f + 2]! += g2;
-            dB[f + 3]! += g3;
-            const w0 = f * P;
-            const w1 = w0 + P;
-            const w2 = w1 + P;
-            const w3 = w2 + P;
-            for (let p = 0; p < P; p++) {
-              const v = patch[p]!;
-              dwt[w0 + p]! += v * g0;
-              dwt[w1 + p]! += v * g1;
-              dwt[w2 + p]! += v * g2;
-              dwt[w3 + p]! += v * g3;
-              dpatch[p]! += wt[w0 + p]! * g0 + wt[w1 + p]! * g1 + wt[w2 + p]! * g2 + wt[w3 + p]! * g3;
-            }
-          }
-          for (; f < F; f++) {
-            const g = dz[zb + f]!;
-            if (g === 0) continue;
-            if (!filled) {
-              this.fillPatch(x, xImg, oy, ox);
-              dpatch.fill(0);
-              filled = true;
-            }
-            dB[f]! += g;
-            const wb = f * P;
-            for (let p = 0; p < P; p++) {
-              dwt[wb + p]! += patch[p]! * g;
-              dpatch[p]! += wt[wb + p]! * g;
-            }
-          }
-          if (filled) this.scatterPatch(dx, xImg, oy, ox);
+        let ox = 0;
+        for (; ox + 1 < ow; ox += 2) {
+          const zA = ((b * oh + oy) * ow + ox) * F;
+          if (!this.anyGrad(dz, zA, 2 * F)) continue;
+          this.fillPatch(patchA, x, xImg, oy, ox);
+          this.fillPatch(patchB, x, xImg, oy, ox + 1);
+          dpatchA.fill(0);
+          dpatchB.fill(0);
+          this.backPair(dz, zA);
+          this.scatterPatch(dpatchA, dx, xImg, oy, ox);
+          this.scatterPatch(dpatchB, dx, xImg, oy, ox + 1);
+        }
+        if (ox < ow) {
+          const zA = ((b * oh + oy) * ow + ox) * F;
+          if (!this.anyGrad(dz, zA, F)) continue;
+          this.fillPatch(patchA, x, xImg, oy, ox);
+          dpatchA.fill(0);
+          this.backSingle(dz, zA, patchA, dpatchA);
+          this.scatterPatch(dpatchA, dx, xImg, oy, ox);
         }
       }
     }
