@@ -397,7 +397,8 @@ function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator
         });
       } else {
         input += ch;
-        void send(ch); // echo as typed, like the firmware's shell
+        // Echo as typed, but only when the "main loop" is free, like the firmware's shell.
+        busy = busy.then(() => send(ch));
       }
     }
   });

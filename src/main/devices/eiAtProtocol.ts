@@ -36,6 +36,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** each complete line of the response as it arrives (progress) */
   onLine?: (line: string) => void;
+  /** stop waiting (KilnError CANCELLED); the board may still finish the command on its own */
+  signal?: AbortSignal;
 }
 
 export type SampleStage = 'settings' | 'starting' | 'sampling' | 'processing' | 'uploading' | 'reading' | 'done';
@@ -53,6 +55,7 @@ export interface AtSampleOptions {
   intervalMs: number;
   lengthMs: number;
   hmacKey?: string;
+  signal?: AbortSignal;
 }
 
 export interface AtSampleResult {
@@ -120,6 +123,7 @@ export class EiAtClient {
   private async execNow(command: string, options: ExecOptions): Promise<string> {
     const { conn } = this;
     if (!conn.isOpen) throw new KilnError('DEVICE_GONE', `The board on ${conn.path} is not connected.`, { path: conn.path });
+    if (options.signal?.aborted) throw new KilnError('CANCELLED', `Cancelled before sending ${command.split('=')[0]}.`);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     let raw = '';
     let pendingLine = '';
@@ -128,6 +132,8 @@ export class EiAtClient {
     const done = new Promise<void>((resolve, reject) => {
       settle = (err) => (err ? reject(err) : resolve());
     });
+    // It may settle (port gone, cancelled) while the command is still being written.
+    done.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
     const armTimeout = (): void => {
@@ -194,6 +200,8 @@ export class EiAtClient {
       return writtenAt >= 0 && performance.now() - writtenTime >= NO_ECHO_GRACE_MS && promptAfter(writtenAt);
     };
     const offClose = conn.onClose((reason) => settle(new KilnError('DEVICE_GONE', reason, { path: conn.path, command })));
+    const onAbort = (): void => settle(new KilnError('CANCELLED', `Cancelled while waiting for the board to answer ${command.split('=')[0]}.`));
+    options.signal?.addEventListener('abort', onAbort);
     try {
       armTimeout();
       await this.writeSlowly(`${command}\r`);
@@ -205,6 +213,7 @@ export class EiAtClient {
     } finally {
       clearTimeout(timer);
       clearTimeout(graceTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       offData();
       offClose();
     }
@@ -221,13 +230,12 @@ export class EiAtClient {
     }
   }
 
-  /** Sends `b` to break out of a running inference loop; quiet if nothing was running. */
+  /**
+   * Sends `b` at once (not queued behind a running command) to break out of an inference loop.
+   * Firmware ignores it while sampling; to stop waiting for a sample, abort its signal.
+   */
   async breakLoop(): Promise<void> {
-    try {
-      await this.exec('b', { timeoutMs: 1000 });
-    } catch (e) {
-      if (!(e instanceof KilnError) || e.code !== 'TIMEOUT') throw e;
-    }
+    if (this.conn.isOpen) await this.conn.write('b\r');
   }
 
   /** Reads and parses AT+CONFIG?. */
@@ -248,13 +256,15 @@ export class EiAtClient {
     const boardLabel = label.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60) || 'sample';
     const hmacKey = options.hmacKey ?? '';
     if (/[^\x21-\x7e]|,/.test(hmacKey)) throw new KilnError('BAD_PARAMS', 'The HMAC key must be printable ASCII without commas or spaces.');
-    await this.exec(`AT+SAMPLESETTINGS=${boardLabel},${formatNumber(intervalMs)},${Math.round(lengthMs)},${hmacKey}`);
+    const { signal } = options;
+    await this.exec(`AT+SAMPLESETTINGS=${boardLabel},${formatNumber(intervalMs)},${Math.round(lengthMs)},${hmacKey}`, { signal });
     onProgress({ stage: 'settings' });
 
     let lastStage: SampleStage = 'settings';
     const body = await this.exec(`AT+SAMPLESTART=${options.sensor}`, {
       // The board waits up to a few seconds (erasing flash) before and after sampling.
       timeoutMs: lengthMs + 30_000,
+      signal,
       onLine: (line) => {
         const stage = stageOf(line);
         if (stage && stage !== lastStage) onProgress({ stage, line: line.trim() });
@@ -268,10 +278,10 @@ export class EiAtClient {
     if (range) {
       const from = Number(range[1]);
       const to = Number(range[2]);
-      const text = await this.exec(`AT+READBUFFER=${from},${to}`, { timeoutMs: this.transferTimeout(to - from) });
+      const text = await this.exec(`AT+READBUFFER=${from},${to}`, { timeoutMs: this.transferTimeout(to - from), signal });
       raw = decodeBase64(text, this.conn.path);
     } else if (fileName) {
-      const text = await this.exec(`AT+READFILE=${fileName}`, { timeoutMs: this.transferTimeout(lengthMs * 10) });
+      const text = await this.exec(`AT+READFILE=${fileName}`, { timeoutMs: this.transferTimeout(lengthMs * 10), signal });
       const { major, minor } = config.info.atVersion;
       raw = major > 1 || (major === 1 && minor >= 2) ? decodeBase64(text, this.conn.path) : decodeHex(text, this.conn.path);
     } else {

@@ -106,3 +106,26 @@ describe('labels and cancellation', () => {
     expect(sink.result?.reason).toMatch(/cancelled; kept 2 of 500 readings/);
   });
 });
+
+describe('cancelling an AT sample', () => {
+  it('stops waiting for the board when the signal aborts, and the next command still works', async () => {
+    const { host, board } = createMemoryLink();
+    await runBoardSimulator({ connection: board, protocol: 'ei-at', seed: 1, at: { startDelayMs: 10, timeScale: 0.2 } });
+    const client = new EiAtClient(host, { chunkDelayMs: 0 });
+    await client.readConfig();
+    const abort = new AbortController();
+    const pending = client.sample({ sensor: 'Built-in accelerometer', label: 'x', intervalMs: 10, lengthMs: 1000, signal: abort.signal });
+    setTimeout(() => abort.abort(), 60);
+    await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
+    // The board finishes the sample on its own; its late output must not confuse what follows.
+    const config = await client.readConfig();
+    expect(config.info.type).toBe('KILN_BOARD_SIMULATOR');
+  });
+
+  it('reports DEVICE_GONE, not a crash, when the port closes while a command is being written', async () => {
+    const { host, board } = createMemoryLink();
+    const client = new EiAtClient(host, { chunkDelayMs: 20 });
+    setTimeout(() => void board.close(), 10);
+    await expect(client.exec('AT+CONFIG?')).rejects.toMatchObject({ code: 'DEVICE_GONE' });
+  });
+});
