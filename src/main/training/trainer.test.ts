@@ -126,6 +126,13 @@ describe('trainClassifier', () => {
     });
   });
 
+  it('sees a cancel flag set from a timer while it runs', async () => {
+    let cancelled = false;
+    setTimeout(() => (cancelled = true), 30);
+    const err = await trainClassifier({ ...flatArgs({ epochs: 100_000 }), shouldCancel: () => cancelled }).catch((e: unknown) => e);
+    expect((err as KilnError).code).toBe('CANCELLED');
+  });
+
   it('evaluates on the training rows when there is no validation split', async () => {
     const r = await trainClassifier(flatArgs({ validationSplit: 0, epochs: 2 }));
     expect(r.validation.set).toBe('train');

@@ -55,7 +55,7 @@ interface CommonArgs<E> {
   settings: TrainSettings;
   /** called after every epoch; `epoch` is 1-based */
   onEpoch?: (epoch: number, metrics: E) => void;
-  /** polled between batches; returning true stops training with a CANCELLED error */
+  /** polled between batches (the loop yields to the event loop every ~200 ms, so a worker can flip it from a message); returning true stops training with a CANCELLED error */
   shouldCancel?: () => boolean;
 }
 
@@ -339,6 +339,12 @@ function evaluate(
   return { loss, metric };
 }
 
+const YIELD_EVERY_MS = 200;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
 async function trainLoop<E>(
   args: CommonArgs<E>,
   prepared: Prepared,
@@ -367,11 +373,17 @@ async function trainLoop<E>(
   let bestWeights: ModelWeights | null = null;
   let wait = 0;
   let stoppedEarly = false;
+  let lastYield = performance.now();
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
     shuffleInPlace(order, shuffleRng);
     let lossSum = 0;
     let metricSum = 0;
     for (let from = 0; from < order.length; from += bs) {
+      // yield now and then so a worker sees a cancel message during long epochs
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       if (args.shouldCancel?.()) throw new KilnError('CANCELLED', `Training was cancelled in epoch ${epoch}`);
       const n = Math.min(bs, order.length - from);
       gather(args.features, len, order, from, n, x);
@@ -414,7 +426,8 @@ async function trainLoop<E>(
       }
     }
     // let the worker deliver progress messages and see cancellation between epochs
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    await yieldToEventLoop();
+    lastYield = performance.now();
   }
   if (bestWeights) importWeights(net, bestWeights);
   return { net, history, epochsRun: history.length, stoppedEarly };
