@@ -217,7 +217,8 @@ export class EiAtClient {
       offData();
       offClose();
     }
-    const body = extractBody(raw, command);
+    // After a found echo, the body is everything behind it (earlier text is stale output).
+    const body = echoEnd >= 0 ? extractBody(`${command}\n${raw.slice(echoEnd)}`, command) : extractBody(raw, command);
     checkBody(body, command, conn.path);
     return body;
   }
