@@ -12,6 +12,7 @@ import { KilnError } from '../../shared/errors.js';
 import { type LayerInfo, assertValidSpec } from '../../shared/model/shapes.js';
 import { type Activation, type LayerSpec, type ModelSpec, type OutputHead, OUTPUT_LAYER_NAME, type Padding } from '../../shared/model/spec.js';
 import type { Rng } from '../../shared/model/random.js';
+import type { ModelWeights } from '../../shared/model/weights.js';
 
 export interface Param {
   name: string;
@@ -32,18 +33,7 @@ export interface Layer {
   backward(dy: Float32Array, n: number): Float32Array;
 }
 
-/** Serialisable weights: one entry per tensor, named `<layer>/<tensor>` like Keras. */
-export interface WeightTensor {
-  layer: string;
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
-
-export interface ModelWeights {
-  head: OutputHead;
-  tensors: WeightTensor[];
-}
+export type { ModelWeights, WeightTensor } from '../../shared/model/weights.js';
 
 function grow(buf: Float32Array, size: number): Float32Array {
   return buf.length >= size ? buf : new Float32Array(size);
