@@ -1,0 +1,238 @@
+import { useEffect, useId, useMemo, useRef, type FormEvent } from 'react';
+import type { DeviceRow, RecordResult } from '../../../shared/api/devices';
+import { ProgressBar } from '../../components/ProgressBar';
+import { PlotlyChart } from '../../components/charts/PlotlyChart';
+import { useApp } from '../../stores/appStore';
+import { recordableDevices, useDevices } from '../../stores/devicesStore';
+import { useJobs } from '../../stores/jobsStore';
+import { useRecord, type LiveBuffer } from '../../stores/recordStore';
+import '../devices/record.css';
+
+export interface RecordPanelProps {
+  project: string;
+  /** called after a sample was saved (also when it was cut short) */
+  onRecorded?: (result: RecordResult) => void;
+}
+
+const LENGTHS_MS = [1000, 2000, 5000, 10_000, 20_000, 60_000];
+
+function deviceSensor(d: DeviceRow | undefined, sensor: string) {
+  if (!d) return undefined;
+  return d.sensors.find((s) => s.name === sensor) ?? d.sensors[0];
+}
+
+/**
+ * Records one sample from a connected board or a virtual device: device, sensor, label,
+ * length, frequency and category (remembered between visits), a live plot of every axis
+ * while recording, a progress bar, and the saved sample (with a warning when cut short).
+ */
+export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
+  const id = useId();
+  const devices = useDevices((s) => s.devices);
+  const loaded = useDevices((s) => s.loaded);
+  const loadDevices = useDevices((s) => s.load);
+  const subscribeDevices = useDevices((s) => s.subscribe);
+  const form = useRecord((s) => s.form);
+  const setForm = useRecord((s) => s.setForm);
+  const start = useRecord((s) => s.start);
+  const jobId = useRecord((s) => s.jobId);
+  const starting = useRecord((s) => s.starting);
+  const error = useRecord((s) => s.error);
+  const result = useRecord((s) => s.result);
+  const live = useRecord((s) => s.live);
+  const liveVersion = useRecord((s) => s.liveVersion);
+  const subscribeLive = useRecord((s) => s.subscribe);
+  const job = useJobs((s) => (jobId ? s.jobs[jobId] : undefined));
+  const cancel = useJobs((s) => s.cancel);
+  const toast = useApp((s) => s.toast);
+  const onRecordedRef = useRef(onRecorded);
+  onRecordedRef.current = onRecorded;
+
+  useEffect(() => {
+    if (!loaded) void loadDevices();
+    const offDevices = subscribeDevices();
+    const offLive = subscribeLive();
+    return () => {
+      offDevices();
+      offLive();
+    };
+  }, [loaded, loadDevices, subscribeDevices, subscribeLive]);
+
+  const choices = recordableDevices(devices);
+  const device = choices.find((d) => d.id === form.device);
+  const sensor = deviceSensor(device, form.sensor);
+  const frequencies = sensor?.frequencies ?? [];
+  const frequency = form.frequencyHz && frequencies.includes(form.frequencyHz) ? form.frequencyHz : (frequencies[0] ?? null);
+  const recording = jobId !== null;
+  const labelOk = form.label.trim() !== '' && !/[,\r\n]/.test(form.label);
+  const maxMs = sensor && sensor.maxSampleLengthS > 0 ? sensor.maxSampleLengthS * 1000 : 3_600_000;
+  const lengthOk = Number.isInteger(form.lengthMs) && form.lengthMs >= 100 && form.lengthMs <= maxMs;
+  const canStart = !recording && !starting && device !== undefined && labelOk && lengthOk;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!canStart) return;
+    if (frequency !== form.frequencyHz) setForm({ frequencyHz: frequency });
+    const r = await start(project);
+    if (!r) {
+      const err = useRecord.getState().error;
+      if (err && useRecord.getState().outcome !== 'cancelled') toast({ kind: 'error', message: err });
+      return;
+    }
+    const secs = ((r.readings * r.intervalMs) / 1000).toFixed(2);
+    if (r.truncated) toast({ kind: 'error', message: `${r.name ?? 'Sample'} was cut short (${secs} s kept): ${r.reason ?? 'the recording stopped early.'}` }, 10_000);
+    else toast({ kind: 'success', message: `Recorded ${r.name} (${secs} s)` });
+    onRecordedRef.current?.(r);
+  };
+
+  return (
+    <section className="card record-panel" aria-labelledby={`${id}-title`}>
+      <div className="record-head">
+        <h2 id={`${id}-title`}>Record new data</h2>
+        {device && <span className="muted small">{describeDevice(device, sensor?.axes)}</span>}
+      </div>
+      {loaded && choices.length === 0 ? (
+        <p className="muted">No device can record. Connect a board on the Devices page.</p>
+      ) : (
+        <form className="record-form" onSubmit={(e) => void submit(e)} aria-label="Record a sample">
+          <label className="field field-device">
+            <span>Device</span>
+            <select
+              value={device ? form.device : ''}
+              onChange={(e) => setForm({ device: e.target.value, sensor: '', frequencyHz: null })}
+              disabled={recording}
+              aria-label="Device"
+            >
+              {!device && <option value="">Choose a device…</option>}
+              {choices.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.kind === 'virtual' ? d.name : `${d.name} — ${d.path}`}
+                </option>
+              ))}
+            </select>
+          </label>
+          {device && device.sensors.length > 1 && (
+            <label className="field">
+              <span>Sensor</span>
+              <select value={sensor?.name ?? ''} onChange={(e) => setForm({ sensor: e.target.value, frequencyHz: null })} disabled={recording} aria-label="Sensor">
+                {device.sensors.map((s) => (
+                  <option key={s.name} value={s.name}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label className="field">
+            <span>Label</span>
+            <input
+              value={form.label}
+              onChange={(e) => setForm({ label: e.target.value })}
+              disabled={recording}
+              placeholder={device?.variants[1] ?? 'e.g. wave'}
+              aria-label="Label"
+              aria-invalid={form.label !== '' && !labelOk}
+              maxLength={80}
+              autoComplete="off"
+            />
+          </label>
+          <label className="field">
+            <span>Length (ms)</span>
+            <input
+              type="number"
+              min={100}
+              max={maxMs}
+              step={100}
+              value={Number.isFinite(form.lengthMs) ? form.lengthMs : ''}
+              onChange={(e) => setForm({ lengthMs: e.target.valueAsNumber })}
+              disabled={recording}
+              aria-label="Length (ms)"
+              aria-invalid={!lengthOk}
+              list={`${id}-lengths`}
+            />
+            <datalist id={`${id}-lengths`}>
+              {LENGTHS_MS.filter((l) => l <= maxMs).map((l) => (
+                <option key={l} value={l} />
+              ))}
+            </datalist>
+          </label>
+          <label className="field">
+            <span>Frequency</span>
+            <select
+              value={frequency ?? ''}
+              onChange={(e) => setForm({ frequencyHz: Number(e.target.value) })}
+              disabled={recording || frequencies.length <= 1}
+              aria-label="Frequency"
+            >
+              {frequencies.map((f) => (
+                <option key={f} value={f}>
+                  {f} Hz
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Category</span>
+            <select value={form.category} onChange={(e) => setForm({ category: e.target.value as 'train' | 'test' })} disabled={recording} aria-label="Category">
+              <option value="train">Training</option>
+              <option value="test">Test</option>
+            </select>
+          </label>
+          <div className="record-actions">
+            {recording ? (
+              <button type="button" className="btn" onClick={() => jobId && void cancel(jobId)}>
+                Stop
+              </button>
+            ) : (
+              <button type="submit" className="btn btn-primary" disabled={!canStart}>
+                {starting ? 'Starting…' : 'Start recording'}
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+      {!lengthOk && <p className="error-text small">Length must be a whole number between 100 and {maxMs} ms.</p>}
+      {form.label !== '' && !labelOk && <p className="error-text small">A label cannot contain commas or line breaks.</p>}
+
+      {recording && (
+        <div className="record-progress" data-testid="record-progress">
+          <ProgressBar value={job?.progress ?? 0} label="Recording progress" />
+          <span className="muted small">{job?.status ?? 'Starting…'}</span>
+        </div>
+      )}
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div className={`record-result${result.truncated ? ' record-truncated' : ''}`} data-testid="record-result" role="status">
+          <strong>{result.name}</strong> saved to {result.category === 'train' ? 'training' : 'test'} — {result.readings} readings (
+          {((result.readings * result.intervalMs) / 1000).toFixed(2)} s)
+          {result.truncated && <div className="small">⚠ Cut short: {result.reason}</div>}
+          {result.malformedLines > 0 && <div className="small muted">{result.malformedLines} malformed lines were skipped.</div>}
+        </div>
+      )}
+      {live && live.t.length > 0 && <LivePlot live={live} version={liveVersion} recording={recording} />}
+    </section>
+  );
+}
+
+function describeDevice(d: DeviceRow, axes: string[] | undefined): string {
+  const kind = d.kind === 'virtual' ? 'virtual device' : d.protocol === 'ei-at' ? 'Edge Impulse firmware' : 'data forwarder';
+  return `${kind}${axes?.length ? ` · axes ${axes.join(', ')}` : ''}`;
+}
+
+function LivePlot({ live, version, recording }: { live: LiveBuffer; version: number; recording: boolean }) {
+  const data = useMemo(
+    () => live.axes.map((name, a) => ({ type: 'scatter', mode: 'lines', name, x: live.t.slice(), y: live.ys[a]!.slice(), line: { width: 1.3 } })),
+    // the buffer grows in place; `version` says when
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [live, version],
+  );
+  const layout = useMemo(
+    () => ({ margin: { l: 48, r: 12, t: 8, b: 36 }, xaxis: { title: { text: 'time (s)' } }, legend: { orientation: 'h', y: -0.25 }, uirevision: 'live' }),
+    [],
+  );
+  return <PlotlyChart data={data} layout={layout} height={240} label={recording ? 'Live readings' : 'Recorded readings'} testId="live-plot" />;
+}

@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { test, expect, shot } from './fixtures';
+
+/** Runs `kiln simulate-board --pty` (socat + simulator) and returns the path to connect to. */
+async function simulateBoard(args: string[]): Promise<{ path: string; proc: ChildProcess; stop: () => Promise<void> }> {
+  const proc = spawn(process.execPath, ['bin/kiln.js', 'simulate-board', '--pty', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d) => (err += String(d)));
+  const path = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += String(d);
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl).trim());
+    });
+    proc.on('exit', (code) => reject(new Error(`simulate-board exited with ${code}: ${err}`)));
+    setTimeout(() => reject(new Error(`simulate-board did not start: ${err}`)), 20_000);
+  });
+  // wait until the simulator says it is streaming
+  for (let i = 0; i < 100 && !err.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 100));
+  const stop = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGINT'); // by its own PID; it stops its socat too
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  };
+  return { path, proc, stop };
+}
+
+test('a maker detects a simulated board and records from it and from the virtual accelerometer', async ({ page, kiln }, testInfo) => {
+  test.setTimeout(120_000);
+  const board = await simulateBoard(['--protocol', 'forwarder', '--hz', '62.5', '--axes', '3', '--seed', '4']);
+  try {
+    await page.goto(kiln.url);
+    await page.getByRole('button', { name: 'New project' }).first().click();
+    await page.getByLabel('Project name').fill('Devices lab');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Devices lab' })).toBeVisible();
+    await page.getByRole('button', { name: 'Devices', exact: true }).click();
+
+    await expect(page.getByRole('heading', { name: 'Devices', exact: true })).toBeVisible();
+    await expect(page.getByTestId('virtual-row')).toHaveCount(2);
+    await expect(page.getByTestId('virtual-row').first()).toContainText('Virtual accelerometer');
+    await expect(page.getByTestId('virtual-row').nth(1)).toContainText('16000 Hz');
+    await shot(page, testInfo, 'devices page');
+
+    // a wrong path is refused inline
+    await page.getByLabel('Port path').fill('/tmp/no-such-board');
+    await page.getByRole('button', { name: 'Add port' }).click();
+    await expect(page.getByRole('form', { name: 'Add port by path' }).getByRole('alert')).toContainText('Nothing exists at /tmp/no-such-board');
+
+    // the simulated board's pty
+    await page.getByLabel('Port path').fill(board.path);
+    await page.keyboard.press('Enter');
+    const row = page.locator(`[data-testid="board-row"][data-path="${board.path}"]`);
+    await expect(row).toBeVisible();
+    await expect(row).toContainText('Not connected');
+    await page.getByRole('button', { name: `Connect ${board.path}` }).click();
+    await expect(row).toContainText('Detecting…');
+    const detection = page.getByTestId('detection');
+    await expect(detection).toContainText('3 axes', { timeout: 15_000 });
+    await expect(detection).toContainText('62.5 Hz');
+    await expect(row).toContainText('Connected');
+
+    // name the axes
+    for (const [i, name] of ['accX', 'accY', 'accZ'].entries()) await page.getByLabel(`Name of axis ${i + 1}`).fill(name);
+    await page.getByRole('button', { name: 'Save axis names' }).click();
+    await expect(row).toContainText('accX, accY, accZ');
+    await shot(page, testInfo, 'board detected');
+
+    // record 2 s from the virtual accelerometer
+    await page.getByLabel('Device', { exact: true }).selectOption('virtual-accelerometer');
+    await page.getByLabel('Label').fill('wave');
+    await page.getByLabel('Length (ms)').fill('2000');
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await expect(page.getByTestId('record-progress')).toBeVisible();
+    await expect(page.getByTestId('live-plot')).toBeVisible();
+    await shot(page, testInfo, 'recording virtual');
+    const result = page.getByTestId('record-result');
+    await expect(result).toContainText('wave.', { timeout: 15_000 });
+    await expect(result).toContainText('125 readings');
+    await expect(result).toContainText('2.00 s');
+
+    // record 2 s from the simulated board
+    await page.getByLabel('Device', { exact: true }).selectOption(board.path);
+    await page.getByLabel('Label').fill('idle');
+    await page.getByLabel('Category').selectOption('test');
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await expect(result).toContainText('idle.', { timeout: 15_000 });
+    await expect(result).toContainText('saved to test');
+    await expect(result).toContainText('125 readings');
+    await shot(page, testInfo, 'recorded from board');
+
+    // the board is unplugged mid-recording: the part is kept and the user is told
+    await page.getByLabel('Label').fill('circle');
+    await page.getByLabel('Length (ms)').fill('10000');
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await expect(page.getByTestId('record-progress')).toBeVisible();
+    await page.waitForTimeout(1500);
+    await board.stop();
+    await expect(result).toContainText('Cut short', { timeout: 15_000 });
+    await expect(page.locator('.toast-error')).toContainText('was cut short');
+    await shot(page, testInfo, 'unplugged mid-recording');
+
+    // the form remembers its values after a reload, and the project has the three samples
+    await page.reload();
+    await expect(page.getByLabel('Label')).toHaveValue('circle');
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await expect(page.getByTestId('sample-total')).toHaveText('3');
+  } finally {
+    await board.stop();
+  }
+});
+
+test('the virtual microphone records a keyword through the UI', async ({ page, kiln }, testInfo) => {
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'New project' }).first().click();
+  await page.getByLabel('Project name').fill('Keywords');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Keywords' })).toBeVisible();
+  await page.getByRole('button', { name: 'Devices', exact: true }).click();
+  await page.getByLabel('Device', { exact: true }).selectOption('virtual-microphone');
+  await page.getByLabel('Label').fill('yes');
+  await page.getByLabel('Length (ms)').fill('1000');
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  const result = page.getByTestId('record-result');
+  await expect(result).toContainText('16000 readings', { timeout: 15_000 });
+  await expect(page.getByTestId('live-plot')).toBeVisible();
+  await shot(page, testInfo, 'keyword recorded');
+});
