@@ -8,6 +8,7 @@ import { ProjectHome } from '../store/projectHome';
 import { Uploads } from './uploads';
 import { DeviceService } from '../devices/deviceService';
 import { DatasetService } from '../dataset';
+import { PipelineService } from '../pipeline';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -19,6 +20,7 @@ export interface Services {
   uploads: Uploads;
   devices: DeviceService;
   dataset: DatasetService;
+  pipeline: PipelineService;
   dispose(): void;
 }
 
@@ -29,6 +31,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const uploads = new Uploads();
   const devices = new DeviceService({ homeDir: options.home, events, jobs, projects: home });
   const dataset = new DatasetService(home, events, jobs, uploads);
+  const pipeline = new PipelineService(home, events, jobs);
   return {
     host: options.host,
     home,
@@ -37,6 +40,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     uploads,
     devices,
     dataset,
+    pipeline,
     dispose() {
       uploads.dispose();
       void devices.dispose();
