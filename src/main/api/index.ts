@@ -7,6 +7,7 @@ import { devicesHandlers } from './handlers/devicesHandlers';
 import { samplesHandlers } from './handlers/samplesHandlers';
 import { impulseHandlers } from './handlers/impulseHandlers';
 import { trainingHandlers } from './handlers/trainingHandlers';
+import { liveHandlers } from './handlers/liveHandlers';
 
 export { Dispatcher, toApiError } from './dispatcher';
 export { EventBus } from './eventBus';
@@ -22,6 +23,7 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...samplesHandlers(services),
       ...impulseHandlers(services),
       ...trainingHandlers(services),
+      ...liveHandlers(services),
     },
     options,
   );

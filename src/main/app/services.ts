@@ -8,6 +8,7 @@ import { ProjectHome } from '../store/projectHome';
 import { Uploads } from './uploads';
 import { DeviceService } from '../devices/deviceService';
 import { DatasetService } from '../dataset';
+import { LiveService } from '../live';
 import { PipelineService } from '../pipeline';
 
 export type HostKind = 'electron' | 'web' | 'cli';
@@ -20,6 +21,7 @@ export interface Services {
   uploads: Uploads;
   devices: DeviceService;
   dataset: DatasetService;
+  live: LiveService;
   pipeline: PipelineService;
   dispose(): void;
 }
@@ -31,6 +33,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const uploads = new Uploads();
   const devices = new DeviceService({ homeDir: options.home, events, jobs, projects: home });
   const dataset = new DatasetService(home, events, jobs, uploads);
+  const live = new LiveService({ home, events, devices });
   const pipeline = new PipelineService(home, events, jobs);
   return {
     host: options.host,
@@ -40,9 +43,11 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     uploads,
     devices,
     dataset,
+    live,
     pipeline,
     dispose() {
       uploads.dispose();
+      void live.dispose();
       void devices.dispose();
       home.closeAll();
     },

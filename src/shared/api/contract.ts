@@ -10,6 +10,7 @@ import { devicesEvents, devicesMethods } from './devices';
 import { samplesEvents, samplesMethods } from './samples';
 import { impulseEvents, impulseMethods } from './impulse';
 import { trainingEvents, trainingMethods } from './training';
+import { liveEvents, liveMethods } from './live';
 
 const none = z.object({}).strict();
 const jobRef = z.object({ jobId: z.string() });
@@ -78,6 +79,7 @@ export const contract = {
   ...samplesMethods,
   ...impulseMethods,
   ...trainingMethods,
+  ...liveMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -99,6 +101,7 @@ export const eventSchemas = {
   ...samplesEvents,
   ...impulseEvents,
   ...trainingEvents,
+  ...liveEvents,
 } as const;
 
 export type EventMap = { [K in keyof typeof eventSchemas]: z.output<(typeof eventSchemas)[K]> };
