@@ -9,6 +9,7 @@ import { Uploads } from './uploads';
 import { DeviceService } from '../devices/deviceService';
 import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
+import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
 
 export type HostKind = 'electron' | 'web' | 'cli';
@@ -22,6 +23,7 @@ export interface Services {
   devices: DeviceService;
   dataset: DatasetService;
   live: LiveService;
+  training: TrainingService;
   pipeline: PipelineService;
   dispose(): void;
 }
@@ -34,6 +36,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const devices = new DeviceService({ homeDir: options.home, events, jobs, projects: home });
   const dataset = new DatasetService(home, events, jobs, uploads);
   const live = new LiveService({ home, events, devices });
+  const training = new TrainingService(home, events, jobs);
   const pipeline = new PipelineService(home, events, jobs);
   return {
     host: options.host,
@@ -44,6 +47,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     devices,
     dataset,
     live,
+    training,
     pipeline,
     dispose() {
       uploads.dispose();

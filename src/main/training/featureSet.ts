@@ -5,7 +5,8 @@
  * impulse hash (from the `impulses` row) and a dataset hash (content hash, label and category
  * of every sample used), so a model trained on other data or another impulse is recognised.
  *
- * Pure functions over a better-sqlite3 handle: safe to call inside the training worker.
+ * The project file is locked to the main thread, so the main thread loads the samples
+ * (`loadSamples`) and the worker computes the features from them (`buildFeatureSet`).
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
@@ -105,6 +106,18 @@ export function datasetHash(samples: readonly SampleRecord[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/** A sample's record and its values, as handed to the worker. */
+export interface LoadedSample {
+  record: SampleRecord;
+  values: Float32Array;
+}
+
+/** Values of the given samples (main thread: the project file is opened there). */
+export function loadSamples(db: Database, samples: readonly SampleRecord[]): LoadedSample[] {
+  const repo = new SampleRepository(db);
+  return samples.map((record) => ({ record, values: repo.data(record.id) }));
+}
+
 export interface FeatureSet {
   layout: FeatureLayout;
   /** windows × layout.length */
@@ -134,7 +147,8 @@ export interface BuildOptions {
  * Features of every window of the given samples for a learning block. Refuses NaN/∞ in a sample
  * or a feature (naming the sample), and samples the input block cannot read.
  */
-export function buildFeatureSet(db: Database, impulse: Impulse, block: LearningBlockConfig, samples: readonly SampleRecord[], options: BuildOptions = {}): FeatureSet {
+export function buildFeatureSet(impulse: Impulse, block: LearningBlockConfig, loaded: readonly LoadedSample[], options: BuildOptions = {}): FeatureSet {
+  const samples = loaded.map((l) => l.record);
   const layout = featureLayout(impulse, block);
   const dsps = inputBlocks(impulse, block).map((cfg) => {
     const b = getDspBlock(cfg.block);
@@ -142,7 +156,6 @@ export function buildFeatureSet(db: Database, impulse: Impulse, block: LearningB
   });
   const classNames = options.classNames ?? [...new Set(samples.map((s) => s.label))].sort();
   const classIndex = new Map(classNames.map((c, i) => [c, i]));
-  const repo = new SampleRepository(db);
   const chunks: Float32Array[] = [];
   const sampleIds: number[] = [];
   const windowIndex: number[] = [];
@@ -154,7 +167,7 @@ export function buildFeatureSet(db: Database, impulse: Impulse, block: LearningB
       name: s.name,
       axes: s.sensors.map((x) => x.name),
       intervalMs: s.intervalMs,
-      values: repo.data(s.id),
+      values: loaded[si]!.values,
       width: s.width,
       height: s.height,
     });

@@ -1,0 +1,456 @@
+/**
+ * What the training worker does for one `model.train` job: features of the training windows,
+ * the network (or anomaly block), evaluation on the held-out rows, int8 quantization calibrated
+ * on training rows, a 2-D feature-explorer projection and the on-device cost figures. Also the
+ * `model.test` work: every test sample classified window by window.
+ *
+ * No worker or job plumbing here: progress, logs and epochs go to a `Reporter`, so tests run it
+ * in-process.
+ */
+import type { Database as Db } from 'better-sqlite3';
+import type { EpochMetrics, ModelMetrics, SampleTestResult, TestResult, TrainSettingsValue } from '../../shared/api/training.js';
+import { getDspBlock, validateParams } from '../../shared/dsp/index.js';
+import { KilnError } from '../../shared/errors.js';
+import { blockInputInfo, readingsPerWindow, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
+import { type AnomalyModel, anomalyScores, trainGmm, trainKMeans } from '../../shared/model/anomaly.js';
+import { int8FromJson, int8ToJson, quantizeModel, runInt8, type ActivationRange, type Int8Model } from '../../shared/model/int8.js';
+import { classificationReport, regressionReport, type ClassificationReport } from '../../shared/model/metrics.js';
+import { analyzeSpec } from '../../shared/model/shapes.js';
+import { parseModelSpec, type ModelSpec, type OutputHead } from '../../shared/model/spec.js';
+import { ENGINE_BACKEND } from './backend.js';
+import { buildFeatureSet, samplesOf, type FeatureSet, type LoadedSample } from './featureSet.js';
+import { decodeModel, encodeModel } from './modelBlob.js';
+import { importWeights, type ModelWeights } from './network.js';
+import { buildModel, predict, trainClassifier, trainRegressor } from './trainer.js';
+
+export interface Reporter {
+  progress(fraction: number, status: string): void;
+  log(message: string): void;
+  epoch(metrics: EpochMetrics, epochs: number): void;
+  shouldCancel(): boolean;
+}
+
+export interface TrainTask {
+  kind: 'train';
+  /** the training samples with their values */
+  samples: LoadedSample[];
+  impulse: Impulse;
+  block: LearningBlockConfig;
+  /** null for anomaly blocks */
+  spec: ModelSpec | null;
+  settings: TrainSettingsValue;
+}
+
+export interface TrainOutput {
+  spec: ModelSpec | null;
+  datasetHash: string;
+  backend: string;
+  metrics: ModelMetrics;
+  blob: Uint8Array;
+}
+
+export interface TestTask {
+  kind: 'test';
+  /** the test samples with their values */
+  samples: LoadedSample[];
+  impulse: Impulse;
+  block: LearningBlockConfig;
+  modelId: number;
+  spec: ModelSpec | null;
+  settings: TrainSettingsValue;
+  classNames: string[];
+  blob: Uint8Array;
+}
+
+/** Cheap checks before any time is spent: classes, empty sets. Throws BAD_DATA. */
+export function checkTrainingData(db: Db, block: LearningBlockConfig): void {
+  const train = samplesOf(db, 'train');
+  if (train.length === 0) throw new KilnError('NO_DATA', 'The training set is empty: record or import samples (category "train") first');
+  if (block.type === 'classification') {
+    const labels = new Set(train.map((s) => s.label));
+    if (labels.size < 2) {
+      throw new KilnError('BAD_DATA', `Only one class ("${[...labels][0]}") has training samples; classification needs at least two — add samples of another label`, { field: 'labels' });
+    }
+  }
+  if (block.type === 'classification' || block.type === 'regression') {
+    if (samplesOf(db, 'test').length === 0) {
+      throw new KilnError('NO_DATA', 'The test set is empty: move some samples to the test set (Data acquisition → Rebalance) so the model can be tested');
+    }
+  }
+}
+
+function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number) {
+  return {
+    accuracy: r.accuracy,
+    loss,
+    confusion: r.confusion.map((row) => row.slice(0, classes + 1)),
+    perClass: r.perClass,
+    weightedF1: r.weightedF1,
+    uncertain: r.uncertain,
+    rows,
+  };
+}
+
+function gatherRows(features: Float32Array, len: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * len);
+  for (let i = 0; i < rows.length; i++) out.set(features.subarray(rows[i]! * len, (rows[i]! + 1) * len), i * len);
+  return out;
+}
+
+/** Two principal components of up to `max` rows (power iteration, seeded start vectors). */
+export function project2d(features: Float32Array, len: number, rows: number): Float64Array {
+  const mean = new Float64Array(len);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < len; i++) mean[i]! += features[r * len + i]! / rows;
+  const std = new Float64Array(len);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < len; i++) std[i]! += (features[r * len + i]! - mean[i]!) ** 2 / Math.max(1, rows);
+  for (let i = 0; i < len; i++) std[i] = Math.sqrt(std[i]!) || 1;
+  const x = (r: number, i: number) => (features[r * len + i]! - mean[i]!) / std[i]!;
+  const comps: Float64Array[] = [];
+  for (let k = 0; k < 2; k++) {
+    let v = Float64Array.from({ length: len }, (_, i) => Math.sin(i * 12.9898 + k * 78.233) + 0.1);
+    for (let it = 0; it < 40; it++) {
+      const xv = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (let i = 0; i < len; i++) s += x(r, i) * v[i]!;
+        xv[r] = s;
+      }
+      const next = new Float64Array(len);
+      for (let r = 0; r < rows; r++) for (let i = 0; i < len; i++) next[i]! += x(r, i) * xv[r]!;
+      for (const c of comps) {
+        let d = 0;
+        for (let i = 0; i < len; i++) d += next[i]! * c[i]!;
+        for (let i = 0; i < len; i++) next[i]! -= d * c[i]!;
+      }
+      const norm = Math.hypot(...next) || 1;
+      v = next.map((a) => a / norm);
+    }
+    comps.push(v);
+  }
+  const out = new Float64Array(rows * 2);
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < 2; k++) {
+      let s = 0;
+      for (let i = 0; i < len; i++) s += x(r, i) * comps[k]![i]!;
+      out[r * 2 + k] = s;
+    }
+  }
+  return out;
+}
+
+/** Min/max of the input and of every layer's output over calibration rows (float network). */
+export function calibrationRanges(spec: ModelSpec, weights: ModelWeights, features: Float32Array, rows: number): ActivationRange[] {
+  const net = buildModel(spec, weights.head);
+  importWeights(net, weights);
+  const len = net.inSize;
+  const ranges: ActivationRange[] = Array.from({ length: net.layers.length + 1 }, () => ({ min: Infinity, max: -Infinity }));
+  const track = (r: ActivationRange, v: Float32Array, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if (x < r.min) r.min = x;
+      if (x > r.max) r.max = x;
+    }
+  };
+  const bs = 64;
+  for (let from = 0; from < rows; from += bs) {
+    const n = Math.min(bs, rows - from);
+    let h = features.subarray(from * len, (from + n) * len);
+    track(ranges[0]!, h, n * len);
+    net.layers.forEach((l, i) => {
+      h = l.forward(h, n, false);
+      track(ranges[i + 1]!, h, n * l.outSize);
+    });
+  }
+  return ranges;
+}
+
+/** Operation counts for the on-device estimate. */
+function costOf(impulse: Impulse, block: LearningBlockConfig, spec: ModelSpec | null, head: OutputHead | null, featureLength: number) {
+  let dspOperations = 0;
+  const kinds = new Set<string>();
+  for (const id of block.inputs) {
+    const cfg = impulse.dsp.find((d) => d.id === id)!;
+    const b = getDspBlock(cfg.block);
+    dspOperations += b.operations(blockInputInfo(impulse.input, cfg), validateParams(b, cfg.params));
+    kinds.add(cfg.block);
+  }
+  const windowValues = impulse.input.type === 'image' ? impulse.input.width * impulse.input.height * 3 : readingsPerWindow(impulse.input) * impulse.input.axes.length;
+  let modelMacs = 0;
+  let modelParams = 0;
+  let peak = featureLength;
+  if (spec && head) {
+    const a = analyzeSpec(spec, head);
+    if (a.ok) {
+      modelMacs = a.totalMacs;
+      modelParams = a.totalParams;
+      for (const l of a.layers) peak = Math.max(peak, l.inputShape.reduce((x, y) => x * y, 1) + l.outputShape.reduce((x, y) => x * y, 1));
+    }
+  } else {
+    modelParams = featureLength * 33;
+    modelMacs = featureLength * 32;
+  }
+  return { dspOperations, dspBufferFloats: windowValues + featureLength, modelMacs, modelParams, peakActivationElements: peak, dspBlockKinds: kinds.size };
+}
+
+function emptyMetrics(kind: ModelMetrics['kind'], fs: FeatureSet, settings: TrainSettingsValue): ModelMetrics {
+  return {
+    kind,
+    classNames: fs.classNames,
+    featureShape: fs.layout.shape,
+    trainRows: fs.rows,
+    validationRows: 0,
+    evaluatedOn: 'train',
+    history: [],
+    epochsRun: 0,
+    stoppedEarly: false,
+    trainSeconds: 0,
+    uncertainThreshold: settings.uncertainThreshold,
+    float32: null,
+    int8: null,
+    sizes: { float32Bytes: 0, int8Bytes: null },
+    regression: null,
+    explorer: [],
+    anomaly: null,
+    cost: null,
+  };
+}
+
+const EXPLORER_MAX = 1500;
+const CALIBRATION_MAX = 500;
+
+export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<TrainOutput> {
+  {
+    const { settings, block } = task;
+    const started = Date.now();
+    rep.progress(0, 'Extracting features');
+    const samples = task.samples;
+    const fs = buildFeatureSet(task.impulse, block, samples, {
+      onProgress: (f, s) => rep.progress(0.15 * f, s),
+      shouldCancel: () => rep.shouldCancel(),
+    });
+    if (fs.rows === 0) throw new KilnError('NO_DATA', 'The training samples give no windows; make the window shorter or turn on zero-padding');
+    rep.log(`${fs.rows} training windows from ${samples.length} samples, ${fs.layout.length} features each (shape [${fs.layout.shape.join(', ')}])`);
+    const metrics = emptyMetrics(block.type, fs, settings);
+    const len = fs.layout.length;
+
+    if (block.type === 'anomaly-kmeans' || block.type === 'anomaly-gmm') {
+      rep.progress(0.2, block.type === 'anomaly-kmeans' ? 'K-means clustering' : 'Fitting Gaussian mixture');
+      const clusters = Math.min(settings.clusters, fs.rows);
+      if (clusters < settings.clusters) rep.log(`Only ${fs.rows} windows: using ${clusters} clusters instead of ${settings.clusters}`);
+      const model: AnomalyModel =
+        block.type === 'anomaly-kmeans'
+          ? trainKMeans(fs.features, len, { clusters, seed: settings.seed })
+          : trainGmm(fs.features, len, { components: clusters, covariance: settings.covariance, seed: settings.seed });
+      const scores = Array.from(anomalyScores(model, fs.features, len)).sort((a, b) => a - b);
+      metrics.anomaly = {
+        clusters:
+          model.kind === 'kmeans'
+            ? model.sizes.map((size, i) => ({ size, radius: model.radii[i]! }))
+            : model.weights.map((w) => ({ size: Math.round(w * fs.rows), radius: null })),
+        threshold: model.suggestedThreshold,
+        scores: { min: scores[0]!, median: scores[Math.floor(scores.length / 2)]!, max: scores[scores.length - 1]! },
+      };
+      metrics.trainSeconds = (Date.now() - started) / 1000;
+      metrics.cost = costOf(task.impulse, block, null, null, len);
+      const proj = project2d(fs.features, len, Math.min(fs.rows, EXPLORER_MAX));
+      metrics.explorer = Array.from({ length: proj.length / 2 }, (_, r) => ({ x: proj[r * 2]!, y: proj[r * 2 + 1]!, label: fs.labels[r]!, predicted: fs.labels[r]!, sampleId: fs.sampleIds[r]! }));
+      rep.log(`Anomaly threshold ${model.suggestedThreshold.toFixed(3)} (scores ${metrics.anomaly.scores.min.toFixed(3)} … ${metrics.anomaly.scores.max.toFixed(3)})`);
+      return { spec: null, datasetHash: fs.datasetHash, backend: ENGINE_BACKEND.name, metrics, blob: encodeModel({ weights: null, int8: null, anomaly: model }) };
+    }
+
+    const spec = task.spec!;
+    const common = {
+      spec,
+      features: fs.features,
+      featureShape: fs.layout.shape,
+      settings: {
+        epochs: settings.epochs,
+        learningRate: settings.learningRate,
+        batchSize: settings.batchSize,
+        validationSplit: settings.validationSplit,
+        seed: settings.seed,
+        classWeighting: settings.classWeighting,
+        ...(settings.earlyStopping ? { earlyStopping: settings.earlyStopping } : {}),
+        augmentation: settings.augmentation,
+      },
+      shouldCancel: () => rep.shouldCancel(),
+    };
+    const onEpoch = (epoch: number, loss: number, metric: number, valLoss: number | null, valMetric: number | null) => {
+      rep.epoch({ epoch, loss, metric, valLoss, valMetric }, settings.epochs);
+      rep.progress(0.15 + (0.7 * epoch) / settings.epochs, `Epoch ${epoch} / ${settings.epochs}`);
+      rep.log(`Epoch ${epoch}: loss ${loss.toFixed(4)}${valLoss !== null ? `, validation loss ${valLoss.toFixed(4)}` : ''}${valMetric !== null ? `, validation ${block.type === 'regression' ? 'MAE' : 'accuracy'} ${valMetric.toFixed(4)}` : ''}`);
+    };
+    rep.log(`Training on ${ENGINE_BACKEND.name} (${ENGINE_BACKEND.note}), seed ${settings.seed}`);
+
+    if (block.type === 'regression') {
+      const targets = Float32Array.from(fs.labels, (_, i) => {
+        const v = Number(fs.classNames[fs.labels[i]!]);
+        if (!Number.isFinite(v)) throw new KilnError('BAD_DATA', `Regression needs numeric labels; "${fs.classNames[fs.labels[i]!]}" is not a number`, { field: 'labels' });
+        return v;
+      });
+      const res = await trainRegressor({ ...common, targets, onEpoch: (e, m) => onEpoch(e, m.loss, m.mae, m.valLoss, m.valMae) });
+      const rr = regressionReport(res.validation.predictions, res.validation.targets);
+      Object.assign(metrics, {
+        history: res.history.map((h, i) => ({ epoch: i + 1, loss: h.loss, metric: h.mae, valLoss: h.valLoss, valMetric: h.valMae })),
+        epochsRun: res.epochsRun,
+        stoppedEarly: res.stoppedEarly,
+        trainRows: res.trainRows.length,
+        validationRows: res.validationRows.length,
+        evaluatedOn: res.validation.set,
+        regression: { mse: rr.mse, mae: rr.mae },
+        sizes: { float32Bytes: (analyzeSpec(res.spec, { kind: 'regression' }) as { totalParams?: number }).totalParams! * 4, int8Bytes: null },
+        trainSeconds: (Date.now() - started) / 1000,
+        cost: costOf(task.impulse, block, res.spec, { kind: 'regression' }, len),
+      });
+      return { spec: res.spec, datasetHash: fs.datasetHash, backend: res.backend.name, metrics, blob: encodeModel({ weights: res.weights, int8: null, anomaly: null }) };
+    }
+
+    const classes = fs.classNames.length;
+    const res = await trainClassifier({ ...common, labels: fs.labels, classNames: fs.classNames, onEpoch: (e, m) => onEpoch(e, m.loss, m.acc, m.valLoss, m.valAcc) });
+    const head: OutputHead = { kind: 'classification', classes };
+    rep.progress(0.87, 'Evaluating');
+    const evalRows = res.validation.set === 'validation' ? res.validationRows : res.trainRows;
+    const report = classificationReport(res.validation.predictions, res.validation.labels, classes, settings.uncertainThreshold);
+    metrics.float32 = summariseReport(report, res.validation.loss, classes, evalRows.length);
+    Object.assign(metrics, {
+      history: res.history.map((h, i) => ({ epoch: i + 1, loss: h.loss, metric: h.acc, valLoss: h.valLoss, valMetric: h.valAcc })),
+      epochsRun: res.epochsRun,
+      stoppedEarly: res.stoppedEarly,
+      trainRows: res.trainRows.length,
+      validationRows: res.validationRows.length,
+      evaluatedOn: res.validation.set,
+    });
+
+    rep.progress(0.9, 'Quantizing to int8');
+    const calRows = res.trainRows.subarray(0, Math.min(CALIBRATION_MAX, res.trainRows.length));
+    const calibration = gatherRows(fs.features, len, calRows);
+    const ranges = calibrationRanges(res.spec, res.weights, calibration, calRows.length);
+    const int8 = quantizeModel(res.spec, head, res.weights.tensors, ranges);
+    const evalFeatures = gatherRows(fs.features, len, evalRows);
+    const int8Scores = runInt8(int8, evalFeatures);
+    const int8Report = classificationReport(int8Scores, res.validation.labels, classes, settings.uncertainThreshold);
+    metrics.int8 = summariseReport(int8Report, null, classes, evalRows.length);
+    const analysis = analyzeSpec(res.spec, head);
+    metrics.sizes = { float32Bytes: (analysis.ok ? analysis.totalParams : 0) * 4, int8Bytes: int8.sizeBytes };
+    rep.log(`Validation accuracy: float32 ${(report.accuracy * 100).toFixed(1)} %, int8 ${(int8Report.accuracy * 100).toFixed(1)} %`);
+
+    rep.progress(0.95, 'Feature explorer');
+    const nExp = Math.min(evalRows.length, EXPLORER_MAX);
+    const proj = project2d(evalFeatures, len, nExp);
+    metrics.explorer = Array.from({ length: nExp }, (_, r) => ({
+      x: proj[r * 2]!,
+      y: proj[r * 2 + 1]!,
+      label: res.validation.labels[r]!,
+      predicted: report.predicted[r]!,
+      sampleId: fs.sampleIds[evalRows[r]!]!,
+    }));
+    metrics.trainSeconds = (Date.now() - started) / 1000;
+    metrics.cost = costOf(task.impulse, block, res.spec, head, len);
+    return { spec: res.spec, datasetHash: fs.datasetHash, backend: res.backend.name, metrics, blob: encodeModel({ weights: res.weights, int8: int8ToJson(int8), anomaly: null }) };
+  }
+}
+
+/** Majority vote over confident windows; -1 when no window is confident. */
+function sampleVote(predicted: number[], classes: number): number {
+  const counts = new Array<number>(classes).fill(0);
+  for (const p of predicted) if (p >= 0) counts[p]!++;
+  let best = -1;
+  let bestN = 0;
+  counts.forEach((n, c) => {
+    if (n > bestN) {
+      bestN = n;
+      best = c;
+    }
+  });
+  return best;
+}
+
+export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestResult> {
+  {
+    const samples = task.samples.map((s) => s.record);
+    if (samples.length === 0) throw new KilnError('NO_DATA', 'The test set is empty: move some samples to the test set first');
+    rep.progress(0, 'Extracting features');
+    const fs = buildFeatureSet(task.impulse, task.block, task.samples, {
+      classNames: task.classNames,
+      onProgress: (f, s) => rep.progress(0.6 * f, s),
+      shouldCancel: () => rep.shouldCancel(),
+    });
+    const stored = decodeModel(task.blob);
+    const classes = task.classNames.length;
+    rep.progress(0.65, 'Classifying');
+    let scores: Float32Array;
+    let anomaly: Float32Array | null = null;
+    let engine = 'kiln-js (float32)';
+    if (stored.anomaly) {
+      anomaly = anomalyScores(stored.anomaly, fs.features, fs.layout.length);
+      scores = new Float32Array(0);
+      engine = stored.anomaly.kind === 'kmeans' ? 'K-means' : 'GMM';
+    } else if (stored.weights && task.spec) {
+      scores = predict(stored.weights, task.spec, fs.features);
+    } else {
+      throw new KilnError('CORRUPT_PROJECT', `Model ${task.modelId} has no network weights; train it again`);
+    }
+    const known = Int32Array.from(fs.labels);
+    const unknownLabels = [...new Set(samples.filter((s) => !task.classNames.includes(s.label)).map((s) => s.label))];
+    const isClassifier = !stored.anomaly && stored.weights?.head.kind === 'classification';
+    // window-level report over windows whose label the model knows
+    const keep: number[] = [];
+    for (let r = 0; r < fs.rows; r++) if (known[r]! >= 0) keep.push(r);
+    let windowsEval = { accuracy: 0, loss: null as number | null, confusion: [] as number[][], perClass: [] as ClassificationReport['perClass'], weightedF1: 0, uncertain: 0, rows: keep.length };
+    let predicted: Int32Array = new Int32Array(fs.rows).fill(-1);
+    if (isClassifier) {
+      const all = classificationReport(scores, Int32Array.from({ length: fs.rows }, (_, r) => Math.max(0, known[r]!)), classes, task.settings.uncertainThreshold);
+      predicted = all.predicted;
+      const sub = classificationReport(gatherRows(scores, classes, keep), Int32Array.from(keep, (r) => known[r]!), classes, task.settings.uncertainThreshold);
+      windowsEval = summariseReport(sub, null, classes, keep.length);
+    }
+    rep.progress(0.9, 'Summarising');
+    const increaseMs = task.impulse.input.type === 'time-series' ? task.impulse.input.windowIncreaseMs : 0;
+    const results: SampleTestResult[] = [];
+    let correctSamples = 0;
+    let judged = 0;
+    let r = 0;
+    for (const s of samples) {
+      const windows: SampleTestResult['windows'] = [];
+      const preds: number[] = [];
+      let maxAnomaly = -Infinity;
+      while (r < fs.rows && fs.sampleIds[r] === s.id) {
+        const p = predicted[r]!;
+        const score = isClassifier ? (p >= 0 ? scores[r * classes + p]! : Math.max(...scores.subarray(r * classes, (r + 1) * classes))) : (anomaly?.[r] ?? 0);
+        windows.push({ start: fs.windowIndex[r]! * increaseMs, predicted: p, score });
+        preds.push(p);
+        if (anomaly) maxAnomaly = Math.max(maxAnomaly, anomaly[r]!);
+        r++;
+      }
+      const vote = isClassifier ? sampleVote(preds, classes) : -1;
+      const labelIndex = task.classNames.indexOf(s.label);
+      const correct = isClassifier && labelIndex >= 0 && vote === labelIndex;
+      if (labelIndex >= 0) {
+        judged++;
+        if (correct) correctSamples++;
+      }
+      results.push({ sampleId: s.id, name: s.name, label: s.label, predicted: vote, correct, windows, anomaly: anomaly ? maxAnomaly : null });
+    }
+    rep.log(`Tested ${samples.length} samples (${fs.rows} windows): window accuracy ${(windowsEval.accuracy * 100).toFixed(1)} %, sample accuracy ${judged ? ((correctSamples / judged) * 100).toFixed(1) : '0'} %`);
+    if (unknownLabels.length) rep.log(`Labels not seen in training (not scored): ${unknownLabels.join(', ')}`);
+    return {
+      modelId: task.modelId,
+      at: new Date().toISOString(),
+      engine,
+      classNames: task.classNames,
+      sampleAccuracy: judged ? correctSamples / judged : 0,
+      windows: windowsEval,
+      samples: results,
+      unknownLabels,
+      windowMs: task.impulse.input.type === 'time-series' ? task.impulse.input.windowSizeMs : 0,
+      increaseMs: increaseMs,
+    };
+  }
+}
+
+/** Re-parse a spec coming from the API, storage or the UI (fills defaults, names the bad field). */
+export function specFrom(input: unknown): ModelSpec {
+  return parseModelSpec(input);
+}
+
+export { int8FromJson, type Int8Model };
