@@ -33,10 +33,10 @@ function describe(e: unknown): string {
   return `${name}: ${message}`;
 }
 
-function userError(title: string, e: unknown, what: string): KilnError {
+function userError(title: string, e: unknown, what: string, timeoutMs: number): KilnError {
   if (e instanceof KilnError) return e;
   const code = (e as { code?: unknown })?.code;
-  if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return new KilnError('TIMEOUT', `Custom block "${title}" ${what} took too long and was stopped`);
+  if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return new KilnError('TIMEOUT', `Custom block "${title}": ${what} took longer than ${timeoutMs} ms and was stopped`);
   const line = userLine(e);
   return new KilnError('BAD_DATA', `Custom block "${title}"${line !== null ? `, line ${line}` : ''}: ${describe(e)}`, line !== null ? { line } : undefined);
 }
@@ -51,12 +51,12 @@ export function compileCustomBlock(code: string, title: string, timeoutMs = 1000
   try {
     script = new vm.Script(code, { filename: FILE });
   } catch (e) {
-    throw userError(title, e, 'code');
+    throw userError(title, e, 'compiling', timeoutMs);
   }
   try {
     script.runInContext(context, { timeout: timeoutMs, breakOnSigint: false });
   } catch (e) {
-    throw userError(title, e, 'setup');
+    throw userError(title, e, 'the top-level code', timeoutMs);
   }
   // helpers defined inside the context, so every value the user sees belongs to its realm
   const glue = new vm.Script(
@@ -91,7 +91,7 @@ export function compileCustomBlock(code: string, title: string, timeoutMs = 1000
       try {
         out = call.runInContext(context, { timeout: timeoutMs });
       } catch (e) {
-        throw userError(title, e, 'process()');
+        throw userError(title, e, 'process() on one window', timeoutMs);
       } finally {
         delete holder.__buffer;
       }

@@ -26,7 +26,9 @@ function where(sample: string, window: number, windows: number, title: string, e
   const message = e instanceof Error ? e.message : String(e);
   const code = e instanceof KilnError ? e.code : 'INTERNAL';
   const details = { ...(e instanceof KilnError ? e.details : {}), sample, window };
-  return new KilnError(code, `Sample "${sample}", window ${window + 1} of ${windows}, ${title}: ${message}`, details);
+  // sandbox errors already name the custom block
+  const named = message.startsWith('Custom block ') ? message : `${title}: ${message}`;
+  return new KilnError(code, `Sample "${sample}", window ${window + 1} of ${windows}, ${named}`, details);
 }
 
 export function computeFeatures(task: FeatureTask): FeatureTaskResult {
