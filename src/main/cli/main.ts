@@ -17,6 +17,7 @@ import { devicesCommands } from './devicesCommands';
 import { samplesCommands } from './samplesCommands';
 import { impulseCommands } from './impulseCommands';
 import { trainingCommands } from './trainingCommands';
+import { liveCommands } from './liveCommands';
 
 export interface CliContext {
   services: Services;
@@ -190,6 +191,7 @@ export function buildProgram(): Command {
   samplesCommands(program);
   impulseCommands(program);
   trainingCommands(program);
+  liveCommands(program);
   return program;
 }
 
