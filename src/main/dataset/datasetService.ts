@@ -86,6 +86,10 @@ export class DatasetService {
     return { rows: rows.map(toRow), total };
   }
 
+  ids(project: string, q: Omit<SampleQuery, 'offset' | 'limit'>): number[] {
+    return this.repo(project).ids(q);
+  }
+
   counts(project: string): DatasetCounts {
     const byLabel = this.repo(project).counts();
     const train = byLabel.reduce((n, r) => n + r.train, 0);

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import type { PageId } from '../stores/routeStore';
 import { Dashboard } from './dashboard/Dashboard';
+import { DataPage } from './data/DataPage';
 import { DevicesPage } from './devices/DevicesPage';
 
 export interface PageProps {
@@ -11,5 +12,6 @@ export interface PageProps {
 /** Pages that work. A page missing here shows as disabled in the navigation. */
 export const pageComponents: Partial<Record<PageId, ComponentType<PageProps>>> = {
   dashboard: Dashboard,
+  data: DataPage,
   devices: DevicesPage,
 };

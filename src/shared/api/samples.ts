@@ -85,6 +85,20 @@ const listArgs = z
 export const samplesMethods = {
   /** A page of the dataset table, filtered and sorted on the server. */
   'samples.list': { args: listArgs, result: z.object({ rows: z.array(sampleRow), total: z.number() }) },
+  /** ids of every sample matching a filter, in table order (for "select all"; at most 100 000) */
+  'samples.ids': {
+    args: z
+      .object({
+        project,
+        label: z.string().optional(),
+        category: sampleCategory.optional(),
+        text: z.string().max(200).optional(),
+        sort: sampleSort.optional(),
+        descending: z.boolean().optional(),
+      })
+      .strict(),
+    result: z.array(z.number()),
+  },
   'samples.counts': { args: z.object({ project }).strict(), result: datasetCounts },
   'samples.labels': { args: z.object({ project }).strict(), result: z.array(z.string()) },
   /**

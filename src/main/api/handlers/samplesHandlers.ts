@@ -7,6 +7,7 @@ export function samplesHandlers(s: Services): Pick<Handlers, keyof typeof sample
   const d = s.dataset;
   return {
     'samples.list': ({ project, ...q }) => d.list(project, q),
+    'samples.ids': ({ project, ...q }) => d.ids(project, q),
     'samples.counts': ({ project }) => d.counts(project),
     'samples.labels': ({ project }) => d.labels(project),
     'samples.get': ({ project, id, maxReadings }) => d.get(project, id, maxReadings),

@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import { serializeEiCbor, serializeWav } from '../../src/shared/formats/index';
+import { test, expect, shot } from './fixtures';
+
+/** A folder of mixed sample files, written the way users bring them, plus one broken file. */
+function mixedFolder(): string[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-e2e-files-'));
+  const files: Record<string, string | Uint8Array> = {};
+  // CSV by hand: timestamp + 3 axes, 100 Hz, 2 s
+  const rows = ['timestamp,accX,accY,accZ'];
+  for (let i = 0; i < 200; i++)
+    rows.push(`${i * 10},${Math.sin(i / 8).toFixed(4)},${Math.cos(i / 11).toFixed(4)},${(9.81 + Math.sin(i / 3) * 0.5).toFixed(4)}`);
+  files['wave.01.csv'] = rows.join('\n') + '\n';
+  const rows2 = ['timestamp,accX,accY,accZ'];
+  for (let i = 0; i < 150; i++) rows2.push(`${i * 10},${(Math.random() * 0.1).toFixed(4)},${(Math.random() * 0.1).toFixed(4)},9.81`);
+  files['idle.01.csv'] = rows2.join('\n') + '\n';
+  // Edge Impulse JSON by hand (unsigned)
+  const values = Array.from({ length: 120 }, (_, i) => [Math.sin(i / 5) * 3, Math.cos(i / 7) * 2, 9.8]);
+  files['wave.02.json'] = JSON.stringify({
+    protected: { ver: 'v1', alg: 'none' },
+    signature: '0'.repeat(64),
+    payload: { device_type: 'TEST', interval_ms: 10, sensors: ['accX', 'accY', 'accZ'].map((name) => ({ name, units: 'm/s2' })), values },
+  });
+  // CBOR and WAV with the project's serializers, PNG with fast-png
+  const idle = new Float32Array(90 * 3).map((_, i) => (i % 3 === 2 ? 9.81 : Math.fround(Math.sin(i) * 0.05)));
+  files['idle.02.cbor'] = serializeEiCbor({
+    intervalMs: 10,
+    sensors: ['accX', 'accY', 'accZ'].map((name) => ({ name, units: 'm/s2' })),
+    values: idle,
+    readings: 90,
+  });
+  const audio = new Float32Array(8000).map((_, i) => Math.round(Math.sin((i * 2 * Math.PI * 440) / 8000) * 8000));
+  files['beep.01.wav'] = serializeWav({ intervalMs: 1000 / 8000, sensors: [{ name: 'audio', units: 'wav' }], values: audio, readings: audio.length });
+  const rgb = new Uint8Array(24 * 16 * 3).map((_, i) => (i % 3 === 0 ? (i * 5) & 0xff : i % 3 === 1 ? 120 : 200));
+  files['cat.01.png'] = encodePng({ width: 24, height: 16, data: rgb, channels: 3, depth: 8 });
+  // broken: a CSV whose last row lost a column
+  files['broken.01.csv'] = 'timestamp,accX,accY\n0,1,2\n10,3\n';
+  for (const [name, data] of Object.entries(files)) writeFileSync(path.join(dir, name), data);
+  return Object.keys(files).map((n) => path.join(dir, n));
+}
+
+test('a maker imports a folder of mixed files, fixes labels and sets, splits a sample, deletes and undoes', async ({ page, kiln }, testInfo) => {
+  test.setTimeout(120_000);
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'New project' }).first().click();
+  await page.getByLabel('Project name').fill('Dataset lab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Dataset lab' })).toBeVisible();
+  await page.getByRole('button', { name: 'Data acquisition', exact: true }).click();
+  await expect(page.getByTestId('dataset-empty')).toBeVisible();
+  await shot(page, testInfo, 'empty dataset');
+
+  // import through the file picker: many files at once, one of them broken
+  await page.getByTestId('import-input').setInputFiles(mixedFolder());
+  const importDialog = page.getByRole('dialog', { name: 'Import 7 files' });
+  await expect(importDialog).toBeVisible();
+  await shot(page, testInfo, 'import options');
+  await importDialog.getByRole('radio', { name: 'Training set' }).check();
+  await importDialog.getByRole('button', { name: 'Import' }).click();
+  const failures = page.getByRole('dialog', { name: '1 file could not be imported' });
+  await expect(failures).toBeVisible();
+  await expect(page.getByTestId('import-failures')).toContainText('broken.01.csv');
+  await expect(page.getByTestId('import-failures')).toContainText('line 3');
+  await shot(page, testInfo, 'import failures');
+  await failures.getByRole('button', { name: 'OK' }).click();
+
+  const rows = page.getByTestId('sample-row');
+  await expect(rows).toHaveCount(6);
+  await expect(page.getByTestId('dataset-counts')).toContainText('6');
+  for (const name of ['wave.01', 'wave.02', 'idle.01', 'idle.02', 'beep.01', 'cat.01']) await expect(rows.filter({ hasText: name })).toHaveCount(1);
+
+  // view: the image is drawn, the audio can be played
+  await rows.filter({ hasText: 'cat.01' }).click();
+  await expect(page.getByTestId('sample-image')).toBeVisible();
+  await shot(page, testInfo, 'image sample');
+  await rows.filter({ hasText: 'beep.01' }).click();
+  await expect(page.getByTestId('sample-audio')).toBeVisible();
+  await expect(page.getByTestId('sample-plot')).toHaveAttribute('aria-busy', 'false');
+
+  // relabel two samples with click + ctrl-click
+  await rows.filter({ hasText: 'wave.01' }).click();
+  await rows.filter({ hasText: 'wave.02' }).click({ modifiers: ['Control'] });
+  await expect(page.getByTestId('selection-count')).toHaveText('2 selected');
+  await page.getByRole('button', { name: 'Relabel…' }).click();
+  await page.getByLabel('New label').fill('wave-left');
+  await page.keyboard.press('Enter');
+  await expect(rows.filter({ hasText: 'wave-left' })).toHaveCount(2);
+
+  // move a shift-click range to test
+  await page.getByRole('button', { name: 'Sort by name' }).click(); // name ascending
+  await expect(rows.first()).toContainText('beep.01');
+  await rows.filter({ hasText: 'idle.01' }).click();
+  await rows.filter({ hasText: 'idle.02' }).click({ modifiers: ['Shift'] });
+  await expect(page.getByTestId('selection-count')).toHaveText('2 selected');
+  await page.getByRole('button', { name: 'Move to test' }).click();
+  await expect(rows.filter({ hasText: 'idle.0' }).filter({ hasText: 'test' })).toHaveCount(2);
+  await shot(page, testInfo, 'relabelled and moved');
+
+  // split the CSV wave into 4 equal parts, then undo
+  await rows.filter({ hasText: 'wave.01' }).click();
+  const view = page.getByTestId('sample-view');
+  await expect(view).toContainText('200 readings');
+  await expect(page.getByTestId('sample-plot')).toHaveAttribute('aria-busy', 'false');
+  await view.getByRole('tab', { name: 'Split' }).click();
+  await view.getByLabel('Number of equal parts').fill('4');
+  await view.getByRole('button', { name: 'Equal parts' }).click();
+  await expect(page.getByTestId('split-points')).toContainText('500 ms, 1.00 s, 1.50 s');
+  await shot(page, testInfo, 'split points');
+  await view.getByRole('button', { name: 'Split into 4' }).click();
+  await expect(rows).toHaveCount(9);
+  await expect(rows.filter({ hasText: 'wave.01.4' })).toHaveCount(1);
+  await shot(page, testInfo, 'split');
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  await expect(rows).toHaveCount(6);
+  await expect(rows.filter({ hasText: 'wave.01' })).toHaveCount(1);
+
+  // delete two, then undo
+  await rows.filter({ hasText: 'cat.01' }).click();
+  await rows.filter({ hasText: 'beep.01' }).click({ modifiers: ['Control'] });
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  await page.getByRole('dialog', { name: 'Delete 2 samples?' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(rows).toHaveCount(4);
+  await shot(page, testInfo, 'deleted');
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  await expect(rows).toHaveCount(6);
+
+  // filter by label from the counts
+  await page.getByTestId('dataset-counts').getByRole('button', { name: 'idle' }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByTestId('match-count')).toHaveText('2 samples');
+  await shot(page, testInfo, 'filtered');
+
+  // rebalance: half of each label to test (round half up: 1 of 1, 1 of 2)
+  await page.getByTestId('dataset-counts').getByRole('button', { name: 'idle' }).click(); // filter off
+  await page.getByRole('button', { name: 'Rebalance…' }).click();
+  await page.getByLabel('Test share (%)').fill('50');
+  await page.getByRole('dialog', { name: 'Rebalance train / test' }).getByRole('button', { name: 'Rebalance' }).click();
+  await expect(page.getByTestId('dataset-counts')).toContainText('2 train · 4 test');
+  await shot(page, testInfo, 'rebalanced');
+});
+
+test('files dropped anywhere on the page are imported', async ({ page, kiln }) => {
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'New project' }).first().click();
+  await page.getByLabel('Project name').fill('Drop lab');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Data acquisition', exact: true }).click();
+  await expect(page.getByTestId('dataset-empty')).toBeVisible();
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File(['timestamp,x\n0,1\n10,2\n20,3\n'], 'tap.01.csv', { type: 'text/csv' }));
+    d.items.add(new File(['timestamp,x\n0,4\n10,5\n'], 'tap.02.csv', { type: 'text/csv' }));
+    return d;
+  });
+  const target = page.locator('.data-page');
+  await target.dispatchEvent('dragenter', { dataTransfer: dt });
+  await expect(page.locator('.drop-overlay')).toBeVisible();
+  await target.dispatchEvent('drop', { dataTransfer: dt });
+  await page.getByRole('dialog', { name: 'Import 2 files' }).getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('sample-row')).toHaveCount(2);
+  await expect(page.getByTestId('dataset-counts')).toContainText('tap');
+});
