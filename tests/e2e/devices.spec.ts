@@ -129,3 +129,21 @@ test('the virtual microphone records a keyword through the UI', async ({ page, k
   await expect(page.getByTestId('live-plot')).toBeVisible();
   await shot(page, testInfo, 'keyword recorded');
 });
+
+test('the record panel on the Data acquisition page saves a sample into the dataset', async ({ page, kiln }, testInfo) => {
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'New project' }).first().click();
+  await page.getByLabel('Project name').fill('Gestures');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Gestures' })).toBeVisible();
+  await page.getByRole('button', { name: 'Data acquisition', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Record new data' });
+  await expect(panel).toBeVisible();
+  await panel.getByLabel('Device', { exact: true }).selectOption('virtual-accelerometer');
+  await panel.getByLabel('Label').fill('updown');
+  await panel.getByLabel('Length (ms)').fill('1000');
+  await panel.getByLabel('Length (ms)').press('Enter'); // keyboard: Enter in the form starts recording
+  await expect(panel.getByTestId('record-result')).toContainText('updown.1', { timeout: 15_000 });
+  await expect(page.getByText('updown.1').first()).toBeVisible();
+  await shot(page, testInfo, 'data page after recording');
+});

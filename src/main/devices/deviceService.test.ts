@@ -10,7 +10,7 @@ import { JobRunner } from '../jobs/jobRunner';
 import { ProjectHome } from '../store/projectHome';
 import { SampleRepository } from '../store/sampleRepository';
 import { runBoardSimulator, type BoardSimulator, type BoardSimulatorOptions } from './boardSimulator';
-import { DeviceService, USER_PORTS_FILE } from './deviceService';
+import { DeviceService, USER_PORTS_FILE, portPath } from './deviceService';
 import { startPtyPair, type PtyPair } from './testing/ptyPair';
 
 let dir: string;
@@ -104,6 +104,13 @@ describe('listing devices', () => {
     const after = await service.removePort(p);
     expect(after.some((r) => r.id === p)).toBe(false);
     await expect(service.removePort(p)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('keeps Windows port names and makes other paths absolute', () => {
+    expect(portPath(' COM3 ')).toBe('COM3');
+    expect(portPath('\\\\.\\COM12')).toBe('\\\\.\\COM12');
+    expect(portPath('/dev/ttyACM0')).toBe('/dev/ttyACM0');
+    expect(portPath('pty-b')).toBe(path.resolve('pty-b'));
   });
 
   it('survives a corrupt user port file', async () => {

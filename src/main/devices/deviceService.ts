@@ -219,7 +219,7 @@ export class DeviceService {
 
   /** Adds a serial path by hand (e.g. the pty of `kiln simulate-board`); it is remembered. */
   async addPort(rawPath: string): Promise<DeviceRow[]> {
-    const p = path.resolve(rawPath.trim());
+    const p = portPath(rawPath);
     let st;
     try {
       st = statSync(p);
@@ -240,7 +240,7 @@ export class DeviceService {
 
   /** Forgets a path added by hand (disconnecting it first). */
   async removePort(rawPath: string): Promise<DeviceRow[]> {
-    const p = path.resolve(rawPath.trim());
+    const p = portPath(rawPath);
     if (!this.userPaths.includes(p)) throw new KilnError('NOT_FOUND', `${p} was not added by hand, so there is nothing to remove.`);
     if (this.connections.has(p)) await this.disconnect(p);
     this.userPaths = this.userPaths.filter((x) => x !== p);
@@ -257,7 +257,7 @@ export class DeviceService {
    * sensors) or a data forwarder (counts its fields and measures its rate over ~2 s).
    */
   async connect(rawPath: string, baudRate = DEFAULT_BAUD, protocol: ConnectProtocol = 'auto'): Promise<DeviceRow> {
-    const p = path.resolve(rawPath.trim());
+    const p = portPath(rawPath);
     if (this.recording.has(p)) throw new KilnError('DEVICE_ERROR', `${p} is recording; wait for it to finish or cancel the recording first.`);
     if (this.connecting.has(p)) throw new KilnError('DEVICE_ERROR', `Already connecting to ${p}; wait for the result.`);
     this.connecting.add(p);
@@ -305,7 +305,7 @@ export class DeviceService {
   }
 
   async disconnect(rawPath: string): Promise<DeviceRow[]> {
-    const p = path.resolve(rawPath.trim());
+    const p = portPath(rawPath);
     if (this.recording.has(p)) throw new KilnError('DEVICE_ERROR', `${p} is recording; cancel the recording before disconnecting.`);
     const c = this.connections.get(p);
     if (c) {
@@ -318,7 +318,7 @@ export class DeviceService {
 
   /** Names the fields of a connected data forwarder. */
   setAxes(rawPath: string, axisNames: string[]): DeviceRow {
-    const p = path.resolve(rawPath.trim());
+    const p = portPath(rawPath);
     const c = this.connections.get(p);
     if (!c) throw new KilnError('BAD_REQUEST', `${p} is not connected; connect it first.`);
     if (c.protocol !== 'forwarder') throw new KilnError('BAD_REQUEST', `${p} runs Edge Impulse firmware, whose sensors name their own axes.`);
@@ -335,7 +335,7 @@ export class DeviceService {
     const project = this.o.projects.get(req.project); // NOT_FOUND when there is no such project
     const projectName = this.o.projects.nameOf(project.file);
     const virtual = VIRTUAL_DEVICES.find((d) => virtualId(d) === req.device || d.info.path === req.device);
-    const deviceKey = virtual ? virtualId(virtual) : path.resolve(req.device);
+    const deviceKey = virtual ? virtualId(virtual) : portPath(req.device);
     if (this.recording.has(deviceKey)) throw new KilnError('DEVICE_ERROR', `${req.device} is already recording; wait for it to finish.`);
     if (this.connecting.has(deviceKey)) throw new KilnError('DEVICE_ERROR', `${req.device} is still connecting; wait for the detection to finish.`);
 
@@ -348,6 +348,7 @@ export class DeviceService {
         try {
           return await this.runRecording(ctx, repo, req, deviceKey, plan);
         } finally {
+          this.o.events.emit('samples.changed', { project: projectName });
           this.recording.delete(deviceKey);
           this.emitIfChanged();
         }
@@ -582,6 +583,12 @@ function checkAxisNames(names: string[], axes: number, p: string): string[] {
     seen.add(n.toLowerCase());
   }
   return trimmed;
+}
+
+/** Absolute form of a serial path; Windows port names (COM3) stay as they are. */
+export function portPath(raw: string): string {
+  const p = raw.trim();
+  return /^(COM\d+|\\\\\.\\.+)$/i.test(p) ? p : path.resolve(p);
 }
 
 function signature(rows: DeviceRow[]): string {

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DeviceRow, RecordResult } from '../../../shared/api/devices';
 import { ProgressBar } from '../../components/ProgressBar';
 import { PlotlyChart } from '../../components/charts/PlotlyChart';
@@ -6,12 +6,15 @@ import { useApp } from '../../stores/appStore';
 import { recordableDevices, useDevices } from '../../stores/devicesStore';
 import { useJobs } from '../../stores/jobsStore';
 import { useRecord, type LiveBuffer } from '../../stores/recordStore';
+import { useRoute } from '../../stores/routeStore';
 import '../devices/record.css';
 
 export interface RecordPanelProps {
   project: string;
   /** called after a sample was saved (also when it was cut short) */
   onRecorded?: (result: RecordResult) => void;
+  /** hide the hint that links to the Devices page (when shown on it) */
+  onDevicesPage?: boolean;
 }
 
 const LENGTHS_MS = [1000, 2000, 5000, 10_000, 20_000, 60_000];
@@ -26,7 +29,7 @@ function deviceSensor(d: DeviceRow | undefined, sensor: string) {
  * length, frequency and category (remembered between visits), a live plot of every axis
  * while recording, a progress bar, and the saved sample (with a warning when cut short).
  */
-export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
+export function RecordPanel({ project, onRecorded, onDevicesPage = false }: RecordPanelProps) {
   const id = useId();
   const devices = useDevices((s) => s.devices);
   const loaded = useDevices((s) => s.loaded);
@@ -45,6 +48,7 @@ export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
   const job = useJobs((s) => (jobId ? s.jobs[jobId] : undefined));
   const cancel = useJobs((s) => s.cancel);
   const toast = useApp((s) => s.toast);
+  const go = useRoute((s) => s.go);
   const onRecordedRef = useRef(onRecorded);
   onRecordedRef.current = onRecorded;
 
@@ -59,6 +63,7 @@ export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
   }, [loaded, loadDevices, subscribeDevices, subscribeLive]);
 
   const choices = recordableDevices(devices);
+  const unconnected = devices.filter((d) => d.kind === 'serial' && d.status === 'available').length;
   const device = choices.find((d) => d.id === form.device);
   const sensor = deviceSensor(device, form.sensor);
   const frequencies = sensor?.frequencies ?? [];
@@ -80,7 +85,8 @@ export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
       return;
     }
     const secs = ((r.readings * r.intervalMs) / 1000).toFixed(2);
-    if (r.truncated) toast({ kind: 'error', message: `${r.name ?? 'Sample'} was cut short (${secs} s kept): ${r.reason ?? 'the recording stopped early.'}` }, 10_000);
+    if (r.truncated)
+      toast({ kind: 'error', message: `${r.name ?? 'Sample'} was cut short (${secs} s kept): ${r.reason ?? 'the recording stopped early.'}` }, 10_000);
     else toast({ kind: 'success', message: `Recorded ${r.name} (${secs} s)` });
     onRecordedRef.current?.(r);
   };
@@ -89,7 +95,18 @@ export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
     <section className="card record-panel" aria-labelledby={`${id}-title`}>
       <div className="record-head">
         <h2 id={`${id}-title`}>Record new data</h2>
-        {device && <span className="muted small">{describeDevice(device, sensor?.axes)}</span>}
+        <span className="muted small">
+          {device ? describeDevice(device, sensor?.axes) : ''}
+          {device && !onDevicesPage ? ' · ' : ''}
+          {!onDevicesPage && (
+            <>
+              {unconnected > 0 ? `${unconnected} board${unconnected === 1 ? '' : 's'} not connected — ` : 'Boards show here once connected on the '}
+              <button type="button" className="link" onClick={() => go({ project, page: 'devices' })}>
+                Devices page
+              </button>
+            </>
+          )}
+        </span>
       </div>
       {loaded && choices.length === 0 ? (
         <p className="muted">No device can record. Connect a board on the Devices page.</p>
@@ -114,7 +131,12 @@ export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
           {device && device.sensors.length > 1 && (
             <label className="field">
               <span>Sensor</span>
-              <select value={sensor?.name ?? ''} onChange={(e) => setForm({ sensor: e.target.value, frequencyHz: null })} disabled={recording} aria-label="Sensor">
+              <select
+                value={sensor?.name ?? ''}
+                onChange={(e) => setForm({ sensor: e.target.value, frequencyHz: null })}
+                disabled={recording}
+                aria-label="Sensor"
+              >
                 {device.sensors.map((s) => (
                   <option key={s.name} value={s.name}>
                     {s.name}
@@ -173,7 +195,12 @@ export function RecordPanel({ project, onRecorded }: RecordPanelProps) {
           </label>
           <label className="field">
             <span>Category</span>
-            <select value={form.category} onChange={(e) => setForm({ category: e.target.value as 'train' | 'test' })} disabled={recording} aria-label="Category">
+            <select
+              value={form.category}
+              onChange={(e) => setForm({ category: e.target.value as 'train' | 'test' })}
+              disabled={recording}
+              aria-label="Category"
+            >
               <option value="train">Training</option>
               <option value="test">Test</option>
             </select>
@@ -223,7 +250,25 @@ function describeDevice(d: DeviceRow, axes: string[] | undefined): string {
   return `${kind}${axes?.length ? ` · axes ${axes.join(', ')}` : ''}`;
 }
 
-function LivePlot({ live, version, recording }: { live: LiveBuffer; version: number; recording: boolean }) {
+/** Redraws at most this often while data streams in (Plotly redraws are the costly part). */
+const REDRAW_MS = 250;
+
+function LivePlot({ live, version: latest, recording }: { live: LiveBuffer; version: number; recording: boolean }) {
+  const [version, setVersion] = useState(latest);
+  const lastDraw = useRef(0);
+  useEffect(() => {
+    const wait = lastDraw.current + REDRAW_MS - performance.now();
+    if (wait <= 0 || !recording) {
+      lastDraw.current = performance.now();
+      setVersion(latest);
+      return;
+    }
+    const timer = setTimeout(() => {
+      lastDraw.current = performance.now();
+      setVersion(latest);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [latest, recording]);
   const data = useMemo(
     () => live.axes.map((name, a) => ({ type: 'scatter', mode: 'lines', name, x: live.t.slice(), y: live.ys[a]!.slice(), line: { width: 1.3 } })),
     // the buffer grows in place; `version` says when

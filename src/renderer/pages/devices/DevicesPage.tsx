@@ -102,7 +102,7 @@ export function DevicesPage({ project }: { project: string }) {
         </table>
       </div>
 
-      <RecordPanel project={project} />
+      <RecordPanel project={project} onDevicesPage />
     </section>
   );
 }
