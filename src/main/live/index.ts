@@ -2,4 +2,4 @@
 export { LiveService, type LiveServiceOptions } from './liveService';
 export { LiveClassifier, WindowBuffer, matchSource, type LiveWindow, type LiveClassifierHandlers } from './liveClassifier';
 export { assembleLiveModel, classifyWindow, floatClassifier, loadLiveModel, type LiveModel, type ClassifierParts, type AnomalyParts } from './liveModel';
-export { findVirtualDevice, identify, openSerialSource, openVirtualSource, type LiveStreamSource, type ChunkInfo } from './liveSources';
+export { findVirtualDevice, identify, openSerialSource, openVirtualSource, suggestVirtualDevice, type LiveStreamSource, type ChunkInfo } from './liveSources';

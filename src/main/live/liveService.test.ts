@@ -64,6 +64,38 @@ describe('live API', () => {
       'NOT_FOUND',
       /No project named "nope"/,
     );
+    await expectCode(studio.call('live.check', { project: 'nope' }), 'NOT_FOUND');
+  });
+
+  it('tells the page whether it can classify, what to fix, and which virtual device fits', async () => {
+    expect(await studio.call('live.check', { project: P })).toMatchObject({
+      ready: false,
+      fix: 'impulse',
+      problem: expect.stringMatching(/no impulse yet/),
+      input: null,
+      suggestedDevice: null,
+    });
+    const hash = saveTestImpulse(db(), impulse);
+    expect(await studio.call('live.check', { project: P })).toEqual({
+      ready: false,
+      fix: 'training',
+      problem: expect.stringMatching(/train a model on the Training page first/),
+      classes: [],
+      input: { axes: ['accX', 'accY', 'accZ'], frequencyHz: 62.5, windowMs: 2000, increaseMs: 250 },
+      suggestedDevice: 'virtual-accelerometer',
+    });
+    insertActiveModels(db(), hash, parts);
+    expect(await studio.call('live.check', { project: P })).toMatchObject({
+      ready: true,
+      fix: null,
+      problem: null,
+      classes: ['idle', 'wave', 'circle', 'updown'],
+    });
+    // an impulse no virtual device fits
+    const odd = motionImpulse(250);
+    odd.input = { ...odd.input, frequencyHz: 50 } as typeof odd.input;
+    saveTestImpulse(db(), odd);
+    expect((await studio.call('live.check', { project: P })).suggestedDevice).toBeNull();
   });
 
   it('refuses bad sources: unknown device, bad variant, bad baud, missing port', async () => {

@@ -5,14 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { LiveSessionInfo, LiveSource } from '../../shared/api/live';
-import { KilnError } from '../../shared/errors';
+import type { LiveReadiness, LiveSessionInfo, LiveSource } from '../../shared/api/live';
+import { isKilnError, KilnError } from '../../shared/errors';
+import { currentImpulse } from '../training/featureSet';
 import type { EventBus } from '../api/eventBus';
 import type { DeviceService } from '../devices/deviceService';
 import type { ProjectHome } from '../store/projectHome';
 import { LiveClassifier } from './liveClassifier';
 import { loadLiveModel } from './liveModel';
-import { openSerialSource, openVirtualSource, type LiveStreamSource } from './liveSources';
+import { openSerialSource, openVirtualSource, suggestVirtualDevice, type LiveStreamSource } from './liveSources';
 
 interface Session {
   info: LiveSessionInfo;
@@ -38,6 +39,31 @@ export class LiveService {
 
   list(): LiveSessionInfo[] {
     return [...this.sessions.values()].map((s) => s.info);
+  }
+
+  /** Whether the project can classify live (impulse + active model), and what its impulse reads. */
+  check(project: string): LiveReadiness {
+    const db = this.o.home.get(project).db;
+    let input: LiveReadiness['input'] = null;
+    let suggestedDevice: LiveReadiness['suggestedDevice'] = null;
+    try {
+      const impulse = currentImpulse(db).impulse;
+      if (impulse.input.type === 'time-series') {
+        const i = impulse.input;
+        input = { axes: [...i.axes], frequencyHz: i.frequencyHz, windowMs: i.windowSizeMs, increaseMs: i.windowIncreaseMs };
+        suggestedDevice = suggestVirtualDevice(i);
+      }
+    } catch (e) {
+      if (!isKilnError(e)) throw e;
+      return { ready: false, problem: e.message, fix: 'impulse', classes: [], input: null, suggestedDevice: null };
+    }
+    try {
+      const model = loadLiveModel(db);
+      return { ready: true, problem: null, fix: null, classes: model.classifier?.classNames ?? [], input, suggestedDevice };
+    } catch (e) {
+      if (!isKilnError(e)) throw e;
+      return { ready: false, problem: e.message, fix: input ? 'training' : 'impulse', classes: [], input, suggestedDevice };
+    }
   }
 
   /**

@@ -43,6 +43,17 @@ export function findVirtualDevice(id: string): VirtualDevice {
   return d;
 }
 
+/** The virtual device whose axes and rate fit an impulse input, if any. */
+export function suggestVirtualDevice(input: { axes: readonly string[]; frequencyHz: number }): 'virtual-accelerometer' | 'virtual-microphone' | null {
+  for (const d of VIRTUAL_DEVICES) {
+    const axes = d.sensors.map((s) => s.name.toLowerCase());
+    const fitsAxes = input.axes.every((a) => axes.includes(a.toLowerCase()));
+    const fitsRate = d.info.sensors[0]!.frequencies.some((f) => sameFrequency(f, input.frequencyHz));
+    if (fitsAxes && fitsRate) return `virtual-${d.info.id}` as 'virtual-accelerometer' | 'virtual-microphone';
+  }
+  return null;
+}
+
 export interface VirtualSourceOptions {
   variant?: string | undefined;
   seed?: number | undefined;

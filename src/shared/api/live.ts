@@ -65,7 +65,27 @@ export type LiveSessionInfo = z.infer<typeof liveSessionInfo>;
 export const liveState = z.enum(['running', 'stopped', 'error']);
 export type LiveState = z.infer<typeof liveState>;
 
+/** Whether a project can classify live, and what its impulse reads (for the page's source form). */
+export const liveReadiness = z.object({
+  /** true when there is an impulse and an active trained model */
+  ready: z.boolean(),
+  /** why not, as a sentence saying what to do */
+  problem: z.string().nullable(),
+  /** what to do about it: design an impulse, or train a model */
+  fix: z.enum(['impulse', 'training']).nullable(),
+  classes: z.array(z.string()),
+  /** impulse input (null when there is no time-series impulse) */
+  input: z.object({ axes: z.array(z.string()), frequencyHz: z.number(), windowMs: z.number(), increaseMs: z.number() }).nullable(),
+  /** the virtual device whose data fits the impulse, if one does */
+  suggestedDevice: z.enum(VIRTUAL_DEVICE_IDS).nullable(),
+});
+export type LiveReadiness = z.infer<typeof liveReadiness>;
+
 export const liveMethods = {
+  'live.check': {
+    args: z.object({ project }).strict(),
+    result: liveReadiness,
+  },
   'live.start': {
     args: z.object({ project, source: liveSource }).strict(),
     result: liveSessionInfo,
