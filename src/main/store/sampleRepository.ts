@@ -184,8 +184,10 @@ export class SampleRepository {
     const clause = where.join(' AND ');
     const total = (this.db.prepare(`SELECT count(*) AS n FROM samples WHERE ${clause}`).get(params) as { n: number }).n;
     const order = `${SORT_COLUMNS[q.sort ?? 'created']} ${q.descending ? 'DESC' : 'ASC'}, id ${q.descending ? 'DESC' : 'ASC'}`;
+    // pick the page's ids on the covering index (samples_list), then read only those rows:
+    // filtering, sorting and skipping never touch the rows that hold sample data
     const rows = this.db
-      .prepare(`SELECT ${COLUMNS} FROM samples WHERE ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .prepare(`SELECT ${COLUMNS} FROM samples WHERE id IN (SELECT id FROM samples WHERE ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset) ORDER BY ${order}`)
       .all({ ...params, limit: q.limit ?? -1, offset: q.offset ?? 0 }) as Row[];
     return { rows: rows.map(toRecord), total };
   }

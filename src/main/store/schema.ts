@@ -150,6 +150,13 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    description: 'covering index for the dataset table (filter, search and sort without reading sample data)',
+    sql: `
+      CREATE INDEX samples_list ON samples (deleted_at, label, category, name, source, readings, interval_ms);
+    `,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
