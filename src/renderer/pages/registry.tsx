@@ -3,6 +3,7 @@ import type { PageId } from '../stores/routeStore';
 import { Dashboard } from './dashboard/Dashboard';
 import { DataPage } from './data/DataPage';
 import { DevicesPage } from './devices/DevicesPage';
+import { ImpulsePage } from './impulse/ImpulsePage';
 
 export interface PageProps {
   project: string;
@@ -14,4 +15,5 @@ export const pageComponents: Partial<Record<PageId, ComponentType<PageProps>>> =
   dashboard: Dashboard,
   data: DataPage,
   devices: DevicesPage,
+  impulse: ImpulsePage,
 };
