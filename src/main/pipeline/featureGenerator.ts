@@ -17,7 +17,11 @@ import type { FeatureTask, FeatureTaskBlock, FeatureTaskResult } from './feature
 import type { ResolvedBlock } from './resolvedImpulse';
 import { defaultPoolSize, WorkerPool } from './workerPool';
 
-export const featureWorkerUrl = new URL(import.meta.url.endsWith('.ts') ? './featureWorker.ts' : './featureWorker.js', import.meta.url);
+/**
+ * The feature worker's entry: the TypeScript source in dev/tests/CLI; in the bundled Electron app
+ * (dist/electron/main.cjs) a `featureWorker.cjs` bundled next to it from src/main/pipeline/featureWorker.ts.
+ */
+export const featureWorkerUrl = new URL(import.meta.url.endsWith('.ts') ? './featureWorker.ts' : './featureWorker.cjs', import.meta.url);
 
 /** Limits for user code: per window, and the worker's heap. */
 export const CUSTOM_WINDOW_TIMEOUT_MS = 1000;

@@ -7,3 +7,4 @@ export { loadImpulse } from './impulseStore';
 export { resolveBlocks, type ResolvedBlock } from './resolvedImpulse';
 export { liveSamples, factsOf, type SampleMeta } from './datasetFacts';
 export { projectCatalog } from './customBlocks';
+export { datasetFeatures, type DatasetFeatures } from './datasetFeatures';

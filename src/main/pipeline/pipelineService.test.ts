@@ -195,6 +195,25 @@ describe('feature generation', () => {
   });
 });
 
+describe('features for training', () => {
+  it('gives one row per window with the learning block’s inputs concatenated, and refuses stale features', async () => {
+    addMotion('idle', 5);
+    addMotion('wave', 4);
+    const im = await saveDefault((i) => ({ ...i, dsp: [...i.dsp, { id: 'flat', block: 'flatten', title: 'Flatten', axes: ['accX'], params: {} }], learning: [{ ...i.learning[0]!, inputs: ['spectral-analysis', 'flat'] }] }));
+    const { datasetFeatures } = await import('.');
+    const db = services.home.get('motion').db;
+    expect(() => datasetFeatures(db, im, 'classifier')).toThrow('Features are missing or out of date for 2 samples (idle.1, wave.2); generate features first');
+    await generate();
+    const f = datasetFeatures(db, im, 'classifier');
+    expect(f).toMatchObject({ rows: 25, dims: 39 + 7, blocks: [{ blockId: 'spectral-analysis', length: 39 }, { blockId: 'flat', length: 7 }] });
+    expect(f.labels.filter((l) => l === 'wave')).toHaveLength(10);
+    expect(f.windows.slice(13, 17)).toEqual([13, 14, 0, 1]);
+    expect(f.features.length).toBe(25 * 46);
+    expect(datasetFeatures(db, im, 'classifier', 'test').rows).toBe(0);
+    expect(() => datasetFeatures(db, im, 'nn')).toThrow('The impulse has no learning block "nn" (blocks: classifier)');
+  });
+});
+
 describe('feature explorer', () => {
   it('projects windows with PCA and seeded UMAP, labelled by sample', async () => {
     for (let i = 0; i < 4; i++) {
