@@ -239,6 +239,19 @@ describe('recording', () => {
     expect(() => service.record({ project: 'lab', device: p, label: 'x', lengthMs: 1000, category: 'train', sensor: 'Camera' })).toThrow(/no sensor "Camera"/);
   });
 
+  it('fails clearly when an Edge Impulse board disappears while sampling, and saves nothing half-made', async () => {
+    pair = await startPtyPair();
+    const unplug = pair;
+    sim = await runBoardSimulator({ path: pair.a, protocol: 'ei-at', at: { startDelayMs: 50, disappearWhileSampling: true }, onDisappear: () => void unplug.stop() });
+    await service.connect(pair.b);
+    const done = await jobs.wait(service.record({ project: 'lab', device: pair.b, label: 'wave', lengthMs: 1000, category: 'train' }).id);
+    expect(done.state).toBe('failed');
+    expect(done.error).toMatchObject({ code: 'DEVICE_GONE' });
+    expect(done.error!.message).toMatch(/went away|Lost/);
+    expect(samples()).toHaveLength(0);
+    expect(service.rows().find((r) => r.id === pair!.b)?.status ?? 'gone').not.toMatch(/connected|recording/);
+  });
+
   it('records from the virtual accelerometer in real time and refuses bad settings', async () => {
     const t0 = Date.now();
     const job = service.record({ project: 'lab', device: 'virtual-accelerometer', label: 'circle', lengthMs: 1000, category: 'train', seed: 9 });

@@ -81,6 +81,7 @@ export class DeviceService {
   private pollTimer: NodeJS.Timeout | undefined;
   private lastSignature = '';
   private disposed = false;
+  private polling = false;
 
   constructor(private readonly o: DeviceServiceOptions) {
     this.userPaths = this.loadUserPaths();
@@ -104,8 +105,14 @@ export class DeviceService {
   }
 
   private async poll(): Promise<void> {
-    await this.refreshPorts();
-    this.emitIfChanged();
+    if (this.polling) return; // a slow port list (udevadm) must not pile up
+    this.polling = true;
+    try {
+      await this.refreshPorts();
+      this.emitIfChanged();
+    } finally {
+      this.polling = false;
+    }
   }
 
   private emitIfChanged(): void {

@@ -1,12 +1,16 @@
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { KilnError } from '../../shared/errors';
 import { ConnectionBase } from './connectionBase';
 
 export const DEFAULT_BAUD_RATE = 115200;
+/** How often an open port checks that its device file still exists, ms. */
+const PRESENCE_CHECK_MS = 500;
 
 /** A serial port (USB board or pty) as a DeviceConnection. */
 export class SerialConnection extends ConnectionBase {
   private closing = false;
+  private presence: NodeJS.Timeout | undefined;
 
   private constructor(
     path: string,
@@ -14,7 +18,18 @@ export class SerialConnection extends ConnectionBase {
   ) {
     super(path);
     port.on('data', (chunk: Buffer) => this.emitData(chunk));
+    // serialport does not always notice a vanished device (a pty whose other end closed while
+    // no read was pending stays "open"); the device file disappearing is the reliable sign.
+    // (Windows COM ports have no device file to check.)
+    this.presence = setInterval(() => {
+      if (process.platform === 'win32' || existsSync(path)) return;
+      clearInterval(this.presence);
+      this.emitClose(`The board on ${path} went away (its port disappeared). Was it unplugged?`);
+      if (port.isOpen) port.close(() => undefined);
+    }, PRESENCE_CHECK_MS);
+    this.presence.unref?.();
     port.on('close', (err?: Error & { disconnected?: boolean }) => {
+      clearInterval(this.presence);
       if (this.closing) this.emitClose(`Closed ${path}.`);
       else this.emitClose(`The board on ${path} went away${err?.message ? ` (${err.message})` : ''}. Was it unplugged?`);
     });
