@@ -5,6 +5,9 @@ import { virtualAccelerometer, virtualMicrophone } from '../devices/virtual/virt
 import { MOTIONS, type Motion } from '../devices/virtual/virtualAccelerometer';
 import { WORDS, type Word } from '../devices/virtual/virtualMicrophone';
 import type { ProjectDatabase } from '../store/projectDatabase';
+import { defaultImpulseFor } from '../../shared/impulse/defaults';
+import { factsOf, liveSamples } from '../pipeline/datasetFacts';
+import { saveImpulse } from '../pipeline/impulseStore';
 import { SampleRepository, type NewSample } from '../store/sampleRepository';
 
 /** What a demo dataset holds; the numbers are part of the demo's contract (tests check them). */
@@ -77,13 +80,15 @@ export function demoSamples(kind: DemoKind): NewSample[] {
 
 /**
  * Fills a new project with a labelled dataset recorded from the virtual devices and splits it
- * 80/20 per label. Returns the stored sample count. The dataset part is `fillDemoDataset`;
- * a default impulse for the demo goes in after it (the impulse domain's job).
+ * 80/20 per label, and saves the default impulse for that data. Returns the stored sample count.
  */
 export async function fillDemoProject(db: ProjectDatabase, kind: DemoKind): Promise<number> {
   const spec = DEMO_SPECS[kind] as DemoSpec | undefined;
   if (!spec) throw new KilnError('BAD_PARAMS', `There is no demo project "${String(kind)}"; choose motion or keywords.`);
   await fillDemoDataset(db, spec);
+  // a demo trains at once: save the default impulse for its data
+  // (motion: spectral analysis → classification; keywords: MFCC → classification)
+  saveImpulse(db.db, defaultImpulseFor(factsOf(liveSamples(db.db))).impulse);
   return spec.labels.length * spec.samplesPerLabel;
 }
 
