@@ -1,22 +1,22 @@
 /**
- * The feature matrix a learning block trains or is tested on: every window of every live sample
- * of one category, run through the DSP blocks the learning block reads (their features
- * concatenated in the block's input order). Also the lineage hashes a model records: the
- * impulse hash (from the `impulses` row) and a dataset hash (content hash, label and category
- * of every sample used), so a model trained on other data or another impulse is recognised.
+ * The feature matrix a learning block trains or is tested on, read from the feature cache the
+ * pipeline fills (`features.generate`): every window of every live sample of one category, the
+ * DSP blocks the learning block reads concatenated in its input order. Missing or stale
+ * features are refused by the pipeline with a message saying to generate them.
  *
- * The project file is locked to the main thread, so the main thread loads the samples
- * (`loadSamples`) and the worker computes the features from them (`buildFeatureSet`).
+ * Also the lineage hashes a model records: the impulse hash (the pipeline's hash of the saved
+ * impulse) and a dataset hash (content hash, label and category of every sample used).
+ *
+ * Main thread only (the project file is locked to it); the worker gets the FeatureSet.
  */
 import { createHash } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
-import { getDspBlock, validateParams } from '../../shared/dsp/index.js';
-import type { DspOutputShape } from '../../shared/dsp/block.js';
-import { KilnError } from '../../shared/errors.js';
-import { blockInputInfo, CUSTOM_BLOCK_PREFIX, parseImpulse, type DspBlockConfig, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
-import { blockInput, SampleWindows } from '../../shared/impulse/windowing.js';
-import type { FeatureInput } from '../../shared/model/defaults.js';
-import { SampleRepository, type Category, type SampleRecord } from '../store/sampleRepository.js';
+import { getDspBlock, validateParams } from '../../shared/dsp/index';
+import type { DspOutputShape } from '../../shared/dsp/block';
+import { KilnError } from '../../shared/errors';
+import { blockInputInfo, CUSTOM_BLOCK_PREFIX, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse';
+import type { FeatureInput } from '../../shared/model/defaults';
+import { datasetFeatures, liveSamples, loadImpulse, type SampleMeta } from '../pipeline';
+import type { Db } from '../store/projectDatabase';
 
 export interface StoredImpulse {
   id: number;
@@ -25,19 +25,11 @@ export interface StoredImpulse {
   impulse: Impulse;
 }
 
-/** The project's current impulse: the most recently saved one. NOT_FOUND when none exists. */
-export function currentImpulse(db: Database): StoredImpulse {
-  const row = db.prepare('SELECT id, name, definition, hash FROM impulses ORDER BY updated_at DESC, id DESC LIMIT 1').get() as
-    | { id: number; name: string; definition: string; hash: string }
-    | undefined;
-  if (!row) throw new KilnError('NOT_FOUND', 'This project has no impulse yet: design one on the Impulse design page first');
-  let json: unknown;
-  try {
-    json = JSON.parse(row.definition);
-  } catch {
-    throw new KilnError('CORRUPT_PROJECT', `Impulse "${row.name}" is not valid JSON; save it again on the Impulse design page`);
-  }
-  return { id: row.id, name: row.name, hash: row.hash, impulse: parseImpulse(json, `Impulse "${row.name}"`) };
+/** The project's saved impulse. NOT_FOUND when none is saved. */
+export function currentImpulse(db: Db): StoredImpulse {
+  const saved = loadImpulse(db);
+  if (!saved) throw new KilnError('NOT_FOUND', 'This project has no impulse yet: design and save one on the Impulse design page first');
+  return { id: saved.id, name: 'Impulse', hash: saved.hash, impulse: saved.impulse };
 }
 
 /** The learning block `id` (or the first one) of an impulse. */
@@ -52,18 +44,6 @@ export function learningBlock(impulse: Impulse, id?: string): LearningBlockConfi
   return block;
 }
 
-/** The DSP blocks a learning block reads, in its input order. */
-function inputBlocks(impulse: Impulse, block: LearningBlockConfig): DspBlockConfig[] {
-  return block.inputs.map((id) => {
-    const dsp = impulse.dsp.find((d) => d.id === id);
-    if (!dsp) throw new KilnError('BAD_DATA', `Learning block "${block.id}" reads "${id}", which is not a processing block of the impulse`);
-    if (dsp.block.startsWith(CUSTOM_BLOCK_PREFIX)) {
-      throw new KilnError('UNSUPPORTED', `"${dsp.title || dsp.id}" is a custom block; training from custom blocks is not supported yet — use a built-in block`, { block: dsp.id });
-    }
-    return dsp;
-  });
-}
-
 export interface FeatureLayout {
   /** values per window */
   length: number;
@@ -73,9 +53,22 @@ export interface FeatureLayout {
   input: FeatureInput;
 }
 
-/** Feature length and shape of a learning block's rows, from the DSP blocks' static output shapes. */
-export function featureLayout(impulse: Impulse, block: LearningBlockConfig): FeatureLayout {
-  const shapes: { length: number; shape: DspOutputShape }[] = inputBlocks(impulse, block).map((dsp) => {
+/**
+ * Feature length and shape of a learning block's rows, from the DSP blocks' static output
+ * shapes; custom blocks declare no shape, so `knownLength` (from generated features) is used.
+ */
+export function featureLayout(impulse: Impulse, block: LearningBlockConfig, knownLength?: number): FeatureLayout {
+  const dsps = block.inputs.map((id) => {
+    const dsp = impulse.dsp.find((d) => d.id === id);
+    if (!dsp) throw new KilnError('BAD_DATA', `Learning block "${block.id}" reads "${id}", which is not a processing block of the impulse`);
+    return dsp;
+  });
+  if (!dsps.length) throw new KilnError('BAD_DATA', `${block.title || block.id} has no input; connect a processing block to it on the Impulse design page`);
+  if (dsps.some((d) => d.block.startsWith(CUSTOM_BLOCK_PREFIX))) {
+    if (!knownLength) throw new KilnError('BAD_DATA', `${block.title || block.id} reads a custom block whose output size is known only after features are generated; generate features first`);
+    return { length: knownLength, shape: [knownLength], input: { kind: 'flat', length: knownLength } };
+  }
+  const shapes: { length: number; shape: DspOutputShape }[] = dsps.map((dsp) => {
     const b = getDspBlock(dsp.block);
     return b.outputShape(blockInputInfo(impulse.input, dsp), validateParams(b, dsp.params));
   });
@@ -91,31 +84,16 @@ export function featureLayout(impulse: Impulse, block: LearningBlockConfig): Fea
   return { length, shape: [length], input: { kind: 'flat', length } };
 }
 
-/** Live, complete samples of a category, oldest first. */
-export function samplesOf(db: Database, category: Category): SampleRecord[] {
-  return new SampleRepository(db)
-    .query({ category })
-    .rows.filter((s) => s.status !== 'recording');
+/** Live, complete samples of a category. */
+export function samplesOf(db: Db, category: 'train' | 'test'): SampleMeta[] {
+  return liveSamples(db).filter((s) => s.category === category);
 }
 
 /** Hash of what a model learns from: content hash, label and category of every sample used. */
-export function datasetHash(samples: readonly SampleRecord[]): string {
+export function datasetHash(samples: readonly Pick<SampleMeta, 'hash' | 'label' | 'category'>[]): string {
   const h = createHash('sha256');
-  const keys = samples.map((s) => `${s.hash ?? `id:${s.id}`}\t${s.label}\t${s.category}`).sort();
-  for (const k of keys) h.update(k + '\n');
+  for (const k of samples.map((s) => `${s.hash}\t${s.label}\t${s.category}`).sort()) h.update(k + '\n');
   return h.digest('hex').slice(0, 16);
-}
-
-/** A sample's record and its values, as handed to the worker. */
-export interface LoadedSample {
-  record: SampleRecord;
-  values: Float32Array;
-}
-
-/** Values of the given samples (main thread: the project file is opened there). */
-export function loadSamples(db: Database, samples: readonly SampleRecord[]): LoadedSample[] {
-  const repo = new SampleRepository(db);
-  return samples.map((record) => ({ record, values: repo.data(record.id) }));
 }
 
 export interface FeatureSet {
@@ -130,86 +108,37 @@ export interface FeatureSet {
   windowIndex: Int32Array;
   /** class index per window (-1 when the label is not one of classNames) */
   labels: Int32Array;
+  /** the label text per window (regression targets are parsed from it) */
+  labelText: string[];
   classNames: string[];
-  samples: SampleRecord[];
+  /** the samples the windows come from (id, name, label) */
+  samples: { id: number; name: string; label: string }[];
   datasetHash: string;
 }
 
-export interface BuildOptions {
-  /** class order; default: the sorted labels of these samples */
-  classNames?: string[];
-  /** 0…1 */
-  onProgress?: (fraction: number, status: string) => void;
-  shouldCancel?: () => boolean;
-}
-
 /**
- * Features of every window of the given samples for a learning block. Refuses NaN/∞ in a sample
- * or a feature (naming the sample), and samples the input block cannot read.
+ * Features of every window of one category for a learning block, from the feature cache.
+ * Throws BAD_DATA (generate features first) when any sample's features are missing or stale.
  */
-export function buildFeatureSet(impulse: Impulse, block: LearningBlockConfig, loaded: readonly LoadedSample[], options: BuildOptions = {}): FeatureSet {
-  const samples = loaded.map((l) => l.record);
-  const layout = featureLayout(impulse, block);
-  const dsps = inputBlocks(impulse, block).map((cfg) => {
-    const b = getDspBlock(cfg.block);
-    return { cfg, block: b, params: validateParams(b, cfg.params) };
-  });
-  const classNames = options.classNames ?? [...new Set(samples.map((s) => s.label))].sort();
-  const classIndex = new Map(classNames.map((c, i) => [c, i]));
-  const chunks: Float32Array[] = [];
-  const sampleIds: number[] = [];
-  const windowIndex: number[] = [];
-  const labels: number[] = [];
-  for (let si = 0; si < samples.length; si++) {
-    if (options.shouldCancel?.()) throw new KilnError('CANCELLED', 'Feature extraction was cancelled');
-    const s = samples[si]!;
-    const windows = new SampleWindows(impulse.input, {
-      name: s.name,
-      axes: s.sensors.map((x) => x.name),
-      intervalMs: s.intervalMs,
-      values: loaded[si]!.values,
-      width: s.width,
-      height: s.height,
-    });
-    for (let w = 0; w < windows.count; w++) {
-      const row = new Float32Array(layout.length);
-      let at = 0;
-      const win = windows.window(w);
-      for (const d of dsps) {
-        const out = d.block.run(blockInput(impulse.input, d.cfg, win), d.params).features;
-        row.set(out.subarray(0, Math.min(out.length, layout.length - at)), at);
-        at += out.length;
-      }
-      if (at !== layout.length) {
-        throw new KilnError('BAD_DATA', `Sample "${s.name}" gave ${at} features per window but the blocks declare ${layout.length}; check the processing blocks' parameters`, { sample: s.name });
-      }
-      for (let i = 0; i < row.length; i++) {
-        if (!Number.isFinite(row[i]!)) {
-          throw new KilnError('BAD_DATA', `Sample "${s.name}", window ${w + 1}: feature ${i} is ${row[i]}; check the sample and the processing block's parameters`, {
-            sample: s.name,
-            window: w,
-            index: i,
-          });
-        }
-      }
-      chunks.push(row);
-      sampleIds.push(s.id);
-      windowIndex.push(w);
-      labels.push(classIndex.get(s.label) ?? -1);
-    }
-    options.onProgress?.((si + 1) / samples.length, `Features: ${si + 1} / ${samples.length} samples`);
+export function buildFeatureSet(db: Db, impulse: Impulse, block: LearningBlockConfig, category: 'train' | 'test', classNames?: string[]): FeatureSet {
+  const f = datasetFeatures(db, impulse, block.id, category);
+  const layout = featureLayout(impulse, block, f.dims);
+  if (f.dims !== layout.length) {
+    throw new KilnError('BAD_DATA', `The generated features have ${f.dims} values per window but the impulse's blocks give ${layout.length}; generate features again`);
   }
-  const features = new Float32Array(chunks.length * layout.length);
-  chunks.forEach((c, i) => features.set(c, i * layout.length));
+  const samples = samplesOf(db, category);
+  const names = classNames ?? [...new Set(samples.map((s) => s.label))].sort();
+  const index = new Map(names.map((c, i) => [c, i]));
   return {
     layout,
-    features,
-    rows: chunks.length,
-    sampleIds: Int32Array.from(sampleIds),
-    windowIndex: Int32Array.from(windowIndex),
-    labels: Int32Array.from(labels),
-    classNames,
-    samples: [...samples],
+    features: f.features,
+    rows: f.rows,
+    sampleIds: Int32Array.from(f.sampleIds),
+    windowIndex: Int32Array.from(f.windows),
+    labels: Int32Array.from(f.labels, (l) => index.get(l) ?? -1),
+    labelText: f.labels,
+    classNames: names,
+    samples: samples.map((s) => ({ id: s.id, name: s.name, label: s.label })),
     datasetHash: datasetHash(samples),
   };
 }

@@ -1,8 +1,8 @@
 /** Helpers for the training tests, bench and e2e setup (not used by production code). */
-import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { getDspBlock, paramsWithDefaults } from '../../shared/dsp/index.js';
 import type { Impulse, LearningBlockConfig } from '../../shared/impulse/impulse.js';
+import { saveImpulse as savePipelineImpulse } from '../pipeline/impulseStore.js';
 import { SampleRepository } from '../store/sampleRepository.js';
 
 /** A motion impulse for the demo accelerometer data: 2 s windows every `increaseMs`, spectral analysis. */
@@ -18,11 +18,7 @@ export function motionImpulse(db: Database, increaseMs = 1000, learning: Learnin
   };
 }
 
-/** Saves an impulse as the project's current one (what the impulse page does), returns its hash. */
-export function saveImpulse(db: Database, impulse: Impulse, name = 'Impulse #1'): string {
-  const definition = JSON.stringify(impulse);
-  const hash = createHash('sha256').update(definition).digest('hex').slice(0, 16);
-  const now = new Date(Date.now()).toISOString();
-  db.prepare('INSERT INTO impulses (name, definition, hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, definition, hash, now, now);
-  return hash;
+/** Saves an impulse as the project's impulse (what the impulse page does), returns its hash. */
+export function saveImpulse(db: Database, impulse: Impulse): string {
+  return savePipelineImpulse(db, impulse).hash;
 }

@@ -7,7 +7,6 @@
  * No worker or job plumbing here: progress, logs and epochs go to a `Reporter`, so tests run it
  * in-process.
  */
-import type { Database as Db } from 'better-sqlite3';
 import type { EpochMetrics, ModelMetrics, SampleTestResult, TestResult, TrainSettingsValue } from '../../shared/api/training.js';
 import { getDspBlock, validateParams } from '../../shared/dsp/index.js';
 import { KilnError } from '../../shared/errors.js';
@@ -18,7 +17,7 @@ import { classificationReport, regressionReport, type ClassificationReport } fro
 import { analyzeSpec } from '../../shared/model/shapes.js';
 import { parseModelSpec, type ModelSpec, type OutputHead } from '../../shared/model/spec.js';
 import { ENGINE_BACKEND } from './backend.js';
-import { buildFeatureSet, samplesOf, type FeatureSet, type LoadedSample } from './featureSet.js';
+import type { FeatureSet } from './featureSet.js';
 import { decodeModel, encodeModel } from './modelBlob.js';
 import { importWeights, type ModelWeights } from './network.js';
 import { buildModel, predict, trainClassifier, trainRegressor } from './trainer.js';
@@ -32,8 +31,8 @@ export interface Reporter {
 
 export interface TrainTask {
   kind: 'train';
-  /** the training samples with their values */
-  samples: LoadedSample[];
+  /** features of the training windows (from the feature cache) */
+  fs: FeatureSet;
   impulse: Impulse;
   block: LearningBlockConfig;
   /** null for anomaly blocks */
@@ -51,8 +50,8 @@ export interface TrainOutput {
 
 export interface TestTask {
   kind: 'test';
-  /** the test samples with their values */
-  samples: LoadedSample[];
+  /** features of the test windows (from the feature cache) */
+  fs: FeatureSet;
   impulse: Impulse;
   block: LearningBlockConfig;
   modelId: number;
@@ -60,23 +59,6 @@ export interface TestTask {
   settings: TrainSettingsValue;
   classNames: string[];
   blob: Uint8Array;
-}
-
-/** Cheap checks before any time is spent: classes, empty sets. Throws BAD_DATA. */
-export function checkTrainingData(db: Db, block: LearningBlockConfig): void {
-  const train = samplesOf(db, 'train');
-  if (train.length === 0) throw new KilnError('NO_DATA', 'The training set is empty: record or import samples (category "train") first');
-  if (block.type === 'classification') {
-    const labels = new Set(train.map((s) => s.label));
-    if (labels.size < 2) {
-      throw new KilnError('BAD_DATA', `Only one class ("${[...labels][0]}") has training samples; classification needs at least two — add samples of another label`, { field: 'labels' });
-    }
-  }
-  if (block.type === 'classification' || block.type === 'regression') {
-    if (samplesOf(db, 'test').length === 0) {
-      throw new KilnError('NO_DATA', 'The test set is empty: move some samples to the test set (Data acquisition → Rebalance) so the model can be tested');
-    }
-  }
 }
 
 function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number) {
@@ -222,14 +204,9 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
   {
     const { settings, block } = task;
     const started = Date.now();
-    rep.progress(0, 'Extracting features');
-    const samples = task.samples;
-    const fs = buildFeatureSet(task.impulse, block, samples, {
-      onProgress: (f, s) => rep.progress(0.15 * f, s),
-      shouldCancel: () => rep.shouldCancel(),
-    });
+    const fs = task.fs;
     if (fs.rows === 0) throw new KilnError('NO_DATA', 'The training samples give no windows; make the window shorter or turn on zero-padding');
-    rep.log(`${fs.rows} training windows from ${samples.length} samples, ${fs.layout.length} features each (shape [${fs.layout.shape.join(', ')}])`);
+    rep.log(`${fs.rows} training windows from ${fs.samples.length} samples, ${fs.layout.length} features each (shape [${fs.layout.shape.join(', ')}])`);
     const metrics = emptyMetrics(block.type, fs, settings);
     const len = fs.layout.length;
 
@@ -283,9 +260,9 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     rep.log(`Training on ${ENGINE_BACKEND.name} (${ENGINE_BACKEND.note}), seed ${settings.seed}`);
 
     if (block.type === 'regression') {
-      const targets = Float32Array.from(fs.labels, (_, i) => {
-        const v = Number(fs.classNames[fs.labels[i]!]);
-        if (!Number.isFinite(v)) throw new KilnError('BAD_DATA', `Regression needs numeric labels; "${fs.classNames[fs.labels[i]!]}" is not a number`, { field: 'labels' });
+      const targets = Float32Array.from(fs.labelText, (l) => {
+        const v = Number(l);
+        if (l.trim() === '' || !Number.isFinite(v)) throw new KilnError('BAD_DATA', `Regression needs numeric labels; "${l}" is not a number`, { field: 'labels' });
         return v;
       });
       const res = await trainRegressor({ ...common, targets, onEpoch: (e, m) => onEpoch(e, m.loss, m.mae, m.valLoss, m.valMae) });
@@ -367,14 +344,9 @@ function sampleVote(predicted: number[], classes: number): number {
 
 export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestResult> {
   {
-    const samples = task.samples.map((s) => s.record);
+    const fs = task.fs;
+    const samples = fs.samples;
     if (samples.length === 0) throw new KilnError('NO_DATA', 'The test set is empty: move some samples to the test set first');
-    rep.progress(0, 'Extracting features');
-    const fs = buildFeatureSet(task.impulse, task.block, task.samples, {
-      classNames: task.classNames,
-      onProgress: (f, s) => rep.progress(0.6 * f, s),
-      shouldCancel: () => rep.shouldCancel(),
-    });
     const stored = decodeModel(task.blob);
     const classes = task.classNames.length;
     rep.progress(0.65, 'Classifying');

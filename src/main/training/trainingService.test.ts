@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../shared/api/jobs';
 import { testStudio, type TestStudio } from '../dataset/testKit';
-import { SampleRepository, toBlob } from '../store/sampleRepository';
+import { SampleRepository } from '../store/sampleRepository';
 import { decodeModel } from './modelBlob';
 import { motionImpulse, saveImpulse } from './testKit';
 
@@ -11,6 +11,15 @@ const settings = { epochs: 4, learningRate: 0.005, batchSize: 32, validationSpli
 
 async function wait(jobId: string): Promise<JobInfo> {
   return studio.services.jobs.wait(jobId);
+}
+
+/** Saves an impulse and generates its features (as the impulse page does). */
+async function impulse(imp = motionImpulse(db())): Promise<string> {
+  const hash = saveImpulse(db(), imp);
+  const { jobId } = await studio.call('features.generate', { project: P });
+  const job = await wait(jobId);
+  expect(job.state, job.error?.message).toBe('succeeded');
+  return hash;
 }
 
 async function expectCode(p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
@@ -42,7 +51,7 @@ describe('training service', () => {
   });
 
   it('refuses one class, an empty test set, a spec that does not fit and bad settings before any job starts', async () => {
-    saveImpulse(db(), motionImpulse(db()));
+    await impulse();
     const repo = new SampleRepository(db());
     // spec whose input does not match the features
     await expectCode(studio.call('model.train', { project: P, settings, spec: { inputShape: [5], layers: [] } }), 'BAD_PARAMS', /has 5 values but each feature row/);
@@ -67,22 +76,27 @@ describe('training service', () => {
     expect((await studio.call('models.list', { project: P })).length).toBe(0);
   });
 
-  it('fails the job with the sample name when a sample holds NaN', async () => {
+  it('refuses missing or stale features, and NaN features naming the sample, before a job starts', async () => {
     saveImpulse(db(), motionImpulse(db()));
-    // the repository refuses NaN on insert, so damage a stored sample the way a bad file or disk would
-    const victim = new SampleRepository(db()).query({ category: 'train', limit: 1 }).rows[0]!;
-    const values = new SampleRepository(db()).data(victim.id);
-    values[123] = NaN;
-    db().prepare('UPDATE samples SET data = ? WHERE id = ?').run(toBlob(values), victim.id);
-    const { jobId } = await studio.call('model.train', { project: P, settings });
-    const job = await wait(jobId);
-    expect(job.state).toBe('failed');
-    expect(job.error!.message).toContain(`Sample "${victim.name}"`);
-    expect(job.error!.message).toMatch(/NaN/);
+    await expectCode(studio.call('model.train', { project: P, settings }), 'BAD_DATA', /generate features first/);
+    await impulse();
+    // a NaN in the generated features (a custom block or a damaged cache entry)
+    const row = db().prepare('SELECT sample_hash, config_hash, features FROM feature_cache LIMIT 1').get() as { sample_hash: string; config_hash: string; features: Buffer };
+    const values = new Float32Array(row.features.buffer.slice(row.features.byteOffset, row.features.byteOffset + row.features.byteLength));
+    values[5] = NaN;
+    db().prepare('UPDATE feature_cache SET features = ? WHERE sample_hash = ? AND config_hash = ?').run(Buffer.from(values.buffer), row.sample_hash, row.config_hash);
+    const sample = db().prepare('SELECT name FROM samples WHERE hash = ?').get(row.sample_hash) as { name: string };
+    const err = await studio.call('model.train', { project: P, settings }).then(
+      () => null,
+      (e: unknown) => e as Error & { code: string },
+    );
+    expect(err?.code).toBe('BAD_DATA');
+    expect(err?.message).toContain(`Sample "${sample.name}", window 1: feature 5 is NaN`);
+    expect(studio.services.jobs.list(P).filter((j) => j.kind === 'model.train')).toHaveLength(0);
   });
 
   it('trains in a worker with live epochs, keeps the model with lineage, int8 close to float, and is reproducible per seed', async () => {
-    const hash = saveImpulse(db(), motionImpulse(db()));
+    const hash = await impulse();
     const epochs: number[] = [];
     const off = studio.services.events.subscribe((e) => {
       if (e.name === 'training.epoch') epochs.push(e.payload.metrics.epoch);
@@ -128,7 +142,7 @@ describe('training service', () => {
   });
 
   it('tests the active model on the test set per sample with a window timeline', async () => {
-    saveImpulse(db(), motionImpulse(db()));
+    await impulse();
     await expectCode(studio.call('model.test', { project: P }), 'NOT_FOUND', /no trained model/);
     await wait((await studio.call('model.train', { project: P, settings })).jobId);
     const job = await wait((await studio.call('model.test', { project: P })).jobId);
@@ -142,14 +156,14 @@ describe('training service', () => {
     expect(r.windows.confusion).toHaveLength(4);
     expect(r.sampleAccuracy).toBeGreaterThan(0.5);
     // a changed impulse makes the model stale for testing
-    saveImpulse(db(), motionImpulse(db(), 500), 'Impulse #2');
+    saveImpulse(db(), motionImpulse(db(), 500));
     await expectCode(studio.call('model.test', { project: P }), 'BAD_DATA', /another version of the impulse/);
     const list = await studio.call('models.list', { project: P });
     expect(list[0]!.current).toBe(false);
   });
 
   it('lists, compares, activates, deletes with undo', async () => {
-    saveImpulse(db(), motionImpulse(db()));
+    await impulse();
     await wait((await studio.call('model.train', { project: P, settings: { ...settings, epochs: 1 } })).jobId);
     await wait((await studio.call('model.train', { project: P, settings: { ...settings, epochs: 2 } })).jobId);
     const [newer, older] = await studio.call('models.list', { project: P });
@@ -173,8 +187,7 @@ describe('training service', () => {
   });
 
   it('trains a K-means anomaly block from the same job kind', async () => {
-    const impulse = motionImpulse(db(), 1000, ['anomaly-kmeans']);
-    saveImpulse(db(), impulse);
+    await impulse(motionImpulse(db(), 1000, ['anomaly-kmeans']));
     const job = await wait((await studio.call('model.train', { project: P, settings: { ...settings, clusters: 8 } })).jobId);
     expect(job.state, job.error?.message).toBe('succeeded');
     const [m] = await studio.call('models.list', { project: P });
@@ -188,7 +201,7 @@ describe('training service', () => {
   });
 
   it('cancels a running training job', async () => {
-    saveImpulse(db(), motionImpulse(db()));
+    await impulse();
     const { jobId } = await studio.call('model.train', { project: P, settings: { ...settings, epochs: 500 } });
     await new Promise<void>((resolve) => {
       const off = studio.services.events.subscribe((e) => {

@@ -28,8 +28,8 @@ import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { spawnWorker } from '../pipeline/workerPool';
 import type { ProjectHome } from '../store/projectHome';
 import { ENGINE_BACKEND } from './backend';
-import { currentImpulse, datasetHash, featureLayout, learningBlock, loadSamples, samplesOf } from './featureSet';
-import { checkTrainingData, type TestTask, type TrainOutput, type TrainTask } from './trainRun';
+import { buildFeatureSet, currentImpulse, datasetHash, featureLayout, learningBlock, samplesOf, type FeatureSet } from './featureSet';
+import type { TestTask, TrainOutput, TrainTask } from './trainRun';
 import type { WorkerInput, WorkerMessage } from './trainWorker';
 
 const workerEntry = new URL('./trainWorker.ts', import.meta.url);
@@ -57,6 +57,38 @@ const UNDO_MS = 10 * 60_000;
 
 function isNetwork(type: LearningBlockConfig['type']): boolean {
   return type === 'classification' || type === 'regression';
+}
+
+/** Cheap checks before any time is spent: classes, empty sets. Throws BAD_DATA. */
+function checkTrainingData(db: Database, block: LearningBlockConfig): void {
+  const train = samplesOf(db, 'train');
+  if (train.length === 0) throw new KilnError('NO_DATA', 'The training set is empty: record or import samples (category "train") first');
+  if (block.type === 'classification') {
+    const labels = new Set(train.map((s) => s.label));
+    if (labels.size < 2) {
+      throw new KilnError('BAD_DATA', `Only one class ("${[...labels][0]}") has training samples; classification needs at least two — add samples of another label`, { field: 'labels' });
+    }
+  }
+  if (block.type === 'classification' || block.type === 'regression') {
+    if (samplesOf(db, 'test').length === 0) {
+      throw new KilnError('NO_DATA', 'The test set is empty: move some samples to the test set (Data acquisition → Rebalance) so the model can be tested');
+    }
+  }
+}
+
+/** Refuses NaN / infinite features, naming the sample and window. */
+function assertFinite(fs: FeatureSet): void {
+  const len = fs.layout.length;
+  for (let i = 0; i < fs.features.length; i++) {
+    if (!Number.isFinite(fs.features[i]!)) {
+      const row = Math.floor(i / len);
+      const sample = fs.samples.find((x) => x.id === fs.sampleIds[row]);
+      throw new KilnError('BAD_DATA', `Sample "${sample?.name ?? fs.sampleIds[row]}", window ${fs.windowIndex[row]! + 1}: feature ${i - row * len} is ${fs.features[i]}; check the sample and the processing block's parameters, then generate features again`, {
+        sample: sample?.name,
+        index: i - row * len,
+      });
+    }
+  }
 }
 
 export class TrainingService {
@@ -88,8 +120,7 @@ export class TrainingService {
   }
 
   /** The saved architecture of a block, or the default for its input when none is saved or it no longer fits. */
-  private specFor(db: Database, impulse: Impulse, block: LearningBlockConfig): { spec: ModelSpec; defaultSpec: ModelSpec } {
-    const layout = featureLayout(impulse, block);
+  private specFor(db: Database, impulse: Impulse, block: LearningBlockConfig, layout = featureLayout(impulse, block)): { spec: ModelSpec; defaultSpec: ModelSpec } {
     const def = defaultSpec(layout.input);
     const saved = this.getMeta(db, KEY_SPEC(block.id));
     if (saved) {
@@ -165,9 +196,8 @@ export class TrainingService {
     return { spec };
   }
 
-  private checkSpec(db: Database, impulse: Impulse, block: LearningBlockConfig, input: unknown): ModelSpec {
+  private checkSpec(db: Database, impulse: Impulse, block: LearningBlockConfig, input: unknown, layout = featureLayout(impulse, block)): ModelSpec {
     const spec = parseModelSpec(input);
-    const layout = featureLayout(impulse, block);
     if (shapeSize(spec.inputShape) !== layout.length) {
       throw new KilnError(
         'BAD_PARAMS',
@@ -184,18 +214,19 @@ export class TrainingService {
     const db = this.db(project);
     const stored = currentImpulse(db);
     const block = learningBlock(stored.impulse, req.block);
-    featureLayout(stored.impulse, block);
     checkTrainingData(db, block);
     const settings = trainSettings.parse(req.settings ?? this.settings(project));
+    // reads the feature cache now: missing or stale features fail the call before a job starts
+    const fs = buildFeatureSet(db, stored.impulse, block, 'train');
+    assertFinite(fs);
     let spec: ModelSpec | null = null;
     if (isNetwork(block.type)) {
-      spec = req.spec !== undefined ? this.checkSpec(db, stored.impulse, block, req.spec) : this.checkSpec(db, stored.impulse, block, this.specFor(db, stored.impulse, block).spec);
+      spec = this.checkSpec(db, stored.impulse, block, req.spec !== undefined ? req.spec : this.specFor(db, stored.impulse, block, fs.layout).spec, fs.layout);
       if (req.spec !== undefined) this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
     }
     this.setMeta(db, KEY_SETTINGS, JSON.stringify(settings));
+    const task: TrainTask = { kind: 'train', fs, impulse: stored.impulse, block, spec, settings };
     const job = this.jobs.start('model.train', `Train ${block.title || block.id}`, project, async (ctx) => {
-      ctx.progress(0, 'Loading samples');
-      const task: TrainTask = { kind: 'train', samples: loadSamples(this.db(project), samplesOf(this.db(project), 'train')), impulse: stored.impulse, block, spec, settings };
       const out = (await this.runWorker(task, ctx, (metrics, epochs) =>
         this.events.emit('training.epoch', { jobId: ctx.jobId, project, block: block.id, epochs, metrics }),
       )) as TrainOutput;
@@ -402,8 +433,9 @@ export class TrainingService {
     const metrics = JSON.parse(r.metrics ?? 'null') as ModelMetrics | null;
     if (!metrics) throw new KilnError('CORRUPT_PROJECT', `Model #${r.id} has no metrics; train it again`);
     const settings = trainSettings.safeParse(JSON.parse(r.settings));
-    const task: Omit<TestTask, 'samples'> = {
+    const task: TestTask = {
       kind: 'test',
+      fs: buildFeatureSet(db, stored.impulse, block, 'test', metrics.classNames),
       impulse: stored.impulse,
       block,
       modelId: r.id,
@@ -413,9 +445,7 @@ export class TrainingService {
       blob: new Uint8Array(r.weights ?? Buffer.alloc(0)),
     };
     const job = this.jobs.start('model.test', `Test model #${r.id}`, project, async (ctx) => {
-      ctx.progress(0, 'Loading samples');
-      const samples = loadSamples(this.db(project), samplesOf(this.db(project), 'test'));
-      const result = (await this.runWorker({ ...task, samples }, ctx)) as TestResult;
+      const result = (await this.runWorker(task, ctx)) as TestResult;
       this.setMeta(this.db(project), KEY_LAST_TEST, JSON.stringify(result));
       return { modelId: r.id, sampleAccuracy: result.sampleAccuracy, windowAccuracy: result.windows.accuracy, samples: result.samples.length };
     });
