@@ -3,6 +3,8 @@ import type { PageId } from '../stores/routeStore';
 import { Dashboard } from './dashboard/Dashboard';
 import { DataPage } from './data/DataPage';
 import { DevicesPage } from './devices/DevicesPage';
+import { TestingPage } from './testing/TestingPage';
+import { TrainingPage } from './training/TrainingPage';
 import { ImpulsePage } from './impulse/ImpulsePage';
 
 export interface PageProps {
@@ -15,5 +17,7 @@ export const pageComponents: Partial<Record<PageId, ComponentType<PageProps>>> =
   dashboard: Dashboard,
   data: DataPage,
   devices: DevicesPage,
+  training: TrainingPage,
+  testing: TestingPage,
   impulse: ImpulsePage,
 };
