@@ -74,6 +74,16 @@ describe('impulse validation', () => {
     expect(paramIssue.blockId).toBe('spectral-analysis');
   });
 
+  it('finds parameter combinations a block refuses (a trial run on a silent window)', () => {
+    const audio = defaultImpulseFor(audioFacts()).impulse;
+    const withParams = (params: Record<string, number>) => ({ ...audio, dsp: [{ ...audio.dsp[0]!, params }] });
+    expect(errors(withParams({ high_frequency: 9000 }), audioFacts())).toEqual(['Audio (MFCC): Parameter "high_frequency" (9000 Hz) is above half the sampling frequency (8000 Hz)']);
+    expect(errors(withParams({ win_size: 100 }), audioFacts())).toEqual(['Audio (MFCC): Parameter "win_size" must be odd (or 0 to disable normalization), got 100']);
+    const issue = validateImpulse(withParams({ low_frequency: 5000, high_frequency: 4000 }), audioFacts()).find((i) => i.severity === 'error')!;
+    expect(issue.message).toMatch(/"low_frequency" \(5000 Hz\) must be below/);
+    expect(errors(withParams({}), audioFacts())).toEqual([]);
+  });
+
   it('parses impulse JSON and names the wrong field', () => {
     expect(parseImpulse(JSON.parse(JSON.stringify(motion())))).toEqual(motion());
     expect(() => parseImpulse({ ...motion(), input: { ...motion().input, windowSizeMs: -5 } })).toThrow('impulse: input.windowSizeMs: Window size must be more than 0 ms');

@@ -100,7 +100,12 @@ export interface BlockDescriptor {
   custom: boolean;
   /** output length and shape for an input of this size; absent when unknown before running (custom blocks) */
   outputShape?: (info: DspInputInfo, params: Record<string, string | number | boolean>) => { length: number; shape: DspOutputShape };
+  /** runs the block once on a silent window of this size, so parameter combinations the block refuses show up before any data is processed */
+  trial?: (info: DspInputInfo, params: Record<string, string | number | boolean>) => void;
 }
+
+/** Largest silent window (values) a trial run allocates; bigger windows skip the trial. */
+const TRIAL_MAX_VALUES = 1 << 20;
 
 /** Looks a block name up (built-ins and, on the main side, the project's custom blocks). */
 export type BlockCatalog = (name: string) => BlockDescriptor | undefined;
@@ -117,6 +122,13 @@ export function builtinDescriptor(name: string): BlockDescriptor | undefined {
     singleAxis: block.singleAxis === true,
     custom: false,
     outputShape: (info, params) => block.outputShape(info, params),
+    trial: (info, params) => {
+      const image = info.width !== undefined && info.height !== undefined;
+      const n = image ? info.width! * info.height! : info.readings * info.axes;
+      if (n < 1 || n > TRIAL_MAX_VALUES) return;
+      const axes = image ? ['image'] : Array.from({ length: info.axes }, (_, i) => `axis${i}`);
+      block.run({ axes, frequencyHz: info.frequencyHz, values: new Float32Array(n), ...(image ? { width: info.width!, height: info.height! } : {}) }, params);
+    },
   };
 }
 
@@ -250,15 +262,19 @@ export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: 
       }
       if (desc.singleAxis && dsp.axes.length > 1) error(`${where}.axes`, `${name} reads one axis; ${dsp.axes.length} are selected`, dsp.id);
     }
+    const axesOk = input.type === 'image' || (dsp.axes.length > 0 && dsp.axes.every((a) => input.axes.includes(a)) && !(desc.singleAxis && dsp.axes.length > 1));
     try {
       const params = validateParams(desc, dsp.params);
+      const info = blockInputInfo(input, dsp);
       if (desc.outputShape) {
-        const { length } = desc.outputShape(blockInputInfo(input, dsp), params);
+        const { length } = desc.outputShape(info, params);
         if (!(length > 0)) error(where, `${name} produces no features for this window; make the window longer or change the parameters`, dsp.id);
+        else if (axesOk) desc.trial?.(info, params);
       }
     } catch (e) {
       const field = e instanceof KilnError && typeof e.details?.field === 'string' ? `.params.${e.details.field}` : '';
-      error(`${where}${field}`, e instanceof Error ? e.message : String(e), dsp.id);
+      const message = e instanceof Error ? e.message : String(e);
+      error(`${where}${field}`, message.startsWith(desc.title) || message.startsWith(name) ? message : `${name}: ${message}`, dsp.id);
     }
   }
   if (impulse.dsp.length === 0) error('dsp', 'Add at least one processing block');
