@@ -91,6 +91,7 @@ export async function generateFeatures(db: Db, impulse: Impulse, blocks: Resolve
   const samples = new SampleRepository(db);
   let doneWindows = 0;
   let computedSamples = 0;
+  let lastProgress = 0;
   const save = db.transaction((sample: SampleMeta, result: FeatureTaskResult) => {
     for (const b of result.blocks) putFeatures(db, sample.hash, b.key, result.windows, b.features);
   });
@@ -113,7 +114,12 @@ export async function generateFeatures(db: Db, impulse: Impulse, blocks: Resolve
     for (const r of results) save(job.sample, r);
     computedSamples++;
     doneWindows += job.windows * (job.builtin.length + job.custom.length);
-    ctx.progress(totalWindows ? doneWindows / totalWindows : 1, `Generating features… ${doneWindows} / ${totalWindows} windows`);
+    // at most ~10 updates a second: a dataset of thousands of short samples must not flood the UI
+    const now = performance.now();
+    if (now - lastProgress >= 100 || computedSamples === jobs.length) {
+      lastProgress = now;
+      ctx.progress(totalWindows ? doneWindows / totalWindows : 1, `Generating features… ${doneWindows} / ${totalWindows} windows`);
+    }
   };
 
   try {

@@ -195,6 +195,35 @@ describe('feature generation', () => {
   });
 });
 
+describe('audio and image projects', () => {
+  it('generates MFCC features for audio and image features for pictures', async () => {
+    const repo = new SampleRepository(services.home.get('motion').db);
+    const audio = Float32Array.from({ length: 32000 }, (_, k) => Math.round(3000 * Math.sin(k * 0.07)));
+    repo.insert({ label: 'yes', category: 'train', sensors: [{ name: 'audio', units: 'wav' }], intervalMs: 1000 / 16000, values: audio, source: 'test' });
+    const state = await call<ImpulseState>('impulse.get', { project: 'motion' });
+    expect(state.suggestion).toBe('audio');
+    await call('impulse.set', { project: 'motion', impulse: state.impulse });
+    expect(await generate()).toMatchObject({ computedWindows: 3 });
+    expect((await call<FeaturesStatus>('features.status', { project: 'motion' })).blocks[0]).toMatchObject({ block: 'mfcc', featuresPerWindow: 50 * 13, generated: 1 });
+
+    await call('projects.create', { name: 'pictures' });
+    const images = new SampleRepository(services.home.get('pictures').db);
+    for (const [label, colour] of [['red', 0xff0000], ['blue', 0x0000ff]] as const) {
+      images.insert({ label, category: 'train', sensors: [{ name: 'image', units: 'rgb' }], intervalMs: 0, values: new Float32Array(40 * 30).fill(colour), width: 40, height: 30, source: 'test' });
+    }
+    const pic = await call<ImpulseState>('impulse.get', { project: 'pictures' });
+    expect(pic.impulse.input).toEqual({ type: 'image', width: 40, height: 30, resizeMode: 'fit-short' });
+    await call('impulse.set', { project: 'pictures', impulse: { ...pic.impulse, input: { type: 'image', width: 8, height: 8, resizeMode: 'squash' } } });
+    const { jobId } = await call<{ jobId: string }>('features.generate', { project: 'pictures' });
+    expect((await services.jobs.wait(jobId)).result).toMatchObject({ computedWindows: 2 });
+    const { datasetFeatures, loadImpulse } = await import('.');
+    const db = services.home.get('pictures').db;
+    const f = datasetFeatures(db, loadImpulse(db)!.impulse, 'classifier');
+    expect(f).toMatchObject({ rows: 2, dims: 8 * 8 * 3 });
+    expect(Array.from(f.features.subarray(0, 3))).toEqual([1, 0, 0]);
+  });
+});
+
 describe('features for training', () => {
   it('gives one row per window with the learning block’s inputs concatenated, and refuses stale features', async () => {
     addMotion('idle', 5);
