@@ -147,3 +147,37 @@ test('the record panel on the Data acquisition page saves a sample into the data
   await expect(page.getByText('updown.1').first()).toBeVisible();
   await shot(page, testInfo, 'data page after recording');
 });
+
+test('a board with Edge Impulse firmware is detected and records through the panel', async ({ page, kiln }, testInfo) => {
+  test.setTimeout(90_000);
+  const board = await simulateBoard(['--protocol', 'ei-at']);
+  try {
+    await page.goto(kiln.url);
+    await page.getByRole('button', { name: 'New project' }).first().click();
+    await page.getByLabel('Project name').fill('AT board');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'AT board' })).toBeVisible();
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByRole('button', { name: 'Devices', exact: true }).click();
+    await page.getByLabel('Port path').fill(board.path);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: `Connect ${board.path}` }).click();
+    const detection = page.getByTestId('detection');
+    await expect(detection).toContainText('Edge Impulse firmware with 2 sensors', { timeout: 15_000 });
+    await expect(detection).toContainText('Built-in microphone (16000 Hz');
+
+    await page.getByLabel('Device', { exact: true }).selectOption(board.path);
+    await expect(page.getByLabel('Sensor')).toHaveValue('Built-in accelerometer');
+    await page.getByLabel('Frequency').selectOption('100');
+    await page.getByLabel('Label').fill('wave');
+    await page.getByLabel('Length (ms)').fill('1000');
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await expect(page.getByTestId('record-progress')).toBeVisible();
+    const result = page.getByTestId('record-result');
+    await expect(result).toContainText('wave.1', { timeout: 30_000 });
+    await expect(result).toContainText('100 readings');
+    await shot(page, testInfo, 'AT board recorded (dark)');
+  } finally {
+    await board.stop();
+  }
+});
