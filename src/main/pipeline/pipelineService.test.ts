@@ -186,9 +186,13 @@ describe('feature generation', () => {
         }
       });
     });
+    // a changed impulse cannot start a second job while the first runs
+    await saveDefault((im) => ({ ...im, input: { ...im.input, windowIncreaseMs: 32 } }));
+    expect((await failure('features.generate', { project: 'motion' })).message).toMatch(/^Features are still being generated for the previous version of the impulse/);
     services.jobs.cancel(jobId);
     const job = await services.jobs.wait(jobId);
     expect(job.state).toBe('cancelled');
+    await saveDefault((im) => ({ ...im, input: { ...im.input, windowIncreaseMs: 16 } }));
     const status = await call<FeaturesStatus>('features.status', { project: 'motion' });
     expect(status.blocks[0]!.generated).toBeGreaterThan(0);
     expect(status.blocks[0]!.generated).toBeLessThan(6);

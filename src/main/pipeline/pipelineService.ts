@@ -42,7 +42,7 @@ type DspBlockInfo = z.infer<typeof dspBlockInfo>;
 
 export class PipelineService {
   /** running feature jobs by project file, so a second request joins the first */
-  private readonly running = new Map<string, string>();
+  private readonly running = new Map<string, { jobId: string; hash: string }>();
 
   constructor(
     private readonly home: ProjectHome,
@@ -139,10 +139,11 @@ export class PipelineService {
   generate(project: string): { jobId: string } {
     const db = this.db(project);
     const file = this.home.get(project).file;
-    const existing = this.running.get(file);
-    if (existing) return { jobId: existing };
     const saved = loadImpulse(db);
     if (!saved) throw new KilnError('NOT_FOUND', `Project "${project}" has no saved impulse; design one on the Impulse design page (or kiln impulse set) first`);
+    const existing = this.running.get(file);
+    if (existing?.hash === saved.hash) return { jobId: existing.jobId };
+    if (existing) throw new KilnError('BAD_REQUEST', `Features are still being generated for the previous version of the impulse; wait for that job or cancel it, then generate again`, { jobId: existing.jobId });
     const catalog = projectCatalog(db);
     const errors = validateImpulse(saved.impulse, factsOf(liveSamples(db)), catalog).filter((i) => i.severity === 'error');
     if (errors.length) throw new KilnError('BAD_DATA', `Features cannot be generated: ${errors.map((e) => e.message).join('; ')}`, { issues: errors });
@@ -155,7 +156,7 @@ export class PipelineService {
         this.events.emit('features.changed', { project });
       }
     });
-    this.running.set(file, job.id);
+    this.running.set(file, { jobId: job.id, hash: saved.hash });
     return { jobId: job.id };
   }
 
