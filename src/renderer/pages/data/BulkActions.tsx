@@ -68,15 +68,19 @@ export function DatasetToolbar() {
         </span>
       </form>
       <div className="row bulk" aria-label="Selection actions">
-        <span className="small" data-testid="selection-count">
-          {n ? `${n.toLocaleString()} selected` : 'None selected'}
-        </span>
         <button type="button" className="btn btn-small" onClick={() => void selectAll()} disabled={!total}>
           Select all
         </button>
-        <button type="button" className="btn btn-small" onClick={clearSelection} disabled={!n}>
-          Clear
-        </button>
+        {n > 0 && (
+          <>
+            <span className="small" data-testid="selection-count">
+              {n.toLocaleString()} selected
+            </span>
+            <button type="button" className="icon-btn" onClick={clearSelection} aria-label="Clear the selection" title="Clear the selection">
+              ×
+            </button>
+          </>
+        )}
         <span className="sep" />
         <button type="button" className="btn btn-small" disabled={!n || busy} onClick={() => setDialog('relabel')}>
           Relabel…
