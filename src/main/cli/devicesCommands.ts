@@ -7,8 +7,7 @@ import { WORDS } from '../devices/virtual/virtualMicrophone';
 import { action, type CliContext } from './main';
 import { printJson, printTable, ProgressBar } from './output';
 
-const baudOption = () =>
-  new Option('--baud <rate>', 'baud rate of the board').choices(BAUD_RATES.map(String)).default(String(DEFAULT_BAUD));
+const baudOption = () => new Option('--baud <rate>', 'baud rate of the board').choices(BAUD_RATES.map(String)).default(String(DEFAULT_BAUD));
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -135,7 +134,9 @@ export function devicesCommands(program: Command): void {
         if (ctx.json) printJson(result);
         else if (result) {
           const secs = ((result.readings * result.intervalMs) / 1000).toFixed(2);
-          process.stdout.write(`Saved ${result.name} (${result.label}, ${result.category}): ${result.readings} readings, ${secs} s${result.truncated ? ' — TRUNCATED' : ''}\n`);
+          process.stdout.write(
+            `Saved ${result.name} (${result.label}, ${result.category}): ${result.readings} readings, ${secs} s${result.truncated ? ' — TRUNCATED' : ''}\n`,
+          );
         }
       }),
     );

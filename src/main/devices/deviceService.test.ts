@@ -221,7 +221,15 @@ describe('recording', () => {
 
   it('records from an Edge Impulse AT board (connecting inside the job)', async () => {
     const p = await board({ protocol: 'ei-at', at: { startDelayMs: 100, deviceType: 'SIM_BOARD' } });
-    const job = service.record({ project: 'lab', device: p, label: 'updown', lengthMs: 1000, frequencyHz: 62.5, category: 'train', sensor: 'Built-in accelerometer' });
+    const job = service.record({
+      project: 'lab',
+      device: p,
+      label: 'updown',
+      lengthMs: 1000,
+      frequencyHz: 62.5,
+      category: 'train',
+      sensor: 'Built-in accelerometer',
+    });
     const done = await jobs.wait(job.id);
     expect(done.error).toBeNull();
     expect(done.result).toMatchObject({ truncated: false, label: 'updown' });
@@ -235,14 +243,21 @@ describe('recording', () => {
     expect(row.sensors.map((x) => x.name)).toContain('Built-in microphone');
 
     // a frequency the sensor does not offer is refused before anything starts
-    expect(() => service.record({ project: 'lab', device: p, label: 'x', lengthMs: 1000, frequencyHz: 50, category: 'train' })).toThrow(/62.5 or 100 Hz, not 50 Hz/);
+    expect(() => service.record({ project: 'lab', device: p, label: 'x', lengthMs: 1000, frequencyHz: 50, category: 'train' })).toThrow(
+      /62.5 or 100 Hz, not 50 Hz/,
+    );
     expect(() => service.record({ project: 'lab', device: p, label: 'x', lengthMs: 1000, category: 'train', sensor: 'Camera' })).toThrow(/no sensor "Camera"/);
   });
 
   it('fails clearly when an Edge Impulse board disappears while sampling, and saves nothing half-made', async () => {
     pair = await startPtyPair();
     const unplug = pair;
-    sim = await runBoardSimulator({ path: pair.a, protocol: 'ei-at', at: { startDelayMs: 50, disappearWhileSampling: true }, onDisappear: () => void unplug.stop() });
+    sim = await runBoardSimulator({
+      path: pair.a,
+      protocol: 'ei-at',
+      at: { startDelayMs: 50, disappearWhileSampling: true },
+      onDisappear: () => void unplug.stop(),
+    });
     await service.connect(pair.b);
     const done = await jobs.wait(service.record({ project: 'lab', device: pair.b, label: 'wave', lengthMs: 1000, category: 'train' }).id);
     expect(done.state).toBe('failed');
@@ -268,12 +283,16 @@ describe('recording', () => {
       /cannot produce "hello"/,
     );
     expect(() => service.record({ project: 'nope', device: 'virtual-microphone', label: 'x', lengthMs: 1000, category: 'train' })).toThrow(KilnError);
-    expect(() => service.record({ project: 'lab', device: path.join(dir, 'ttyUSB7'), label: 'x', lengthMs: 1000, category: 'train' })).toThrow(/No serial port at/);
+    expect(() => service.record({ project: 'lab', device: path.join(dir, 'ttyUSB7'), label: 'x', lengthMs: 1000, category: 'train' })).toThrow(
+      /No serial port at/,
+    );
   });
 
   it('decimates 16 kHz microphone data for the live plot and keeps a cancelled recording as truncated', async () => {
     const job = service.record({ project: 'lab', device: 'virtual-microphone', label: 'yes', lengthMs: 3000, category: 'train', seed: 2 });
-    expect(() => service.record({ project: 'lab', device: 'virtual-microphone', label: 'yes', lengthMs: 1000, category: 'train' })).toThrow(/already recording/);
+    expect(() => service.record({ project: 'lab', device: 'virtual-microphone', label: 'yes', lengthMs: 1000, category: 'train' })).toThrow(
+      /already recording/,
+    );
     await new Promise((r) => setTimeout(r, 700));
     jobs.cancel(job.id);
     const done = await jobs.wait(job.id);

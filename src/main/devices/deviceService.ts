@@ -154,7 +154,14 @@ export class DeviceService {
     const sensors = c
       ? c.protocol === 'ei-at'
         ? (c.config?.sensors ?? [])
-        : [{ name: 'Data forwarder', frequencies: [c.detection!.frequencyHz], maxSampleLengthS: 3600, axes: c.axisNames ?? defaultAxisNames(c.detection!.axes) }]
+        : [
+            {
+              name: 'Data forwarder',
+              frequencies: [c.detection!.frequencyHz],
+              maxSampleLengthS: 3600,
+              axes: c.axisNames ?? defaultAxisNames(c.detection!.axes),
+            },
+          ]
       : [];
     return {
       id: p,
@@ -308,7 +315,14 @@ export class DeviceService {
       }
     }
     const detection = await detect(conn, { timeoutMs: 2000 });
-    return { conn, baudRate, protocol: 'forwarder', name: `Data forwarder (${path.basename(conn.path)})`, detection, axisNames: defaultAxisNames(detection.axes) };
+    return {
+      conn,
+      baudRate,
+      protocol: 'forwarder',
+      name: `Data forwarder (${path.basename(conn.path)})`,
+      detection,
+      axisNames: defaultAxisNames(detection.axes),
+    };
   }
 
   async disconnect(rawPath: string): Promise<DeviceRow[]> {
@@ -404,7 +418,9 @@ export class DeviceService {
     if (!sensor) {
       throw new KilnError(
         'BAD_PARAMS',
-        req.sensor ? `The board has no sensor "${req.sensor}"; it has ${sensors.map((s) => `"${s.name}"`).join(', ') || 'none'}.` : 'The board lists no sensors.',
+        req.sensor
+          ? `The board has no sensor "${req.sensor}"; it has ${sensors.map((s) => `"${s.name}"`).join(', ') || 'none'}.`
+          : 'The board lists no sensors.',
         { field: 'sensor' },
       );
     }
@@ -431,9 +447,8 @@ export class DeviceService {
       onAppend: (values) => {
         const meta = sink.meta!;
         intervalMs = meta.intervalMs;
-        live ??= new LiveStream(
-          { jobId: ctx.jobId, device: deviceKey, axes: meta.sensors.map((s) => s.name), intervalMs: meta.intervalMs },
-          (d: DeviceData) => this.o.events.emit('device.data', d),
+        live ??= new LiveStream({ jobId: ctx.jobId, device: deviceKey, axes: meta.sensors.map((s) => s.name), intervalMs: meta.intervalMs }, (d: DeviceData) =>
+          this.o.events.emit('device.data', d),
         );
         live.push(values);
         readings += values.length / meta.sensors.length;
@@ -449,7 +464,16 @@ export class DeviceService {
         ctx.progress(0, 'Recording…');
         summary = await recordVirtual(
           plan.device,
-          { variant: plan.variant, label: req.label, lengthMs: req.lengthMs, frequencyHz: plan.hz, seed: plan.seed, speed: 1, chunkMs: 100, signal: ctx.signal },
+          {
+            variant: plan.variant,
+            label: req.label,
+            lengthMs: req.lengthMs,
+            frequencyHz: plan.hz,
+            seed: plan.seed,
+            speed: 1,
+            chunkMs: 100,
+            signal: ctx.signal,
+          },
           sink,
         );
         ctx.log(`${plan.device.info.name}: ${plan.variant}, person #${plan.seed}`);
@@ -459,7 +483,9 @@ export class DeviceService {
           ctx.progress(0, `Connecting to ${deviceKey}…`);
           await this.connectQuietly(deviceKey, req.baudRate ?? DEFAULT_BAUD);
           c = this.connections.get(deviceKey)!;
-          ctx.log(`Connected to ${deviceKey}: ${c.protocol === 'ei-at' ? 'Edge Impulse AT firmware' : `data forwarder, ${c.detection!.axes} axes at ${c.detection!.frequencyHz} Hz`}`);
+          ctx.log(
+            `Connected to ${deviceKey}: ${c.protocol === 'ei-at' ? 'Edge Impulse AT firmware' : `data forwarder, ${c.detection!.axes} axes at ${c.detection!.frequencyHz} Hz`}`,
+          );
         }
         const hz = this.checkSerial(c, req);
         intervalMs = 1000 / hz;
@@ -492,7 +518,10 @@ export class DeviceService {
     if (summary.malformedLines > 0) ctx.log(`Skipped ${summary.malformedLines} lines that were not ${intervalMs ? 'valid readings' : 'numeric'}.`, 'warn');
     if (summary.truncated) ctx.log(`Recording cut short: ${summary.reason ?? 'no reason given'}`, 'warn');
     const rec = sink.record;
-    if (rec) ctx.log(`Saved ${rec.name}: ${rec.readings} readings (${((rec.readings * rec.intervalMs) / 1000).toFixed(2)} s)${summary.truncated ? ', truncated' : ''}.`);
+    if (rec)
+      ctx.log(
+        `Saved ${rec.name}: ${rec.readings} readings (${((rec.readings * rec.intervalMs) / 1000).toFixed(2)} s)${summary.truncated ? ', truncated' : ''}.`,
+      );
     else if (summary.truncated) throw new KilnError('NO_DATA', summary.reason ?? `No readings arrived from ${deviceKey}; nothing was saved.`);
     return {
       sampleId: rec?.id ?? null,
@@ -579,9 +608,13 @@ type RecordPlan =
 function checkAxisNames(names: string[], axes: number, p: string): string[] {
   const trimmed = names.map((n) => n.trim());
   if (trimmed.length !== axes) {
-    throw new KilnError('BAD_PARAMS', `The board on ${p} prints ${axes} field${axes === 1 ? '' : 's'} per line; give ${axes} axis names, not ${trimmed.length}.`, {
-      field: 'axisNames',
-    });
+    throw new KilnError(
+      'BAD_PARAMS',
+      `The board on ${p} prints ${axes} field${axes === 1 ? '' : 's'} per line; give ${axes} axis names, not ${trimmed.length}.`,
+      {
+        field: 'axisNames',
+      },
+    );
   }
   const seen = new Set<string>();
   for (const n of trimmed) {

@@ -41,6 +41,8 @@ interface RecordState {
   setForm(patch: Partial<RecordForm>): void;
   /** starts a recording; resolves with the finished job's result (null when it failed) */
   start(project: string): Promise<RecordResult | null>;
+  /** follows a recording job that is already running (after a page reload); resolves like start() */
+  attach(jobId: string): Promise<RecordResult | null>;
   clearResult(): void;
   /** follows device.data; returns unsubscribe */
   subscribe(): () => void;
@@ -103,7 +105,11 @@ export const useRecord = create<RecordState>((set, get) => ({
       set({ starting: false, error: errorMessage(e) });
       return null;
     }
-    set({ jobId, starting: false });
+    set({ starting: false });
+    return get().attach(jobId);
+  },
+  async attach(jobId) {
+    set({ jobId, error: null, result: null, outcome: null });
     // seed the jobs store in case the job already moved on before its events were heard
     const { job } = await api().call('jobs.get', { jobId });
     useJobs.setState((s) => ({ jobs: { ...s.jobs, [job.id]: s.jobs[job.id] && isActive(job) ? s.jobs[job.id]! : job } }));
@@ -117,7 +123,10 @@ export const useRecord = create<RecordState>((set, get) => ({
     set({
       jobId: null,
       outcome: done.state,
-      error: done.state === 'cancelled' ? 'Recording cancelled; what arrived so far was kept as a truncated sample.' : (done.error?.message ?? `Recording ${done.state}`),
+      error:
+        done.state === 'cancelled'
+          ? 'Recording cancelled; what arrived so far was kept as a truncated sample.'
+          : (done.error?.message ?? `Recording ${done.state}`),
     });
     return null;
   },

@@ -99,7 +99,12 @@ export const recordArgs = z
     /** virtual devices: motion (accelerometer) or word (microphone); default from the label */
     variant: z.string().min(1).optional(),
     /** virtual devices: the "person"; default random */
-    seed: z.number().int().min(0).max(2 ** 31).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional(),
   })
   .strict();
 
@@ -124,9 +129,7 @@ export const devicesMethods = {
   'devices.addPort': { args: z.object({ path: serialPath }).strict(), result: z.array(deviceRow) },
   'devices.removePort': { args: z.object({ path: serialPath }).strict(), result: z.array(deviceRow) },
   'devices.connect': {
-    args: z
-      .object({ path: serialPath, baudRate: baudRate.default(DEFAULT_BAUD), protocol: z.enum(['auto', 'forwarder', 'ei-at']).default('auto') })
-      .strict(),
+    args: z.object({ path: serialPath, baudRate: baudRate.default(DEFAULT_BAUD), protocol: z.enum(['auto', 'forwarder', 'ei-at']).default('auto') }).strict(),
     result: deviceRow,
   },
   'devices.disconnect': { args: z.object({ path: serialPath }).strict(), result: z.array(deviceRow) },

@@ -4,7 +4,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { PlotlyChart } from '../../components/charts/PlotlyChart';
 import { useApp } from '../../stores/appStore';
 import { recordableDevices, useDevices } from '../../stores/devicesStore';
-import { useJobs } from '../../stores/jobsStore';
+import { isActive, useJobs } from '../../stores/jobsStore';
 import { useRecord, type LiveBuffer } from '../../stores/recordStore';
 import { useRoute } from '../../stores/routeStore';
 import '../devices/record.css';
@@ -51,6 +51,19 @@ export function RecordPanel({ project, onRecorded, onDevicesPage = false }: Reco
   const go = useRoute((s) => s.go);
   const onRecordedRef = useRef(onRecorded);
   onRecordedRef.current = onRecorded;
+  /** tells the user how a recording ended and hands the sample to the page */
+  const reportRef = useRef((r: RecordResult | null) => {
+    if (!r) {
+      const { error: err, outcome } = useRecord.getState();
+      if (err && outcome !== 'cancelled') toast({ kind: 'error', message: err });
+      return;
+    }
+    const secs = ((r.readings * r.intervalMs) / 1000).toFixed(2);
+    if (r.truncated)
+      toast({ kind: 'error', message: `${r.name ?? 'Sample'} was cut short (${secs} s kept): ${r.reason ?? 'the recording stopped early.'}` }, 10_000);
+    else toast({ kind: 'success', message: `Recorded ${r.name} (${secs} s)` });
+    onRecordedRef.current?.(r);
+  });
 
   useEffect(() => {
     if (!loaded) void loadDevices();
@@ -61,6 +74,13 @@ export function RecordPanel({ project, onRecorded, onDevicesPage = false }: Reco
       offLive();
     };
   }, [loaded, loadDevices, subscribeDevices, subscribeLive]);
+
+  // After a page reload, pick up a recording that is still running in this project.
+  const running = useJobs((s) => Object.values(s.jobs).find((j) => j.kind === 'samples.record' && j.project === project && isActive(j))?.id);
+  const attach = useRecord((s) => s.attach);
+  useEffect(() => {
+    if (running && !useRecord.getState().jobId && !useRecord.getState().starting) void attach(running).then((r) => reportRef.current(r));
+  }, [running, attach]);
 
   const choices = recordableDevices(devices);
   const unconnected = devices.filter((d) => d.kind === 'serial' && d.status === 'available').length;
@@ -78,17 +98,7 @@ export function RecordPanel({ project, onRecorded, onDevicesPage = false }: Reco
     e.preventDefault();
     if (!canStart) return;
     if (frequency !== form.frequencyHz) setForm({ frequencyHz: frequency });
-    const r = await start(project);
-    if (!r) {
-      const err = useRecord.getState().error;
-      if (err && useRecord.getState().outcome !== 'cancelled') toast({ kind: 'error', message: err });
-      return;
-    }
-    const secs = ((r.readings * r.intervalMs) / 1000).toFixed(2);
-    if (r.truncated)
-      toast({ kind: 'error', message: `${r.name ?? 'Sample'} was cut short (${secs} s kept): ${r.reason ?? 'the recording stopped early.'}` }, 10_000);
-    else toast({ kind: 'success', message: `Recorded ${r.name} (${secs} s)` });
-    onRecordedRef.current?.(r);
+    reportRef.current(await start(project));
   };
 
   return (

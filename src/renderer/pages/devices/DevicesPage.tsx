@@ -61,8 +61,8 @@ export function DevicesPage({ project }: { project: string }) {
               <strong>No board is plugged in.</strong>
             </p>
             <p className="muted">
-              Plug in a board that prints sensor readings over USB serial, use a virtual device below, or run <code>kiln simulate-board --pty</code> and add
-              the path it prints.
+              Plug in a board that prints sensor readings over USB serial, use a virtual device below, or run <code>kiln simulate-board --pty</code> and add the
+              path it prints.
             </p>
           </div>
         ) : (
@@ -145,7 +145,11 @@ function BoardRow({ d }: { d: DeviceRow }) {
   const remove = async () => {
     try {
       await removePort(d.path);
-      toast({ kind: 'info', message: `Removed ${d.path}`, action: { label: 'Undo', run: () => void addPort(d.path).catch((e: unknown) => toast({ kind: 'error', message: errorMessage(e) })) } });
+      toast({
+        kind: 'info',
+        message: `Removed ${d.path}`,
+        action: { label: 'Undo', run: () => void addPort(d.path).catch((e: unknown) => toast({ kind: 'error', message: errorMessage(e) })) },
+      });
     } catch (e) {
       toast({ kind: 'error', message: errorMessage(e) });
     }
@@ -180,21 +184,45 @@ function BoardRow({ d }: { d: DeviceRow }) {
         </td>
         <td className="actions">
           {connected ? (
-            <button type="button" className="btn btn-small" onClick={() => void disconnect(d.path)} disabled={busy !== undefined || d.status === 'recording'} aria-label={`Disconnect ${d.path}`}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => void disconnect(d.path)}
+              disabled={busy !== undefined || d.status === 'recording'}
+              aria-label={`Disconnect ${d.path}`}
+            >
               Disconnect
             </button>
           ) : (
-            <button type="button" className="btn btn-small btn-primary" onClick={() => void connect(d.path)} disabled={busy !== undefined || !d.present} aria-label={`Connect ${d.path}`}>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => void connect(d.path)}
+              disabled={busy !== undefined || !d.present}
+              aria-label={`Connect ${d.path}`}
+            >
               {busy === 'connecting' ? 'Detecting…' : 'Connect'}
             </button>
           )}
           {connected && d.status !== 'recording' && (
-            <button type="button" className="btn btn-small" onClick={() => void connect(d.path)} disabled={busy !== undefined} aria-label={`Detect ${d.path} again`}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => void connect(d.path)}
+              disabled={busy !== undefined}
+              aria-label={`Detect ${d.path} again`}
+            >
               Detect again
             </button>
           )}
           {d.userAdded && (
-            <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => void remove()} disabled={d.status === 'recording'} aria-label={`Remove ${d.path}`}>
+            <button
+              type="button"
+              className="btn btn-small btn-danger-ghost"
+              onClick={() => void remove()}
+              disabled={d.status === 'recording'}
+              aria-label={`Remove ${d.path}`}
+            >
               Remove
             </button>
           )}
