@@ -6,8 +6,13 @@
  */
 export function wavBlob(values: ArrayLike<number>, sampleRate: number): Blob {
   let peak = 0;
-  for (let i = 0; i < values.length; i++) peak = Math.max(peak, Math.abs(values[i]!));
-  const scale = peak <= 32767 ? 1 : 32767 / peak;
+  let fits = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    peak = Math.max(peak, Math.abs(v));
+    if (v > 32767 || v < -32768) fits = false;
+  }
+  const scale = fits ? 1 : 32767 / peak;
   const buf = new ArrayBuffer(44 + values.length * 2);
   const v = new DataView(buf);
   const text = (at: number, s: string) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)));
