@@ -88,6 +88,21 @@ export function pca(rows: Float64Array[], dims: number, k: number, seed = 1): { 
   return { projected, explained };
 }
 
+/** One row with neighbouring columns averaged down to at most `max` (the row itself when short enough). */
+export function poolRow(row: Float64Array, max = 2048): Float64Array {
+  const dims = row.length;
+  if (dims <= max) return row;
+  const out = new Float64Array(max);
+  for (let c = 0; c < max; c++) {
+    const from = Math.floor((c * dims) / max);
+    const to = Math.floor(((c + 1) * dims) / max);
+    let s = 0;
+    for (let j = from; j < to; j++) s += row[j]!;
+    out[c] = s / (to - from);
+  }
+  return out;
+}
+
 /** Averages neighbouring columns so rows have at most `max` (long image features stay cheap to project). */
 export function poolColumns(rows: Float64Array[], dims: number, max = 2048): { rows: Float64Array[]; dims: number } {
   if (dims <= max) return { rows, dims };

@@ -57,6 +57,12 @@ export function readFeatures(db: Db, sampleHash: string, key: string): CachedFea
   return { windows: row.windows, length: row.windows > 0 ? features.length / row.windows : 0, features };
 }
 
+/** Windows cached for a sample and config (0 when none). */
+export function cachedWindowCount(db: Db, sampleHash: string, key: string): number {
+  const row = db.prepare('SELECT windows FROM feature_cache WHERE sample_hash = ? AND config_hash = ?').get(sampleHash, key) as { windows: number } | undefined;
+  return row?.windows ?? 0;
+}
+
 /** Sample hashes that have features for a config. */
 export function cachedSampleHashes(db: Db, key: string): Set<string> {
   return new Set((db.prepare('SELECT sample_hash FROM feature_cache WHERE config_hash = ?').all(key) as { sample_hash: string }[]).map((r) => r.sample_hash));

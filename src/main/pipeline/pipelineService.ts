@@ -27,11 +27,12 @@ import type { Db } from '../store/projectDatabase';
 import { SampleRepository } from '../store/sampleRepository';
 import { customDescriptor, getCustomBlock, listCustomBlocks, projectCatalog, removeCustomBlock, saveCustomBlock, checkCustomBlock } from './customBlocks';
 import { factsOf, liveSamples } from './datasetFacts';
-import { pca, poolColumns, standardise, umap } from './explore';
-import { cachedLength, cachedSampleHashes, readFeatures, staleSampleHashes } from './featureCache';
+import { cachedLength, cachedSampleHashes, cachedWindowCount, readFeatures, staleSampleHashes } from './featureCache';
 import { computeFeatures } from './featureCompute';
 import { CUSTOM_MEMORY_MB, CUSTOM_WINDOW_TIMEOUT_MS, featureWorkerUrl, generateFeatures, type GenerateOptions } from './featureGenerator';
 import type { FeatureTask, FeatureTaskResult } from './featureTask';
+import type { ProjectionResult, ProjectionTask } from './projectionTask';
+import { poolRow } from './explore';
 import { loadImpulse, saveImpulse } from './impulseStore';
 import { resolveBlocks } from './resolvedImpulse';
 import { WorkerPool } from './workerPool';
@@ -213,7 +214,7 @@ export class PipelineService {
   }
 
   /** Feature vectors of the dataset projected to 2 or 3 dimensions (PCA or seeded UMAP). */
-  explore(project: string, o: { blockId?: string; method: 'pca' | 'umap'; dims: 2 | 3; maxPoints: number; seed: number }): ExploreResult {
+  async explore(project: string, o: { blockId?: string; method: 'pca' | 'umap'; dims: 2 | 3; maxPoints: number; seed: number }): Promise<ExploreResult> {
     const db = this.db(project);
     const saved = loadImpulse(db);
     if (!saved) throw new KilnError('NOT_FOUND', `Project "${project}" has no saved impulse; save one and generate features first`);
@@ -226,7 +227,7 @@ export class PipelineService {
     const samples = liveSamples(db);
     const have = blocks.map((b) => cachedSampleHashes(db, b.task.key));
     const withFeatures = samples.filter((s) => have.every((h) => h.has(s.hash)));
-    const counts = withFeatures.map((s) => readFeatures(db, s.hash, blocks[0]!.task.key)!.windows);
+    const counts = withFeatures.map((s) => cachedWindowCount(db, s.hash, blocks[0]!.task.key));
     const total = counts.reduce((a, b) => a + b, 0);
     if (total === 0) {
       throw new KilnError('NO_DATA', `No features to explore yet: ${samples.length ? 'generate features first' : 'the dataset is empty'}`);
@@ -253,26 +254,23 @@ export class PipelineService {
           for (let j = 0; j < p.length; j++) row[off + j] = p.features[w * p.length + j]!;
           off += p.length;
         }
-        rows.push(row);
+        // long feature vectors (images) are averaged down to ≤ 2048 columns before projecting
+        rows.push(poolRow(row));
         meta.push({ label: s.label, sampleId: s.id, sampleName: s.name, category: s.category, window: w });
       }
     });
     const featuresPerWindow = dims;
-    const pooled = poolColumns(rows, dims);
-    standardise(pooled.rows, pooled.dims);
-    let coords: number[][];
-    let explained: number[] | undefined;
-    if (o.method === 'pca') {
-      const r = pca(pooled.rows, pooled.dims, o.dims, o.seed);
-      coords = r.projected;
-      explained = r.explained;
-    } else {
-      coords = umap(pooled.rows, pooled.dims, o.dims, o.seed);
-    }
+    const width = rows[0]!.length;
+    const data = new Float64Array(rows.length * width);
+    rows.forEach((r, i) => data.set(r, i * width));
+    rows.length = 0;
+    const projected = await runProjection({ data, rows: meta.length, dims: width, method: o.method, k: o.dims, seed: o.seed });
+    const coords = meta.map((_, i) => Array.from(projected.coords.subarray(i * o.dims, (i + 1) * o.dims)));
+    const explained = projected.explained;
     return {
       method: o.method,
       dims: o.dims,
-      points: meta.map((m, i) => ({ ...m, coords: coords[i]!.map((c) => (Number.isFinite(c) ? c : 0)) })),
+      points: meta.map((m, i) => ({ ...m, coords: coords[i]! })),
       totalWindows: total,
       featuresPerWindow,
       ...(explained ? { explainedVariance: explained } : {}),
@@ -351,6 +349,18 @@ function toDspInput(raw: DspRunInput): DspInput {
     throw new KilnError('BAD_DATA', `The input has ${values.length} values, which do not split into readings of ${raw.axes.length} axes (${raw.axes.join(', ')})`, { field: 'values' });
   }
   return { axes: raw.axes, frequencyHz: raw.frequencyHz ?? 0, values };
+}
+
+const projectionWorkerUrl = new URL(import.meta.url.endsWith('.ts') ? './projectionWorker.ts' : './projectionWorker.cjs', import.meta.url);
+
+/** PCA / UMAP off the main thread (UMAP on thousands of points takes seconds). */
+async function runProjection(task: ProjectionTask): Promise<ProjectionResult> {
+  const pool = new WorkerPool<ProjectionTask, ProjectionResult>(projectionWorkerUrl, { size: 1, name: 'The feature explorer' });
+  try {
+    return await pool.run(task, [task.data.buffer as ArrayBuffer], 120_000);
+  } finally {
+    await pool.close();
+  }
 }
 
 /** A one-off sandboxed worker for a custom block task (tests and single runs). */
