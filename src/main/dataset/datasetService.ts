@@ -179,6 +179,7 @@ export class DatasetService {
     const title = `Import ${sources.length === 1 ? sources[0]!.fileName : `${sources.length} files`} into ${this.nameOf(req.project)}`;
     const job = this.jobs.start('samples.import', title, this.nameOf(req.project), async (ctx) => {
       let last = Date.now();
+      let stored = 0;
       try {
         const result = await importSampleFiles(
           repo,
@@ -188,6 +189,7 @@ export class DatasetService {
             progress: (f, status) => ctx.progress(f, status),
             throwIfCancelled: () => ctx.throwIfCancelled(),
             onImported: () => {
+              stored++;
               if (Date.now() - last < CHANGED_EVERY_MS) return;
               last = Date.now();
               this.changed(req.project);
@@ -201,6 +203,9 @@ export class DatasetService {
           failed.length ? 'warn' : 'info',
         );
         return { ...result, failed };
+      } catch (e) {
+        if (ctx.signal.aborted) ctx.log(`Cancelled: ${stored} sample${stored === 1 ? '' : 's'} imported before that stay in the project`, 'warn');
+        throw e;
       } finally {
         for (const u of req.uploadIds ?? []) this.uploads.discard(u);
         this.changed(req.project);

@@ -108,6 +108,7 @@ describe('samples.import', () => {
       'random.04.wav': seededBytes(4, 4000),
       'random.05.png': seededBytes(5, 4000),
       'random.06.bin': seededBytes(6, 4000),
+      'random.07.jpg': new Uint8Array([0xff, 0xd8, 0xff, ...seededBytes(7, 3000)]),
       'nan.01.csv': 'timestamp,x\n0,1\n10,NaN\n',
       '.05.csv': good,
     };
@@ -141,6 +142,24 @@ describe('samples.import', () => {
     const db = studio.services.home.get('lab').db;
     expect((db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n).toBe(before.length + 1);
     expect((db.prepare('SELECT count(*) AS n FROM sample_chunks').get() as { n: number }).n).toBe(0);
+  });
+
+  it('stops between files when cancelled: what was stored stays whole, the rest is not started', async () => {
+    for (let i = 0; i < 20; i++) writeFileSync(path.join(dir, `wave.${String(i).padStart(2, '0')}.csv`), serializeCsv(series(50, ['x', 'y'], 10, i)));
+    const { jobId } = await studio.call('samples.import', { project: 'lab', paths: [dir], category: 'train' });
+    await studio.call('jobs.cancel', { jobId });
+    const job = await studio.services.jobs.wait(jobId);
+    expect(job.state).toBe('cancelled');
+    const stored = repo().query().rows;
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length).toBeLessThan(20);
+    for (const s of stored) expect(repo().data(s.id)).toHaveLength(100);
+    expect(
+      studio.services.jobs
+        .get(jobId)
+        .log.map((l) => l.message)
+        .join('\n'),
+    ).toMatch(new RegExp(`Cancelled: ${stored.length} samples? imported`));
   });
 
   it('refuses a call with no files and a missing project before starting a job', async () => {
