@@ -98,27 +98,34 @@ async function benchCase(c: Case, workers: number): Promise<Record<string, unkno
     for (let i = 0; i < c.samples.length; i++) windows += computeFeatures(task(c, i)).windows;
     singleS = Math.min(singleS, (performance.now() - t) / 1000);
   }
-  // worker pool (workers started and warmed before timing)
-  const pool = new WorkerPool<FeatureTask, FeatureTaskResult>(featureWorkerUrl, { size: workers });
-  try {
-    await Promise.all(Array.from({ length: workers }, () => pool.run(task(c, 0))));
-    let poolS = Infinity;
-    for (let round = 0; round < 3; round++) {
-      const tasks = c.samples.map((_, i) => task(c, i));
-      const t = performance.now();
-      await Promise.all(tasks.map((x) => pool.run(x, [x.sample.values.buffer as ArrayBuffer])));
-      poolS = Math.min(poolS, (performance.now() - t) / 1000);
+  // worker pools of 1 and N workers (started and warmed before timing): 1 shows the messaging
+  // overhead, N the scaling
+  const pools: Record<string, unknown>[] = [];
+  let poolNs = Infinity;
+  for (const size of [...new Set([1, workers])]) {
+    const pool = new WorkerPool<FeatureTask, FeatureTaskResult>(featureWorkerUrl, { size });
+    try {
+      await Promise.all(Array.from({ length: size }, () => pool.run(task(c, 0))));
+      let poolS = Infinity;
+      for (let round = 0; round < 3; round++) {
+        const tasks = c.samples.map((_, i) => task(c, i));
+        const t = performance.now();
+        await Promise.all(tasks.map((x) => pool.run(x, [x.sample.values.buffer as ArrayBuffer])));
+        poolS = Math.min(poolS, (performance.now() - t) / 1000);
+      }
+      poolNs = poolS;
+      pools.push({ workers: size, windowsPerSecond: Math.round(windows / poolS), msPerWindow: +((poolS * 1000) / windows).toFixed(4) });
+    } finally {
+      await pool.close();
     }
-    return {
-      case: c.name,
-      windows,
-      singleThread: { windowsPerSecond: Math.round(windows / singleS), msPerWindow: +((singleS * 1000) / windows).toFixed(4) },
-      pool: { workers, windowsPerSecond: Math.round(windows / poolS), msPerWindow: +((poolS * 1000) / windows).toFixed(4) },
-      speedup: +(singleS / poolS).toFixed(2),
-    };
-  } finally {
-    await pool.close();
   }
+  return {
+    case: c.name,
+    windows,
+    singleThread: { windowsPerSecond: Math.round(windows / singleS), msPerWindow: +((singleS * 1000) / windows).toFixed(4) },
+    pools,
+    speedup: +(singleS / poolNs).toFixed(2),
+  };
 }
 
 async function oneHourDataset(): Promise<Record<string, unknown>> {
