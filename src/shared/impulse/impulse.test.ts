@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDspBlock,
+  catalogWith,
   addLearningBlock,
   connectBlocks,
   disconnectBlocks,
@@ -82,6 +83,17 @@ describe('impulse validation', () => {
     const issue = validateImpulse(withParams({ low_frequency: 5000, high_frequency: 4000 }), audioFacts()).find((i) => i.severity === 'error')!;
     expect(issue.message).toMatch(/"low_frequency" \(5000 Hz\) must be below/);
     expect(errors(withParams({}), audioFacts())).toEqual([]);
+  });
+
+  it('knows custom blocks through a catalog built from the block list', () => {
+    const im = motion();
+    const withCustom: Impulse = { ...im, dsp: [...im.dsp, { id: 'energy', block: 'custom:energy', title: 'Energy', axes: ['accX'], params: { gain: 2 } }] };
+    expect(errors(withCustom)).toEqual(['"Energy" uses an unknown processing block "custom:energy"']);
+    const catalog = catalogWith([{ name: 'custom:energy', title: 'Energy', params: [{ key: 'gain', label: 'Gain', type: 'float', default: 1, min: 0 }] }]);
+    expect(validateImpulse(withCustom, motionFacts(), catalog).filter((i) => i.severity === 'error')).toEqual([]);
+    const bad = { ...withCustom, dsp: [im.dsp[0]!, { ...withCustom.dsp[1]!, params: { gain: -1 } }] };
+    expect(validateImpulse(bad, motionFacts(), catalog).map((i) => i.message)).toContain('Energy: parameter "gain" must be at least 0, got -1');
+    expect(impulseGraph(withCustom, catalog).nodes[2]!.detail).toBe('Energy · accX');
   });
 
   it('parses impulse JSON and names the wrong field', () => {

@@ -135,6 +135,19 @@ export function builtinDescriptor(name: string): BlockDescriptor | undefined {
 /** A catalog of the built-in blocks only. */
 export const builtinCatalog: BlockCatalog = builtinDescriptor;
 
+/**
+ * A catalog of the built-in blocks plus custom blocks known by name, title and parameters
+ * (e.g. from `dsp.blocks` with a project): what the impulse editor validates against.
+ */
+export function catalogWith(custom: readonly { name: string; title: string; params: readonly ParamSpec[]; custom?: boolean }[]): BlockCatalog {
+  const byName = new Map(custom.filter((c) => c.name.startsWith(CUSTOM_BLOCK_PREFIX)).map((c) => [c.name, c]));
+  return (name) => {
+    const c = byName.get(name);
+    if (!c) return builtinDescriptor(name);
+    return { name: c.name, title: c.title, params: c.params, inputKind: 'time-series', singleAxis: false, custom: true };
+  };
+}
+
 /** Every built-in descriptor (for "add a block" lists). */
 export function builtinDescriptors(): BlockDescriptor[] {
   return builtinDspBlocks.map((b) => builtinDescriptor(b.name)!);
