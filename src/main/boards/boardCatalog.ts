@@ -20,7 +20,7 @@ export function loadBoards(dir = boardsDir()): Board[] {
       try {
         json = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
       } catch (e) {
-        throw new Error(`${f}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+        throw new Error(`${f}: not valid JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
       }
       const board = parseBoard(json, f);
       if (board.id + '.json' !== f) throw new Error(`${f}: id "${board.id}" must match the file name`);

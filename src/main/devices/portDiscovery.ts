@@ -21,7 +21,7 @@ export interface ListPortsOptions {
  */
 export async function listPorts(options: ListPortsOptions = {}): Promise<PortInfo[]> {
   const byPath = new Map<string, PortInfo>();
-  let listed: Omit<PortInfo, 'source' | 'present'>[] | null = null;
+  let listed: Omit<PortInfo, 'source' | 'present'>[] | null;
   try {
     listed = await (options.lister ?? defaultLister)();
   } catch {
