@@ -22,3 +22,26 @@ export function motionImpulse(db: Database, increaseMs = 1000, learning: Learnin
 export function saveImpulse(db: Database, impulse: Impulse): string {
   return savePipelineImpulse(db, impulse).hash;
 }
+
+/**
+ * A KILN_HOME with a motion demo project "gestures", its impulse saved and features generated
+ * (the state the Training page starts from). For e2e tests and benches.
+ */
+export async function prepareTrainingHome(home: string, project = 'gestures'): Promise<void> {
+  const { createServices } = await import('../app/services.js');
+  const { createDispatcher } = await import('../api/index.js');
+  const services = createServices({ home, host: 'cli' });
+  try {
+    const d = createDispatcher(services);
+    const created = await d.call('projects.create', { name: project, demo: 'motion' });
+    if (!created.ok) throw new Error(created.error.message);
+    const db = services.home.get(project).db;
+    saveImpulse(db, motionImpulse(db, 500));
+    const r = await d.call('features.generate', { project });
+    if (!r.ok) throw new Error(r.error.message);
+    const job = await services.jobs.wait((r.result as { jobId: string }).jobId);
+    if (job.state !== 'succeeded') throw new Error(`feature generation ${job.state}: ${job.error?.message}`);
+  } finally {
+    services.dispose();
+  }
+}

@@ -43,7 +43,7 @@ function SettingsForm({ settings, anomaly, running, onChange }: { settings: Trai
         </>
       ) : (
         <>
-          <Num label="Training cycles (epochs)" value={settings.epochs} min={1} max={10000} onChange={(epochs) => onChange({ epochs })} testId="epochs" />
+          <Num label="Epochs" value={settings.epochs} min={1} max={10000} onChange={(epochs) => onChange({ epochs })} testId="epochs" />
           <Num label="Learning rate" value={settings.learningRate} min={0} step={0.0001} onChange={(learningRate) => onChange({ learningRate })} testId="learning-rate" />
           <Num label="Batch size" value={settings.batchSize} min={1} onChange={(batchSize) => onChange({ batchSize })} />
           <Num label="Validation split" value={settings.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => onChange({ validationSplit })} help="Share of training windows held out" />
@@ -56,7 +56,7 @@ function SettingsForm({ settings, anomaly, running, onChange }: { settings: Trai
             <input type="checkbox" checked={settings.earlyStopping !== null} onChange={(e) => onChange({ earlyStopping: e.target.checked ? { patience: 5, minDelta: 0.001 } : null })} /> Stop early when validation loss stalls
           </label>
           {settings.earlyStopping && <Num label="Patience (epochs)" value={settings.earlyStopping.patience} min={1} onChange={(patience) => onChange({ earlyStopping: { ...settings.earlyStopping!, patience } })} />}
-          <Num label="Augmentation: noise" value={settings.augmentation.noise ?? 0} min={0} max={10} step={0.05} onChange={(noise) => onChange({ augmentation: { ...settings.augmentation, noise } })} help="Gaussian noise, × feature std (0 = off)" />
+          <Num label="Noise augmentation" value={settings.augmentation.noise ?? 0} min={0} max={10} step={0.05} onChange={(noise) => onChange({ augmentation: { ...settings.augmentation, noise } })} help="Gaussian noise, × feature std (0 = off)" />
         </>
       )}
     </fieldset>

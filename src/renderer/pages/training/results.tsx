@@ -141,7 +141,7 @@ export function FeatureExplorer({ model }: { model: ModelDetail }) {
         y: g.points.map((p) => p.y),
         text: g.points.map((p) => `${names[p.label] ?? '?'} → ${p.predicted >= 0 ? names[p.predicted] : 'uncertain'} (sample ${p.sampleId})`),
         name: `${g.name} (${g.points.length})`,
-        type: 'scattergl',
+        type: 'scatter',
         mode: 'markers',
         marker: { size: 5, color: css(g.color), opacity: 0.75 },
         hoverinfo: 'text',
@@ -201,7 +201,7 @@ export function QuantizationComparison({ model }: { model: ModelDetail }) {
   );
 }
 
-const ms = (x: number) => (x >= 100 ? `${Math.round(x)} ms` : `${x.toFixed(1)} ms`);
+const ms = (x: number) => (x >= 100 ? `${Math.round(x)} ms` : x >= 0.1 ? `${x.toFixed(1)} ms` : `${Math.max(1, Math.round(x * 1000))} µs`);
 
 export function DeviceEstimate({ estimate, error, onBoard }: { estimate: Estimate | null; error: string | null; onBoard: (id: string) => void }) {
   if (error) return <p className="error-text">{error}</p>;
