@@ -53,64 +53,100 @@ export function compileCustomBlock(code: string, title: string, timeoutMs = 1000
   } catch (e) {
     throw userError(title, e, 'compiling', timeoutMs);
   }
+  // The glue runs before the user's code, so it holds the untouched built-ins. Every object the
+  // user's code can reach belongs to the context's realm (an outer-realm object would lead,
+  // through .constructor, to a Function that can eval). Data goes in through a sealed mailbox and
+  // results come back as a null-prototype record of primitives plus a typed array read by index,
+  // so nothing the user redefines (getters, setters, prototypes) runs outside the time limit.
+  new vm.Script(
+    `(function () {
+      'use strict';
+      const create = Object.create, seal = Object.seal, freeze = Object.freeze, isArray = Array.isArray, isView = ArrayBuffer.isView;
+      const from = Array.from, parse = JSON.parse, F32 = Float32Array, F64 = Float64Array, stringify = JSON.stringify;
+      const box = create(null);
+      box.input = null; box.axes = '[]'; box.hz = 0; box.params = '{}'; box.n = 0;
+      seal(box);
+      const api = create(null);
+      api.box = box;
+      api.check = function () { return typeof process === 'function'; };
+      api.alloc = function () { box.input = new F32(box.n); return box.input; };
+      api.call = function () {
+        const fn = process;
+        const r = fn(from(box.input), parse(box.axes), box.hz, parse(box.params));
+        const res = create(null);
+        if (!isArray(r) && !isView(r)) { res.kind = r === null ? 'null' : typeof r; return freeze(res); }
+        const n = r.length;
+        const out = new F64(n);
+        for (let i = 0; i < n; i++) {
+          const v = r[i];
+          if (typeof v !== 'number') { res.badIndex = i; res.badValue = typeof v === 'string' ? stringify(v) : typeof v; return freeze(res); }
+          out[i] = v;
+        }
+        res.n = n;
+        res.out = out;
+        return freeze(res);
+      };
+      freeze(api);
+      Object.defineProperty(globalThis, '__kiln', { value: api, writable: false, enumerable: false, configurable: false });
+    })()`,
+    { filename: 'kiln-glue.js' },
+  ).runInContext(context);
   try {
     script.runInContext(context, { timeout: timeoutMs, breakOnSigint: false });
   } catch (e) {
     throw userError(title, e, 'the top-level code', timeoutMs);
   }
-  // helpers defined inside the context, so every value the user sees belongs to its realm
-  const glue = new vm.Script(
-    `(function () {
-      const fn = typeof process === 'function' ? process : undefined;
-      return {
-        hasProcess: fn !== undefined,
-        call(buffer, axesJson, frequencyHz, paramsJson) {
-          const values = Array.from(new Float32Array(buffer));
-          return fn(values, JSON.parse(axesJson), frequencyHz, JSON.parse(paramsJson));
-        },
-      };
-    })()`,
-    { filename: 'kiln-glue.js' },
-  );
-  const api = glue.runInContext(context) as { hasProcess: boolean; call(buffer: ArrayBuffer, axes: string, hz: number, params: string): unknown };
-  if (!api.hasProcess) {
+  type Res = { kind?: string; badIndex?: number; badValue?: string; n?: number; out?: Float64Array };
+  const api = (context as { __kiln: { box: { input: unknown; axes: string; hz: number; params: string; n: number } } }).__kiln;
+  const check = new vm.Script('__kiln.check()', { filename: 'kiln-check.js' });
+  let ok: unknown;
+  try {
+    ok = check.runInContext(context, { timeout: timeoutMs });
+  } catch (e) {
+    throw userError(title, e, 'the top-level code', timeoutMs);
+  }
+  if (ok !== true) {
     throw new KilnError('BAD_DATA', `Custom block "${title}": define a function process(values, axes, frequencyHz, params) that returns an array of numbers`);
   }
-  const call = new vm.Script('__kiln.call(__buffer, __axes, __hz, __params)', { filename: 'kiln-call.js' });
+  const alloc = new vm.Script('__kiln.alloc()', { filename: 'kiln-alloc.js' });
+  const call = new vm.Script('__kiln.call()', { filename: 'kiln-call.js' });
   return {
     run(input, params) {
-      // the buffer is copied into the context's realm by the Float32Array constructor there
-      const copy = new Float32Array(input.values).buffer;
-      const holder = context as Record<string, unknown>;
-      holder.__kiln = api;
-      holder.__buffer = copy;
-      holder.__axes = JSON.stringify(input.axes);
-      holder.__hz = input.frequencyHz;
-      holder.__params = JSON.stringify(params);
-      let out: unknown;
+      let res: Res;
       try {
-        out = call.runInContext(context, { timeout: timeoutMs });
+        api.box.n = input.values.length;
+        const inner = alloc.runInContext(context, { timeout: timeoutMs }) as Float32Array;
+        // filled by index: an indexed write on a typed array runs no user code
+        for (let i = 0; i < input.values.length; i++) inner[i] = input.values[i]!;
+        api.box.axes = JSON.stringify(input.axes);
+        api.box.hz = input.frequencyHz;
+        api.box.params = JSON.stringify(params);
+        res = call.runInContext(context, { timeout: timeoutMs }) as Res;
       } catch (e) {
         throw userError(title, e, 'process() on one window', timeoutMs);
       } finally {
-        delete holder.__buffer;
+        api.box.input = null;
       }
-      return toFeatures(title, out);
+      return toFeatures(title, res);
     },
   };
 }
 
-function toFeatures(title: string, out: unknown): Float32Array {
-  const isArrayLike = Array.isArray(out) || ArrayBuffer.isView(out);
-  if (!isArrayLike) throw new KilnError('BAD_DATA', `Custom block "${title}": process() must return an array of numbers, got ${out === null ? 'null' : typeof out}`);
-  const list = out as ArrayLike<unknown>;
-  if (list.length === 0) throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned an empty array`);
-  const features = new Float32Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned ${typeof v === 'number' ? v : JSON.stringify(v) ?? typeof v} at index ${i}; every feature must be a finite number`, { index: i });
-    }
+function toFeatures(title: string, res: { kind?: string; badIndex?: number; badValue?: string; n?: number; out?: Float64Array }): Float32Array {
+  const kind = res.kind;
+  if (typeof kind === 'string') throw new KilnError('BAD_DATA', `Custom block "${title}": process() must return an array of numbers, got ${kind}`);
+  const badIndex = res.badIndex;
+  if (typeof badIndex === 'number') {
+    throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned ${String(res.badValue)} at index ${badIndex}; every feature must be a finite number`, { index: badIndex });
+  }
+  const n = res.n;
+  const out = res.out;
+  if (typeof n !== 'number' || !(out instanceof Float64Array || ArrayBuffer.isView(out))) throw new KilnError('INTERNAL', `Custom block "${title}": no result`);
+  if (n === 0) throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned an empty array`);
+  const features = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = out[i]!;
+    if (!Number.isFinite(v)) throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned ${v} at index ${i}; every feature must be a finite number`, { index: i });
     features[i] = v;
   }
   return features;

@@ -69,6 +69,16 @@ describe('custom DSP blocks', () => {
     expect(await test('function process(values) { const a = []; for (;;) a.push(new Array(1e7).fill(0.5)); }')).toMatchObject({ ok: false, message: expect.stringMatching(/ran out of memory \(limit 256 MB\)|took longer than 1000 ms/) });
   });
 
+  it('keeps user tricks with getters and prototypes inside the time limit', async () => {
+    const tricks = `Object.defineProperty(Object.prototype, 'kind', { get() { for (;;) {} } });
+Object.defineProperty(Object.getPrototypeOf(Float64Array.prototype), 'length', { get() { for (;;) {} } });
+globalThis.__kiln = null;
+const process = (values) => [values.length];`;
+    expect(await test(tricks)).toMatchObject({ ok: true, features: [125 * 3] });
+    const hijack = 'function process(values) { Object.defineProperty(globalThis, "__kiln", { value: 1 }); return [1]; }';
+    expect(await test(hijack)).toMatchObject({ ok: false, message: expect.stringContaining('TypeError: Cannot redefine property: __kiln') });
+  });
+
   it('saves blocks in the project, uses them in an impulse like a built-in block, and refuses to remove one in use', async () => {
     expect(await call('customBlocks.list', { project: 'p' })).toEqual([]);
     await expect(call('customBlocks.save', { project: 'p', name: 'energy', title: 'Energy', code: 'function process( {' })).rejects.toThrow(/^Custom block "Energy", line 1: SyntaxError/);
