@@ -115,9 +115,22 @@ test('a maker imports a folder of mixed files, fixes labels and sets, splits a s
   await expect(rows).toHaveCount(9);
   await expect(rows.filter({ hasText: 'wave.01.4' })).toHaveCount(1);
   await shot(page, testInfo, 'split');
-  await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).last().click();
   await expect(rows).toHaveCount(6);
   await expect(rows.filter({ hasText: 'wave.01' })).toHaveCount(1);
+
+  // crop wave.02 (1.2 s) to 200…1000 ms with the number inputs, then undo
+  await rows.filter({ hasText: 'wave.02' }).click();
+  await expect(view).toContainText('120 readings');
+  await view.getByLabel('Crop start in ms').fill('200');
+  await view.getByLabel('Crop end in ms').fill('1000');
+  await expect(page.getByTestId('sample-plot')).toHaveAttribute('aria-busy', 'false');
+  await shot(page, testInfo, 'crop window');
+  await view.getByRole('button', { name: 'Crop', exact: true }).last().click();
+  await expect(view).toContainText('800 ms · 80 readings');
+  await expect(rows.filter({ hasText: 'wave.02' })).toContainText('800 ms');
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).last().click();
+  await expect(rows.filter({ hasText: 'wave.02' })).toContainText('1.20 s');
 
   // delete two, then undo
   await rows.filter({ hasText: 'cat.01' }).click();
@@ -126,7 +139,7 @@ test('a maker imports a folder of mixed files, fixes labels and sets, splits a s
   await page.getByRole('dialog', { name: 'Delete 2 samples?' }).getByRole('button', { name: 'Delete' }).click();
   await expect(rows).toHaveCount(4);
   await shot(page, testInfo, 'deleted');
-  await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('status').getByRole('button', { name: 'Undo' }).last().click();
   await expect(rows).toHaveCount(6);
 
   // filter by label from the counts
@@ -222,6 +235,10 @@ test('a dataset of 10 000 samples scrolls, sorts, filters and selects without de
   await page.getByRole('button', { name: 'Select all' }).click();
   await expect(page.getByTestId('selection-count')).toHaveText('2,500 selected');
   await shot(page, testInfo, 'filtered and selected');
+  await page.getByLabel('Theme').selectOption('dark');
+  await rows.nth(2).click();
+  await expect(page.getByTestId('sample-plot')).toHaveAttribute('aria-busy', 'false');
+  await shot(page, testInfo, 'dark theme');
   testInfo.annotations.push({ type: 'scroll to end (ms)', description: String(scrollMs) });
   expect(scrollMs).toBeLessThan(3000);
 });
