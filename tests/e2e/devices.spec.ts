@@ -59,7 +59,7 @@ test('a maker detects a simulated board and records from it and from the virtual
     await page.getByRole('button', { name: `Connect ${board.path}` }).click();
     await expect(row).toContainText('Detecting…');
     const detection = page.getByTestId('detection');
-    await expect(detection).toContainText('3 axes', { timeout: 15_000 });
+    await expect(detection).toContainText('3 axes', { timeout: 30_000 });
     await expect(detection).toContainText('62.5 Hz');
     await expect(row).toContainText('Connected');
 
@@ -78,7 +78,7 @@ test('a maker detects a simulated board and records from it and from the virtual
     await expect(page.getByTestId('live-plot')).toBeVisible();
     await shot(page, testInfo, 'recording virtual');
     const result = page.getByTestId('record-result');
-    await expect(result).toContainText('wave.', { timeout: 15_000 });
+    await expect(result).toContainText('wave.', { timeout: 30_000 });
     await expect(result).toContainText('125 readings');
     await expect(result).toContainText('2.00 s');
 
@@ -87,7 +87,7 @@ test('a maker detects a simulated board and records from it and from the virtual
     await page.getByLabel('Label').fill('idle');
     await page.getByLabel('Category').selectOption('test');
     await page.getByRole('button', { name: 'Start recording' }).click();
-    await expect(result).toContainText('idle.', { timeout: 15_000 });
+    await expect(result).toContainText('idle.', { timeout: 30_000 });
     await expect(result).toContainText('saved to test');
     await expect(result).toContainText('125 readings');
     await shot(page, testInfo, 'recorded from board');
@@ -99,7 +99,7 @@ test('a maker detects a simulated board and records from it and from the virtual
     await expect(page.getByTestId('record-progress')).toBeVisible();
     await page.waitForTimeout(1500);
     await board.stop();
-    await expect(result).toContainText('Cut short', { timeout: 15_000 });
+    await expect(result).toContainText('Cut short', { timeout: 30_000 });
     await expect(page.locator('.toast-error')).toContainText('was cut short');
     await shot(page, testInfo, 'unplugged mid-recording');
 
@@ -125,7 +125,7 @@ test('the virtual microphone records a keyword through the UI', async ({ page, k
   await page.getByLabel('Length (ms)').fill('1000');
   await page.getByRole('button', { name: 'Start recording' }).click();
   const result = page.getByTestId('record-result');
-  await expect(result).toContainText('16000 readings', { timeout: 15_000 });
+  await expect(result).toContainText('16000 readings', { timeout: 30_000 });
   await expect(page.getByTestId('live-plot')).toBeVisible();
   await shot(page, testInfo, 'keyword recorded');
 });
@@ -143,7 +143,7 @@ test('the record panel on the Data acquisition page saves a sample into the data
   await panel.getByLabel('Label').fill('updown');
   await panel.getByLabel('Length (ms)').fill('1000');
   await panel.getByLabel('Length (ms)').press('Enter'); // keyboard: Enter in the form starts recording
-  await expect(panel.getByTestId('record-result')).toContainText('updown.1', { timeout: 15_000 });
+  await expect(panel.getByTestId('record-result')).toContainText('updown.1', { timeout: 30_000 });
   await expect(page.getByText('updown.1').first()).toBeVisible();
   await shot(page, testInfo, 'data page after recording');
 });
@@ -163,7 +163,7 @@ test('a board with Edge Impulse firmware is detected and records through the pan
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: `Connect ${board.path}` }).click();
     const detection = page.getByTestId('detection');
-    await expect(detection).toContainText('Edge Impulse firmware with 2 sensors', { timeout: 15_000 });
+    await expect(detection).toContainText('Edge Impulse firmware with 2 sensors', { timeout: 30_000 });
     await expect(detection).toContainText('Built-in microphone (16000 Hz');
 
     await page.getByLabel('Device', { exact: true }).selectOption(board.path);
@@ -180,4 +180,23 @@ test('a board with Edge Impulse firmware is detected and records through the pan
   } finally {
     await board.stop();
   }
+});
+
+test('a recording keeps going through a page reload and the panel picks it up again', async ({ page, kiln }) => {
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'New project' }).first().click();
+  await page.getByLabel('Project name').fill('Reload');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Reload' })).toBeVisible();
+  await page.getByRole('button', { name: 'Devices', exact: true }).click();
+  await page.getByLabel('Device', { exact: true }).selectOption('virtual-accelerometer');
+  await page.getByLabel('Label').fill('idle');
+  await page.getByLabel('Length (ms)').fill('5000');
+  await page.getByRole('button', { name: 'Start recording' }).click();
+  await expect(page.getByTestId('record-progress')).toBeVisible();
+  await page.waitForTimeout(1000);
+  await page.reload();
+  await expect(page.getByTestId('record-progress')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(page.getByTestId('record-result')).toContainText('313 readings', { timeout: 30_000 });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DeviceRow, RecordResult } from '../../../shared/api/devices';
 import { ProgressBar } from '../../components/ProgressBar';
-import { PlotlyChart } from '../../components/charts/PlotlyChart';
+import { PlotlyChart, loadPlotly } from '../../components/charts/PlotlyChart';
 import { useApp } from '../../stores/appStore';
 import { recordableDevices, useDevices } from '../../stores/devicesStore';
 import { isActive, useJobs } from '../../stores/jobsStore';
@@ -64,6 +64,11 @@ export function RecordPanel({ project, onRecorded, onDevicesPage = false }: Reco
     else toast({ kind: 'success', message: `Recorded ${r.name} (${secs} s)` });
     onRecordedRef.current?.(r);
   });
+
+  useEffect(() => {
+    // Plotly is large: load it while the user fills the form, not when the first readings arrive.
+    void loadPlotly().catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     if (!loaded) void loadDevices();
