@@ -97,7 +97,18 @@ export async function generateFeatures(db: Db, impulse: Impulse, blocks: Resolve
   });
 
   const runOne = async (job: Job): Promise<void> => {
-    const values = samples.data(job.sample.id);
+    let values: Float32Array;
+    try {
+      values = samples.data(job.sample.id);
+    } catch (e) {
+      // deleted while the job ran: nothing to compute
+      if (e instanceof KilnError && e.code === 'NOT_FOUND') {
+        ctx.log(`Skipped sample "${job.sample.name}": it was deleted during feature generation`, 'warn');
+        doneWindows += job.windows * (job.builtin.length + job.custom.length);
+        return;
+      }
+      throw e;
+    }
     const base = { id: job.sample.id, name: job.sample.name, axes: job.sample.axes, intervalMs: job.sample.intervalMs, width: job.sample.width, height: job.sample.height };
     const parts: Promise<FeatureTaskResult>[] = [];
     if (job.builtin.length) {
