@@ -85,7 +85,7 @@ describe('listing devices', () => {
 
     const rows = await service.addPort(p);
     expect(rows.find((r) => r.id === p)).toMatchObject({ kind: 'serial', source: 'user', present: true, status: 'available', userAdded: true });
-    expect(JSON.parse(readFileSync(path.join(dir, USER_PORTS_FILE), 'utf8'))).toEqual({ version: 1, ports: [p] });
+    expect(JSON.parse(readFileSync(path.join(dir, USER_PORTS_FILE), 'utf8'))).toEqual({ version: 1, ports: [p], axes: {} });
 
     // a new service (app restart) still lists it
     const again = newService();
@@ -133,6 +133,10 @@ describe('connecting', () => {
     expect(() => service.setAxes(p, ['x', 'y'])).toThrow(/prints 3 fields per line; give 3 axis names, not 2/);
     expect(() => service.setAxes(p, ['x', 'x', 'z'])).toThrow(/used twice/);
     expect(service.setAxes(p, ['accX', 'accY', 'accZ']).sensors[0]!.axes).toEqual(['accX', 'accY', 'accZ']);
+    // detecting again (or after a restart) keeps the names while the board prints as many fields
+    await service.dispose();
+    service = newService();
+    expect((await service.connect(p, 115200, 'forwarder')).sensors[0]!.axes).toEqual(['accX', 'accY', 'accZ']);
 
     const rows = await service.disconnect(p);
     expect(rows.find((r) => r.id === p)?.status ?? 'gone').not.toBe('connected');

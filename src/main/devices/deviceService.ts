@@ -78,13 +78,17 @@ export class DeviceService {
   private readonly recording = new Set<string>();
   private ports: PortInfo[] = [];
   private userPaths: string[];
+  /** axis names the user gave each forwarder port (remembered across restarts) */
+  private axisMemory: Record<string, string[]>;
   private pollTimer: NodeJS.Timeout | undefined;
   private lastSignature = '';
   private disposed = false;
   private polling = false;
 
   constructor(private readonly o: DeviceServiceOptions) {
-    this.userPaths = this.loadUserPaths();
+    const saved = this.loadSaved();
+    this.userPaths = saved.ports;
+    this.axisMemory = saved.axes;
   }
 
   // --- listing ---------------------------------------------------------------------------
@@ -215,19 +219,26 @@ export class DeviceService {
     return path.join(this.o.homeDir, USER_PORTS_FILE);
   }
 
-  private loadUserPaths(): string[] {
+  private loadSaved(): { ports: string[]; axes: Record<string, string[]> } {
     try {
-      const parsed = JSON.parse(readFileSync(this.userFile, 'utf8')) as { ports?: unknown };
-      return Array.isArray(parsed.ports) ? parsed.ports.filter((p): p is string => typeof p === 'string' && p.length > 0) : [];
+      const parsed = JSON.parse(readFileSync(this.userFile, 'utf8')) as { ports?: unknown; axes?: unknown };
+      const ports = Array.isArray(parsed.ports) ? parsed.ports.filter((p): p is string => typeof p === 'string' && p.length > 0) : [];
+      const axes: Record<string, string[]> = {};
+      if (parsed.axes && typeof parsed.axes === 'object') {
+        for (const [k, v] of Object.entries(parsed.axes as Record<string, unknown>)) {
+          if (Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'string' && n.trim() !== '')) axes[k] = v as string[];
+        }
+      }
+      return { ports, axes };
     } catch {
-      return []; // missing or unreadable: start empty (the file is rewritten on the next add)
+      return { ports: [], axes: {} }; // missing or unreadable: start empty (rewritten on the next change)
     }
   }
 
   private saveUserPaths(): void {
     mkdirSync(this.o.homeDir, { recursive: true });
     const tmp = `${this.userFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, ports: this.userPaths }, null, 2) + '\n');
+    writeFileSync(tmp, JSON.stringify({ version: 1, ports: this.userPaths, axes: this.axisMemory }, null, 2) + '\n');
     renameSync(tmp, this.userFile);
   }
 
@@ -250,6 +261,16 @@ export class DeviceService {
     await this.refreshPorts();
     this.emitIfChanged();
     return this.rows();
+  }
+
+  private rememberAxes(p: string, names: string[]): void {
+    if (this.axisMemory[p]?.join('\u0000') === names.join('\u0000')) return;
+    this.axisMemory = { ...this.axisMemory, [p]: [...names] };
+    try {
+      this.saveUserPaths();
+    } catch {
+      // not remembering names across restarts is no reason to fail the request
+    }
   }
 
   /** Forgets a path added by hand (disconnecting it first). */
@@ -321,7 +342,8 @@ export class DeviceService {
       protocol: 'forwarder',
       name: `Data forwarder (${path.basename(conn.path)})`,
       detection,
-      axisNames: defaultAxisNames(detection.axes),
+      // the names the user gave this port last time, when the board still prints as many fields
+      axisNames: this.axisMemory[conn.path]?.length === detection.axes ? [...this.axisMemory[conn.path]!] : defaultAxisNames(detection.axes),
     };
   }
 
@@ -344,6 +366,7 @@ export class DeviceService {
     if (!c) throw new KilnError('BAD_REQUEST', `${p} is not connected; connect it first.`);
     if (c.protocol !== 'forwarder') throw new KilnError('BAD_REQUEST', `${p} runs Edge Impulse firmware, whose sensors name their own axes.`);
     c.axisNames = checkAxisNames(axisNames, c.detection!.axes, p);
+    this.rememberAxes(p, c.axisNames);
     this.lastSignature = '';
     this.emitIfChanged();
     return this.row(p);
@@ -410,7 +433,10 @@ export class DeviceService {
   private checkSerial(c: Connection, req: RecordRequest): number {
     if (c.protocol === 'forwarder') {
       const axes = c.detection!.axes;
-      if (req.axisNames) c.axisNames = checkAxisNames(req.axisNames, axes, c.conn.path);
+      if (req.axisNames) {
+        c.axisNames = checkAxisNames(req.axisNames, axes, c.conn.path);
+        this.rememberAxes(c.conn.path, c.axisNames);
+      }
       return req.frequencyHz ?? c.detection!.frequencyHz;
     }
     const sensors = c.config?.sensors ?? [];
