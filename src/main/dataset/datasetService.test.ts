@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KilnEvent } from '../../shared/api/contract';
 import { SampleRepository, type NewSample } from '../store/sampleRepository';
 import { testStudio, type TestStudio } from './testKit';
-import { decimateMinMax } from './decimate';
+import { decimateMinMax, shrinkImage } from './decimate';
 
 let studio: TestStudio;
 let events: KilnEvent[];
@@ -56,6 +56,30 @@ describe('samples.get', () => {
     // the peak of accZ (last value) survives decimation
     expect(Math.max(...small.values)).toBe(20_000 * 3 - 1);
     expect(small.readingIndex![small.readingIndex!.length - 1]).toBeLessThan(20_000);
+  });
+
+  it('shrinks a large image for the view and sends a small one whole', async () => {
+    const repo = new SampleRepository(studio.services.home.get('lab').db);
+    const big = repo.insert({
+      label: 'cat',
+      category: 'train',
+      sensors: [{ name: 'image', units: 'rgb' }],
+      intervalMs: 0,
+      width: 400,
+      height: 300,
+      values: new Float32Array(400 * 300).map((_, i) => i % 400),
+      source: 'test',
+    });
+    const got = await studio.call('samples.get', { project: 'lab', id: big.id, maxReadings: 100, maxPixels: 10_000 });
+    expect(got.decimated).toBe(true);
+    expect(got.imageSize).toEqual({ width: 115, height: 86 });
+    expect(got.values).toHaveLength(115 * 86);
+    expect(got.sample).toMatchObject({ kind: 'image', width: 400, height: 300 });
+    const whole = await studio.call('samples.get', { project: 'lab', id: big.id });
+    expect(whole).toMatchObject({ decimated: false, readings: 120_000, imageSize: { width: 400, height: 300 } });
+    // nearest pixel: each output pixel takes the source pixel at its centre
+    const row0 = shrinkImage(new Float32Array([0, 1, 2, 3, 10, 11, 12, 13]), 4, 2, 2)!;
+    expect(row0).toEqual({ pixels: new Float32Array([11, 13]), width: 2, height: 1 }); // centres of the 2×2 blocks
   });
 
   it('keeps the per-axis extremes of every bucket', () => {

@@ -12,7 +12,7 @@ import type { Uploads } from '../app/uploads';
 import type { JobRunner } from '../jobs/jobRunner';
 import type { ProjectHome } from '../store/projectHome';
 import { SampleRepository, type Category, type SampleQuery, type SampleRecord } from '../store/sampleRepository';
-import { decimateMinMax } from './decimate';
+import { decimateMinMax, shrinkImage } from './decimate';
 import { exportSamples } from './exportSamples';
 import { collectImportFiles, importSampleFiles, type ImportSource } from './importSamples';
 
@@ -103,16 +103,34 @@ export class DatasetService {
       .map((r) => r.label);
   }
 
-  get(project: string, id: number, maxReadings?: number) {
+  get(project: string, id: number, maxReadings?: number, maxPixels?: number) {
     const repo = this.repo(project);
     const s = repo.get(id);
     const values = repo.data(id);
-    const isImage = !!(s.width && s.height);
-    const small = isImage || maxReadings === undefined ? null : decimateMinMax(values, s.sensors.length, maxReadings);
-    if (small) {
-      return { sample: toRow(s), values: Array.from(small.values), readings: small.readingIndex.length, decimated: true, readingIndex: small.readingIndex };
+    if (s.width && s.height) {
+      const small = maxPixels === undefined ? null : shrinkImage(values, s.width, s.height, maxPixels);
+      const out = small ?? { pixels: values, width: s.width, height: s.height };
+      return {
+        sample: toRow(s),
+        values: Array.from(out.pixels),
+        readings: out.pixels.length,
+        decimated: !!small,
+        readingIndex: null,
+        imageSize: { width: out.width, height: out.height },
+      };
     }
-    return { sample: toRow(s), values: Array.from(values), readings: isImage ? values.length : s.readings, decimated: false, readingIndex: null };
+    const small = maxReadings === undefined ? null : decimateMinMax(values, s.sensors.length, maxReadings);
+    if (small) {
+      return {
+        sample: toRow(s),
+        values: Array.from(small.values),
+        readings: small.readingIndex.length,
+        decimated: true,
+        readingIndex: small.readingIndex,
+        imageSize: null,
+      };
+    }
+    return { sample: toRow(s), values: Array.from(values), readings: s.readings, decimated: false, readingIndex: null, imageSize: null };
   }
 
   relabel(project: string, ids: number[], label: string): { changed: number } {

@@ -34,3 +34,22 @@ export function decimateMinMax(values: Float32Array, axes: number, maxReadings: 
   }
   return { values: out, readingIndex };
 }
+
+/** Nearest-pixel shrink of packed pixels so that width × height ≤ maxPixels; null when it fits. */
+export function shrinkImage(
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  maxPixels: number,
+): { pixels: Float32Array; width: number; height: number } | null {
+  if (width * height <= maxPixels) return null;
+  const scale = Math.sqrt(maxPixels / (width * height));
+  const w = Math.max(1, Math.floor(width * scale));
+  const h = Math.max(1, Math.floor(height * scale));
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / h));
+    for (let x = 0; x < w; x++) out[y * w + x] = pixels[sy * width + Math.min(width - 1, Math.floor(((x + 0.5) * width) / w))]!;
+  }
+  return { pixels: out, width: w, height: h };
+}

@@ -78,6 +78,8 @@ interface DatasetState {
 
 /** Max readings asked for the plot: longer samples come back min/max-decimated. */
 export const PLOT_READINGS = 4000;
+/** Max pixels asked for the image view: larger images come back shrunk. */
+export const IMAGE_PIXELS = 640 * 480;
 const EMPTY_FILTER: DatasetFilter = { label: null, category: null, text: '' };
 const loading = new Set<string>();
 
@@ -219,7 +221,7 @@ export const useDataset = create<DatasetState>((set, get) => {
       set({ viewId: id, detailError: null, ...(id === null || get().detail?.sample.id !== id ? { detail: null } : {}) });
       if (id === null) return;
       try {
-        const detail = await api().call('samples.get', { project: project(), id, maxReadings: PLOT_READINGS });
+        const detail = await api().call('samples.get', { project: project(), id, maxReadings: PLOT_READINGS, maxPixels: IMAGE_PIXELS });
         if (get().viewId === id) set({ detail });
       } catch (e) {
         if (get().viewId === id) set({ detail: null, detailError: e instanceof Error ? e.message : String(e) });

@@ -104,10 +104,11 @@ export const samplesMethods = {
   /**
    * A sample's metadata and values (interleaved by axis; images: packed 0xRRGGBB pixels).
    * With `maxReadings`, longer time series are decimated for plotting: each bucket of
-   * `step` readings gives its min and max per axis, at the reading indexes in `readingIndex`.
+   * `step` readings gives its min and max per axis, at the reading indexes in `readingIndex`;
+   * images larger than `maxPixels` are shrunk (nearest pixel) to fit, see `imageSize`.
    */
   'samples.get': {
-    args: z.object({ project, id: sampleId, maxReadings: z.number().int().min(16).optional() }).strict(),
+    args: z.object({ project, id: sampleId, maxReadings: z.number().int().min(16).optional(), maxPixels: z.number().int().min(64).optional() }).strict(),
     result: z.object({
       sample: sampleRow,
       values: z.array(z.number()),
@@ -116,6 +117,8 @@ export const samplesMethods = {
       decimated: z.boolean(),
       /** reading index of each reading in `values` when decimated; null = 0…readings-1 */
       readingIndex: z.array(z.number()).nullable(),
+      /** images: size of the pixels in `values` (smaller than the sample when decimated) */
+      imageSize: z.object({ width: z.number(), height: z.number() }).nullable(),
     }),
   },
   'samples.relabel': { args: z.object({ project, ids, label }).strict(), result: z.object({ changed: z.number() }) },

@@ -10,7 +10,7 @@ export function samplesHandlers(s: Services): Pick<Handlers, keyof typeof sample
     'samples.ids': ({ project, ...q }) => d.ids(project, q),
     'samples.counts': ({ project }) => d.counts(project),
     'samples.labels': ({ project }) => d.labels(project),
-    'samples.get': ({ project, id, maxReadings }) => d.get(project, id, maxReadings),
+    'samples.get': ({ project, id, maxReadings, maxPixels }) => d.get(project, id, maxReadings, maxPixels),
     'samples.relabel': ({ project, ids, label }) => d.relabel(project, ids, label),
     'samples.move': ({ project, ids, category }) => d.move(project, ids, category),
     'samples.delete': ({ project, ids }) => d.delete(project, ids),

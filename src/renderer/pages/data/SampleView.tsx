@@ -67,10 +67,10 @@ function SampleDetailView({ project, detail }: { project: string; detail: Sample
 
 function ImageView({ detail }: { detail: SampleDetail }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  const { width, height } = detail.sample;
+  const size = detail.imageSize;
   useEffect(() => {
-    if (ref.current && width && height) drawPixels(ref.current, detail.values, width, height);
-  }, [detail, width, height]);
+    if (ref.current && size) drawPixels(ref.current, detail.values, size.width, size.height);
+  }, [detail, size]);
   return <canvas ref={ref} className="sample-image" role="img" aria-label={`Image ${detail.sample.name}`} data-testid="sample-image" />;
 }
 
