@@ -104,7 +104,7 @@ export async function generateFeatures(db: Db, impulse: Impulse, blocks: Resolve
       // deleted while the job ran: nothing to compute
       if (e instanceof KilnError && e.code === 'NOT_FOUND') {
         ctx.log(`Skipped sample "${job.sample.name}": it was deleted during feature generation`, 'warn');
-        doneWindows += job.windows * (job.builtin.length + job.custom.length);
+        totalWindows -= job.windows * (job.builtin.length + job.custom.length);
         return;
       }
       throw e;
