@@ -3,6 +3,7 @@ import type { PageId } from '../stores/routeStore';
 import { Dashboard } from './dashboard/Dashboard';
 import { DataPage } from './data/DataPage';
 import { DevicesPage } from './devices/DevicesPage';
+import { LivePage } from './live/LivePage';
 import { TestingPage } from './testing/TestingPage';
 import { TrainingPage } from './training/TrainingPage';
 import { ImpulsePage } from './impulse/ImpulsePage';
@@ -17,6 +18,7 @@ export const pageComponents: Partial<Record<PageId, ComponentType<PageProps>>> =
   dashboard: Dashboard,
   data: DataPage,
   devices: DevicesPage,
+  live: LivePage,
   training: TrainingPage,
   testing: TestingPage,
   impulse: ImpulsePage,
