@@ -13,7 +13,7 @@ import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import type { ProjectHome } from '../store/projectHome';
 import { SampleRepository, type Category } from '../store/sampleRepository';
 import { EiAtClient, probe, recordAt, type EiDeviceConfig, type SampleStage } from './eiAtProtocol';
-import { detect, record as recordForwarder, type DetectResult } from './forwarderProtocol';
+import { detect, parseForwarderLine, record as recordForwarder, type DetectResult } from './forwarderProtocol';
 import { LiveStream } from './liveStream';
 import { listPorts, type ListPortsOptions } from './portDiscovery';
 import { SerialConnection } from './serialConnection';
@@ -320,6 +320,9 @@ export class DeviceService {
   }
 
   private async identify(conn: SerialConnection, baudRate: number, protocol: ConnectProtocol): Promise<Connection> {
+    // A data forwarder starts printing numbers on its own; Edge Impulse firmware stays quiet
+    // until asked. A short listen first saves the AT probe's wait for forwarders.
+    if (protocol === 'auto' && (await printsNumbers(conn, 400))) protocol = 'forwarder';
     if (protocol !== 'forwarder') {
       const probed = await probe(conn, { timeoutMs: 1500 });
       if (probed.protocol === 'ei-at' && probed.config) {
@@ -649,6 +652,23 @@ function checkAxisNames(names: string[], axes: number, p: string): string[] {
     seen.add(n.toLowerCase());
   }
   return trimmed;
+}
+
+/** True when `conn` prints at least 3 numeric lines with the same field count within `ms`. */
+async function printsNumbers(conn: SerialConnection, ms: number): Promise<boolean> {
+  const counts = new Map<number, number>();
+  let first = true;
+  const off = conn.onLine((line) => {
+    if (first) {
+      first = false; // may have started before we listened
+      return;
+    }
+    const v = parseForwarderLine(line);
+    if (v) counts.set(v.length, (counts.get(v.length) ?? 0) + 1);
+  });
+  await new Promise((r) => setTimeout(r, ms));
+  off();
+  return [...counts.values()].some((n) => n >= 3);
 }
 
 /** Absolute form of a serial path; Windows port names (COM3) stay as they are. */

@@ -232,7 +232,7 @@ function BoardRow({ d }: { d: DeviceRow }) {
         <tr className="device-detail">
           <td colSpan={6}>
             {busy === 'connecting' ? (
-              <span className="muted">Probing for Edge Impulse firmware, then listening for data-forwarder lines (about 4 s)…</span>
+              <span className="muted">Listening to the board: Edge Impulse firmware answers at once; a data forwarder takes about 2–4 s to measure…</span>
             ) : connectError ? (
               <p className="error-text" role="alert">
                 {connectError}
