@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { ModelDetail, TestResult, TrainSettingsInput } from '../../shared/api/training';
 import { KilnError } from '../../shared/errors';
@@ -148,6 +149,19 @@ export function trainingCommands(program: Command): void {
         await ctx.call('models.delete', { project: opts.project, id: n });
         if (ctx.json) printJson({ deleted: n });
         else process.stdout.write(`Deleted model #${n}\n`);
+      }),
+    );
+  models
+    .command('export-onnx <id>')
+    .description("write a model's network as an ONNX file (opset 13; runs in ONNX Runtime)")
+    .requiredOption('--project <name>', 'project name or path to a .kiln file')
+    .requiredOption('--out <file>', 'output .onnx file')
+    .action(
+      action(async (ctx, id: string, opts: { project: string; out: string }) => {
+        const n = number('<id>', (x) => Number.isInteger(x) && x >= 1, 'a model id')(id);
+        const r = await ctx.call('models.exportOnnx', { project: opts.project, id: n, out: path.resolve(opts.out) });
+        if (ctx.json) printJson(r);
+        else process.stdout.write(`Wrote ${r.path} (${r.bytes} bytes)\n`);
       }),
     );
 }

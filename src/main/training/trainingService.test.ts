@@ -44,6 +44,7 @@ function db() {
 
 describe('training service', () => {
   it('refuses to train without an impulse, naming what to do', async () => {
+    db().prepare('DELETE FROM impulses').run();
     await expectCode(studio.call('model.train', { project: P, settings }), 'NOT_FOUND', /no impulse/i);
     const info = await studio.call('training.info', { project: P });
     expect(info.impulse).toBeNull();
@@ -155,6 +156,13 @@ describe('training service', () => {
     expect(r.samples[0]!.windows[1]!.start).toBe(1000);
     expect(r.windows.confusion).toHaveLength(4);
     expect(r.sampleAccuracy).toBeGreaterThan(0.5);
+    expect(r.engine).toBe('onnxruntime-node (float32)');
+    // ONNX export of the active model
+    const [active] = await studio.call('models.list', { project: P });
+    const out = await studio.call('models.exportOnnx', { project: P, id: active!.id, out: 'model.onnx' });
+    expect(out.path.endsWith('model.onnx')).toBe(true);
+    expect(out.bytes).toBeGreaterThan(1000);
+    await expectCode(studio.call('models.exportOnnx', { project: P, id: active!.id, out: 'model.txt' }), 'BAD_PARAMS', /should end in \.onnx/);
     // a changed impulse makes the model stale for testing
     saveImpulse(db(), motionImpulse(db(), 500));
     await expectCode(studio.call('model.test', { project: P }), 'BAD_DATA', /another version of the impulse/);

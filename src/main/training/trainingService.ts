@@ -5,6 +5,8 @@
  * starts, so the API call itself fails with a message the user can act on.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import {
   trainSettings,
@@ -27,7 +29,9 @@ import { loadBoards } from '../boards/boardCatalog';
 import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { spawnWorker } from '../pipeline/workerPool';
 import type { ProjectHome } from '../store/projectHome';
+import { exportOnnx } from '../export/onnx/onnxExport';
 import { ENGINE_BACKEND } from './backend';
+import { decodeModel } from './modelBlob';
 import { buildFeatureSet, currentImpulse, datasetHash, featureLayout, learningBlock, samplesOf, type FeatureSet } from './featureSet';
 import type { TestTask, TrainOutput, TrainTask } from './trainRun';
 import type { WorkerInput, WorkerMessage } from './trainWorker';
@@ -409,6 +413,23 @@ export class TrainingService {
     })();
     this.trash.delete(undoToken);
     return this.summary(this.row(db, r.id), this.current(db));
+  }
+
+  /** Writes a model's network as an ONNX file (absolute path, or relative to the project's folder). */
+  exportOnnx(project: string, id: number, out: string): { path: string; bytes: number } {
+    const pdb = this.home.get(project);
+    const r = this.row(pdb.db, id);
+    const stored = decodeModel(r.weights, `model #${id}`);
+    if (!stored.weights) throw new KilnError('UNSUPPORTED', `Model #${id} is an anomaly block; only neural networks export to ONNX`);
+    const file = path.resolve(path.dirname(pdb.file), out);
+    if (!file.endsWith('.onnx')) throw new KilnError('BAD_PARAMS', `The output file should end in .onnx (got "${out}")`, { field: 'out' });
+    const bytes = exportOnnx(parseModelSpec(JSON.parse(r.spec)), stored.weights, { name: `kiln_${r.learning_block}_${id}` });
+    try {
+      writeFileSync(file, bytes);
+    } catch (e) {
+      throw new KilnError('BAD_PARAMS', `Cannot write ${file}: ${e instanceof Error ? e.message : String(e)}`, { field: 'out' });
+    }
+    return { path: file, bytes: bytes.length };
   }
 
   /** The model to test: the given one or the active model of the first learning block. */

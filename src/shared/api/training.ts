@@ -237,6 +237,10 @@ export const trainingMethods = {
   },
   'models.activate': { args: z.object({ project, id: modelId }).strict(), result: modelSummary },
   'models.delete': { args: z.object({ project, id: modelId }).strict(), result: z.object({ undoToken: z.string() }) },
+  'models.exportOnnx': {
+    args: z.object({ project, id: modelId, out: z.string().min(1, 'No output file given').max(4096) }).strict(),
+    result: z.object({ path: z.string(), bytes: z.number() }),
+  },
   'models.restore': { args: z.object({ project, undoToken: z.string().min(1) }).strict(), result: modelSummary },
 } as const;
 
