@@ -56,7 +56,7 @@ function SettingsForm({ settings, anomaly, running, onChange }: { settings: Trai
             <input type="checkbox" checked={settings.earlyStopping !== null} onChange={(e) => onChange({ earlyStopping: e.target.checked ? { patience: 5, minDelta: 0.001 } : null })} /> Stop early when validation loss stalls
           </label>
           {settings.earlyStopping && <Num label="Patience (epochs)" value={settings.earlyStopping.patience} min={1} onChange={(patience) => onChange({ earlyStopping: { ...settings.earlyStopping!, patience } })} />}
-          <Num label="Noise augmentation" value={settings.augmentation.noise ?? 0} min={0} max={10} step={0.05} onChange={(noise) => onChange({ augmentation: { ...settings.augmentation, noise } })} help="Gaussian noise, × feature std (0 = off)" />
+          <Num label="Noise" value={settings.augmentation.noise ?? 0} min={0} max={10} step={0.05} onChange={(noise) => onChange({ augmentation: { ...settings.augmentation, noise } })} help="Augmentation: Gaussian noise × feature std (0 = off)" />
         </>
       )}
     </fieldset>
@@ -343,7 +343,7 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
           </select>
         )}
         <span className="muted small">
-          Impulse “{info.impulse.name}” · {blockInfo?.title} · features {blockInfo?.featureShape ? `[${blockInfo.featureShape.join(', ')}]` : '—'} · backend <strong data-testid="backend">{info.backend.name}</strong>
+          Impulse {info.impulse.hash.slice(0, 8)} · {blockInfo?.title} · features {blockInfo?.featureShape ? `[${blockInfo.featureShape.join(', ')}]` : '—'} · backend <strong data-testid="backend">{info.backend.name}</strong>
         </span>
       </div>
       {blockInfo?.problem && (
