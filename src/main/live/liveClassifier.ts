@@ -5,11 +5,13 @@
  */
 import { KilnError } from '../../shared/errors';
 import { readingsPerIncrease, readingsPerWindow, sameFrequency, type TimeSeriesInput } from '../../shared/impulse/impulse';
-import { classifyWindow, type LiveModel } from './liveModel';
+import { classifyWindow, type LiveModel, type WindowResult } from './liveModel';
 import type { ChunkInfo, LiveStreamSource } from './liveSources';
 
 /** At most this many readings per axis of the window's raw signal go to the UI. */
 const MAX_SIGNAL_POINTS = 400;
+/** windows queued for an asynchronous engine before new ones are dropped */
+const MAX_PENDING = 4;
 
 export interface LiveWindow {
   /** ms of stream time at the end of the window */
@@ -170,6 +172,8 @@ export class LiveClassifier {
     this.running = false;
     this.ended = true;
     await this.source.stop();
+    await this.queue.catch(() => undefined);
+    await this.model.classifier?.dispose?.().catch(() => undefined);
   }
 
   private end(reason: string): void {
@@ -177,7 +181,42 @@ export class LiveClassifier {
     this.ended = true;
     this.running = false;
     void this.source.stop().catch(() => undefined);
+    void this.queue.then(() => this.model.classifier?.dispose?.()).catch(() => undefined);
     this.handlers.onEnd(reason);
+  }
+
+  /** windows waiting for an asynchronous engine (ONNX Runtime), and the chain that runs them in order */
+  private pending = 0;
+  private queue: Promise<void> = Promise.resolve();
+  /** windows left out because the engine fell behind */
+  dropped = 0;
+
+  private onWindow(window: Float32Array, endReading: number): void {
+    const t0 = performance.now();
+    const r = classifyWindow(this.model, window);
+    if (!(r instanceof Promise)) {
+      this.handlers.onResult(this.describe(r, window, endReading, performance.now() - t0));
+      return;
+    }
+    if (this.pending >= MAX_PENDING) {
+      this.dropped++;
+      r.catch(() => undefined);
+      return;
+    }
+    this.pending++;
+    const copy = window.slice(); // the buffer moves on while the engine works
+    const done = r.then((res) => ({ res, ms: performance.now() - t0 }));
+    done.catch(() => undefined);
+    this.queue = this.queue.then(async () => {
+      try {
+        const { res, ms } = await done;
+        if (this.running) this.handlers.onResult(this.describe(res, copy, endReading, ms));
+      } catch (e) {
+        this.end(`Classification stopped: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        this.pending--;
+      }
+    });
   }
 
   private onChunk(values: Float32Array, info?: ChunkInfo): void {
@@ -196,16 +235,13 @@ export class LiveClassifier {
       for (let r = 0; r < n; r++) for (let a = 0; a < dst; a++) mapped[r * dst + a] = values[r * src + this.index[a]!]!;
     }
     try {
-      this.buffer.push(mapped, (window, end) => this.handlers.onResult(this.classify(window, end)));
+      this.buffer.push(mapped, (window, end) => this.onWindow(window, end));
     } catch (e) {
       this.end(`Classification stopped: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  private classify(window: Float32Array, endReading: number): LiveWindow {
-    const t0 = performance.now();
-    const r = classifyWindow(this.model, window);
-    const latencyMs = performance.now() - t0;
+  private describe(r: WindowResult, window: Float32Array, endReading: number, latencyMs: number): LiveWindow {
     const c = this.model.classifier;
     const scores: Record<string, number> = {};
     if (c) c.classNames.forEach((name, i) => (scores[name] = round(r.scores[i]!, 5)));

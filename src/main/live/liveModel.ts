@@ -10,7 +10,7 @@ import { KilnError } from '../../shared/errors';
 import { CUSTOM_BLOCK_PREFIX, type DspBlockConfig, type Impulse, type LearningBlockConfig, type TimeSeriesInput } from '../../shared/impulse/impulse';
 import { blockInput } from '../../shared/impulse/windowing';
 import { anomalyScore, type AnomalyModel } from '../../shared/model/anomaly';
-import { parseModelSpec, type ModelSpecInput } from '../../shared/model/spec';
+import { parseModelSpec, type ModelSpec, type ModelSpecInput } from '../../shared/model/spec';
 import { currentImpulse } from '../training/featureSet';
 import { decodeModel } from '../training/modelBlob';
 import { importWeights, type ModelWeights, type Network } from '../training/network';
@@ -31,8 +31,13 @@ export interface LiveClassifierModel {
   inputs: string[];
   featureLength: number;
   engine: string;
-  /** softmax scores for one row of `featureLength` features */
-  run(row: Float32Array): Float32Array;
+  /** softmax scores for one row of `featureLength` features (ONNX Runtime answers asynchronously) */
+  run(row: Float32Array): Float32Array | Promise<Float32Array>;
+  /** the float model's parts, for building another engine */
+  spec: ModelSpec;
+  weights: ModelWeights;
+  /** releases the engine (ONNX session) */
+  dispose?: () => Promise<void>;
 }
 
 export interface LiveAnomalyModel {
@@ -164,6 +169,8 @@ export function assembleLiveModel(
       featureLength: length,
       engine: 'kiln-js float32',
       run: engine.run,
+      spec,
+      weights: c.weights,
     };
   }
   if (parts.anomaly) {
@@ -183,8 +190,11 @@ export function assembleLiveModel(
   return { input, impulseHash: parts.impulseHash ?? null, dsp, classifier, anomaly, notes: parts.notes ?? [] };
 }
 
-/** Runs the DSP blocks on one window (interleaved input axes) and the models on the features. */
-export function classifyWindow(m: LiveModel, window: Float32Array): WindowResult {
+/**
+ * Runs the DSP blocks on one window (interleaved input axes) and the models on the features.
+ * Synchronous with the float engine; a promise when the classifier runs on ONNX Runtime.
+ */
+export function classifyWindow(m: LiveModel, window: Float32Array): WindowResult | Promise<WindowResult> {
   const features = new Map<string, Float32Array>();
   for (const d of m.dsp) features.set(d.cfg.id, d.block.run(blockInput(m.input, d.cfg, window), d.params).features);
   const row = (inputs: string[], length: number): Float32Array => {
@@ -197,23 +207,21 @@ export function classifyWindow(m: LiveModel, window: Float32Array): WindowResult
     }
     return out;
   };
-  let scores: Float32Array = new Float32Array(0);
-  let top = -1;
-  let uncertain = false;
-  if (m.classifier) {
-    const c = m.classifier;
-    scores = c.run(row(c.inputs, c.featureLength));
-    top = 0;
-    for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[top]!) top = i;
-    uncertain = !(scores[top]! >= c.uncertainThreshold);
-  }
   let anomaly: number | null = null;
   if (m.anomaly) {
     const length = m.anomaly.inputs.reduce((n, id) => n + features.get(id)!.length, 0);
     anomaly = anomalyScore(m.anomaly.model, row(m.anomaly.inputs, length));
     if (!Number.isFinite(anomaly)) anomaly = null;
   }
-  return { scores, top, uncertain, anomaly };
+  const c = m.classifier;
+  if (!c) return { scores: new Float32Array(0), top: -1, uncertain: false, anomaly };
+  const finish = (scores: Float32Array): WindowResult => {
+    let top = 0;
+    for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[top]!) top = i;
+    return { scores, top, uncertain: !(scores[top]! >= c.uncertainThreshold), anomaly };
+  };
+  const scores = c.run(row(c.inputs, c.featureLength));
+  return scores instanceof Float32Array ? finish(scores) : scores.then(finish);
 }
 
 interface ModelRow {

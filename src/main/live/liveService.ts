@@ -12,6 +12,7 @@ import type { EventBus } from '../api/eventBus';
 import type { DeviceService } from '../devices/deviceService';
 import type { ProjectHome } from '../store/projectHome';
 import { LiveClassifier } from './liveClassifier';
+import { chooseEngine, type EngineChoice } from './engineChoice';
 import { loadLiveModel } from './liveModel';
 import { openSerialSource, openVirtualSource, suggestVirtualDevice, type LiveStreamSource } from './liveSources';
 
@@ -27,6 +28,14 @@ export interface LiveServiceOptions {
   events: EventBus;
   /** serial ports connected on the Devices page are released before a session opens them */
   devices?: DeviceService;
+  /** false: never try ONNX Runtime (default: use it when it is faster) */
+  allowOnnx?: boolean;
+}
+
+function describeEngine(c: EngineChoice): string {
+  const ms = (x: number) => `${x < 0.1 ? x.toFixed(3) : x.toFixed(2)} ms`;
+  if (c.onnxMs === null) return c.floatMs > 0 ? `${c.engine} (${ms(c.floatMs)} per window)` : c.engine;
+  return `${c.engine} (model ${ms(Math.min(c.floatMs, c.onnxMs))} per window; kiln-js ${ms(c.floatMs)}, onnxruntime ${ms(c.onnxMs)})`;
 }
 
 export class LiveService {
@@ -120,10 +129,17 @@ export class LiveService {
       await stream.stop();
       throw e;
     }
+    let choice: EngineChoice;
+    try {
+      choice = await chooseEngine(model, { allowOnnx: this.o.allowOnnx !== false });
+    } catch (e) {
+      await stream.stop();
+      throw e;
+    }
     // one live session per project: a new start replaces the old one
     for (const [id, s] of this.sessions) if (s.info.project === projectName) await this.stop(id);
 
-    const notes = [...model.notes, ...(classifier.note ? [classifier.note] : [])];
+    const notes = [...model.notes, ...(choice.note ? [choice.note] : []), ...(classifier.note ? [classifier.note] : [])];
     const info: LiveSessionInfo = {
       sessionId,
       project: projectName,
@@ -133,7 +149,7 @@ export class LiveService {
       frequencyHz: input.frequencyHz,
       windowMs: input.windowSizeMs,
       increaseMs: input.windowIncreaseMs,
-      engine: model.classifier?.engine ?? 'anomaly only',
+      engine: describeEngine(choice),
       modelId: model.classifier?.modelId ?? null,
       anomaly: model.anomaly ? { modelId: model.anomaly.modelId ?? 0, threshold: model.anomaly.threshold } : null,
       uncertainThreshold: model.classifier?.uncertainThreshold ?? 0,
