@@ -148,6 +148,9 @@ export class DeviceService {
     for (const p of this.connections.keys()) {
       if (!seen.has(p)) rows.push(this.serialRow(p, undefined, user.has(p)));
     }
+    // boards in use first, then the ones the user added, then the rest by path
+    const rank = (r: DeviceRow): number => (r.status === 'connected' || r.status === 'recording' ? 0 : r.userAdded ? 1 : 2);
+    rows.sort((a, b) => rank(a) - rank(b) || a.path.localeCompare(b.path));
     for (const d of VIRTUAL_DEVICES) rows.push(this.virtualRow(d));
     return rows;
   }
