@@ -200,3 +200,27 @@ test('a recording keeps going through a page reload and the panel picks it up ag
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
   await expect(page.getByTestId('record-result')).toContainText('313 readings', { timeout: 30_000 });
 });
+
+test('a board that sends garbage gets a clear "wrong baud rate?" error and nothing breaks', async ({ page, kiln }, testInfo) => {
+  test.setTimeout(60_000);
+  const board = await simulateBoard(['--protocol', 'forwarder', '--garbage']);
+  try {
+    await page.goto(kiln.url);
+    await page.getByRole('button', { name: 'New project' }).first().click();
+    await page.getByLabel('Project name').fill('Garbage');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Garbage' })).toBeVisible();
+    await page.getByRole('button', { name: 'Devices', exact: true }).click();
+    await page.getByLabel('Port path').fill(board.path);
+    await page.keyboard.press('Enter');
+    await page.getByLabel(`Baud rate for ${board.path}`).selectOption('9600');
+    await page.getByRole('button', { name: `Connect ${board.path}` }).click();
+    const row = page.locator(`[data-testid="board-row"][data-path="${board.path}"]`);
+    await expect(page.getByRole('alert').filter({ hasText: 'wrong baud rate?' })).toBeVisible({ timeout: 30_000 });
+    await expect(row).toContainText('Not connected');
+    await expect(page.getByRole('button', { name: `Connect ${board.path}` })).toBeEnabled();
+    await shot(page, testInfo, 'garbage board');
+  } finally {
+    await board.stop();
+  }
+});

@@ -151,7 +151,9 @@ export function devicesCommands(program: Command): void {
     .option('--axes <n>', 'forwarder: fields per line', positiveInt('--axes'), 3)
     .addOption(new Option('--signal <signal>', 'forwarder: what the readings show').choices([...MOTIONS, 'sine']))
     .option('--seed <n>', 'random seed', positiveInt('--seed'), 1)
+    .option('--garbage', 'forwarder: send binary noise, like a board at the wrong baud rate (to try error handling)')
     .action(async (opts: SimulateOptions) => {
+      if (opts.garbage && opts.protocol !== 'forwarder') throw new KilnError('BAD_REQUEST', '--garbage only applies to --protocol forwarder.');
       if (!opts.port === !opts.pty) throw new KilnError('BAD_REQUEST', 'Give either --port <path> or --pty.');
       let stopPair: (() => Promise<void>) | undefined;
       let port = opts.port!;
@@ -171,6 +173,7 @@ export function devicesCommands(program: Command): void {
         axes: opts.axes,
         seed: opts.seed,
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.garbage ? { faults: { garbage: true } } : {}),
       });
       const what = opts.protocol === 'forwarder' ? `a data forwarder (${opts.axes} axes at ${opts.hz} Hz)` : 'a board with Edge Impulse AT firmware';
       process.stderr.write(`Simulating ${what} on ${port}${opts.pty ? '; connect Kiln to the path printed above' : ''}. Press Ctrl+C to stop.\n`);
@@ -209,6 +212,7 @@ interface SimulateOptions {
   axes: number;
   signal?: (typeof MOTIONS)[number] | 'sine';
   seed: number;
+  garbage?: boolean;
 }
 
 /** Waits for a recording job with a progress bar; Ctrl+C stops it and keeps what arrived. */
