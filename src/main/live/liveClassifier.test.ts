@@ -181,6 +181,31 @@ describe('live classification', () => {
     expect(results.length).toBe(n);
   }, 25_000);
 
+  it('classifies an Edge Impulse AT board over a pty one sampled window at a time', async () => {
+    const pty: PtyPair = await startPtyPair();
+    cleanups.push(() => pty.stop());
+    const sim = await runBoardSimulator({ path: pty.a, protocol: 'ei-at', signal: 'updown', seed: 12, at: { startDelayMs: 50, timeScale: 0.25 } });
+    cleanups.push(() => sim.stop());
+    const status: string[] = [];
+    const src = await openSerialSource(pty.b, { expectedHz: 62.5, windowMs: 2000, onStatus: (s) => status.push(s) });
+    cleanups.push(() => src.stop());
+    expect(src.description).toMatch(/KILN_BOARD_SIMULATOR on .* \(Built-in accelerometer, one window at a time\)/);
+    expect(src.axes).toEqual(['accX', 'accY', 'accZ']);
+    expect(src.frequencyHz).toBe(62.5);
+    expect(status.join(' | ')).toMatch(/Taking a first 2000 ms sample/);
+    const results: LiveWindow[] = [];
+    const c = new LiveClassifier(model, src, { onResult: (w) => results.push(w), onEnd: (r) => results.push({ label: `ended: ${r}` } as LiveWindow) });
+    cleanups.push(() => c.stop());
+    expect(c.note).toBeNull(); // the board names its axes
+    c.start();
+    await waitFor(() => results.length >= 3, 10_000);
+    // every board sample is one window, and stream time adds up across them
+    expect(results.slice(0, 3).map((r) => r.t)).toEqual([2000, 4000, 6000]);
+    expect(results.filter((r) => r.label === 'updown').length, JSON.stringify(results.map((r) => r.label))).toBeGreaterThanOrEqual(2);
+    await c.stop();
+    expect(sim.stats.commands.some((cmd) => cmd.startsWith('AT+SAMPLESTART=Built-in accelerometer'))).toBe(true);
+  }, 25_000);
+
   it('stops with a message when a board falls silent', async () => {
     const silent = {
       description: 'quiet board',

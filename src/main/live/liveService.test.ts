@@ -1,6 +1,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventMap } from '../../shared/api/contract';
 import { testStudio, type TestStudio } from '../dataset/testKit';
+import { runBoardSimulator } from '../devices/boardSimulator';
+import { startPtyPair } from '../devices/testing/ptyPair';
 import { insertActiveModels, motionImpulse, saveTestImpulse, trainMotionModel } from './testKit';
 
 const impulse = motionImpulse(250, true);
@@ -178,6 +180,37 @@ describe('live API', () => {
     ev.off();
     await expectCode(studio.services.live.start(P, { kind: 'virtual', device: 'virtual-accelerometer' }), 'BAD_REQUEST', /shutting down/);
   });
+
+  it('takes over a board connected on the Devices page, reusing its detection, and refuses a second session on the same port', async () => {
+    const hash = saveTestImpulse(db(), impulse);
+    insertActiveModels(db(), hash, parts);
+    const pty = await startPtyPair();
+    const sim = await runBoardSimulator({ path: pty.a, protocol: 'forwarder', hz: 62.5, axes: 3, signal: 'wave', seed: 5 });
+    try {
+      const row = await studio.call('devices.connect', { path: pty.b, baudRate: 115200, protocol: 'forwarder' });
+      expect(row).toMatchObject({ status: 'connected', protocol: 'forwarder' });
+      const ev = listen();
+      const t0 = Date.now();
+      const info = await studio.call('live.start', { project: P, source: { kind: 'serial', path: pty.b } });
+      // no new probe / rate measurement (those take ~3.5 s)
+      expect(Date.now() - t0).toBeLessThan(1500);
+      expect(info.source).toMatch(/data forwarder on .* \(3 axes at 62.5 Hz\)/);
+      expect(info.notes.join(' ')).toMatch(/Reading the board's fields in order as accX, accY, accZ/);
+      expect((await studio.call('devices.list', {})).find((d) => d.id === pty.b)?.status).not.toBe('connected');
+      await expectCode(studio.call('live.start', { project: 'other', source: { kind: 'serial', path: pty.b } }), 'NOT_FOUND');
+      await studio.call('projects.create', { name: 'other' });
+      const db2 = studio.services.home.get('other').db;
+      insertActiveModels(db2, saveTestImpulse(db2, impulse), parts);
+      await expectCode(studio.call('live.start', { project: 'other', source: { kind: 'serial', path: pty.b } }), 'DEVICE_ERROR', /already classifying/);
+      await waitFor(() => ev.results.length >= 3, 6000);
+      expect(ev.results.filter((r) => r.label === 'wave').length).toBeGreaterThanOrEqual(2);
+      await studio.call('live.stop', { sessionId: info.sessionId });
+      ev.off();
+    } finally {
+      await sim.stop();
+      await pty.stop();
+    }
+  }, 20_000);
 
   it('refuses a model whose features no longer fit the impulse', async () => {
     const hash = saveTestImpulse(db(), impulse);

@@ -141,7 +141,7 @@ export async function identify(conn: DeviceConnection, o: SerialSourceOptions): 
   if (o.knownHz === undefined || o.axisNames === undefined) {
     o.onStatus?.('Asking the board what it runs…');
     const probed = await probe(conn, { timeoutMs: 1500 });
-    if (probed.protocol === 'ei-at' && probed.config) return atSource(conn, probed.config, o);
+    if (probed.protocol === 'ei-at' && probed.config) return await atSource(conn, probed.config, o);
   }
   let hz = o.knownHz;
   let axes = o.axisNames;
@@ -151,7 +151,13 @@ export async function identify(conn: DeviceConnection, o: SerialSourceOptions): 
     hz = found.frequencyHz;
     if (!axes || axes.length !== found.axes) axes = Array.from({ length: found.axes }, (_, i) => `axis${i + 1}`);
   }
-  return forwarderSource(conn, axes, hz, !o.axisNames);
+  // names the user never changed (axis1, axis2…) say nothing: match those by position
+  return forwarderSource(
+    conn,
+    axes,
+    hz,
+    axes.every((a, i) => a === `axis${i + 1}`),
+  );
 }
 
 function forwarderSource(conn: DeviceConnection, axes: string[], hz: number, generic: boolean): LiveStreamSource {
@@ -205,7 +211,7 @@ function forwarderSource(conn: DeviceConnection, axes: string[], hz: number, gen
 }
 
 /** An AT board cannot stream: it samples one window, sends it, and is asked again. */
-function atSource(conn: DeviceConnection, config: EiDeviceConfig, o: SerialSourceOptions): LiveStreamSource {
+async function atSource(conn: DeviceConnection, config: EiDeviceConfig, o: SerialSourceOptions): Promise<LiveStreamSource> {
   const expected = o.expectedHz;
   const sensor = config.sensors.find((s) => expected === undefined || s.frequencies.some((f) => sameFrequency(f, expected))) ?? config.sensors[0];
   if (!sensor) throw new KilnError('DEVICE_ERROR', `The Edge Impulse board on ${conn.path} lists no sensors`);
@@ -214,28 +220,43 @@ function atSource(conn: DeviceConnection, config: EiDeviceConfig, o: SerialSourc
   const client = new EiAtClient(conn);
   const abort = new AbortController();
   let stopped = false;
-  const axes = sensor.axes ?? [sensor.name];
+  const sampleWindow = async (): Promise<{ names: string[]; values: Float32Array }> => {
+    const { sample } = await client.sample({ sensor: sensor.name, label: 'live', intervalMs: 1000 / hz, lengthMs: o.windowMs, signal: abort.signal });
+    return { names: sample.sensors.map((s) => s.name), values: sample.values };
+  };
+  // The sensor list does not name the axes; the first window does (and is classified too).
+  let first: { names: string[]; values: Float32Array } | null = null;
+  if (!sensor.axes) {
+    o.onStatus?.(`Taking a first ${o.windowMs} ms sample on the board…`);
+    first = await sampleWindow();
+  }
+  const axes = sensor.axes ?? first!.names;
+  const reorder = (w: { names: string[]; values: Float32Array }): Float32Array | string => {
+    const n = w.names.length;
+    const index = axes.map((a) => w.names.indexOf(a));
+    if (index.some((j) => j < 0)) return `The board sent axes ${w.names.join(', ')}, not ${axes.join(', ')}.`;
+    const readings = Math.floor(w.values.length / n);
+    const out = new Float32Array(readings * axes.length);
+    for (let r = 0; r < readings; r++) for (let a = 0; a < axes.length; a++) out[r * axes.length + a] = w.values[r * n + index[a]!]!;
+    return out;
+  };
   return {
     description: `${config.info.type || 'Edge Impulse board'} on ${conn.path} (${sensor.name}, one window at a time)`,
     axes,
     frequencyHz: hz,
-    genericAxes: !sensor.axes,
+    genericAxes: false,
     start(onChunk, onEnd) {
       void (async () => {
         try {
           while (!stopped) {
-            const { sample } = await client.sample({ sensor: sensor.name, label: 'live', intervalMs: 1000 / hz, lengthMs: o.windowMs, signal: abort.signal });
+            const w = first ?? (await sampleWindow());
+            first = null;
             if (stopped) return;
-            const names = sample.sensors.map((s) => s.name);
-            const n = names.length;
-            const index = axes.map((a, i) => (names.includes(a) ? names.indexOf(a) : i < n ? i : -1));
-            if (index.some((j) => j < 0)) {
-              onEnd(`The board sent axes ${names.join(', ')}, not ${axes.join(', ')}.`);
+            const values = reorder(w);
+            if (typeof values === 'string') {
+              onEnd(values);
               return;
             }
-            const readings = sample.values.length / n;
-            const values = new Float32Array(readings * axes.length);
-            for (let r = 0; r < readings; r++) for (let a = 0; a < axes.length; a++) values[r * axes.length + a] = sample.values[r * n + index[a]!]!;
             onChunk(values, { restart: true });
           }
         } catch (e) {
