@@ -27,7 +27,7 @@ const index = 'dist/renderer/index.html';
 const sourcesChanged = Math.max(newest('src/renderer'), newest('src/shared'));
 if (!existsSync(index) || statSync(index).mtimeMs < sourcesChanged) {
   console.log('Building the studio…');
-  run(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
+  run(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js'), 'build', '--logLevel', 'warn']);
 }
 
 let electronBinary = null;
