@@ -44,7 +44,7 @@ test('a student trains the demo impulse, watches the curves, reads the results a
 
   // expert mode shows the same network as JSON
   await page.getByTestId('expert-mode').click();
-  await expect(page.getByTestId('spec-json')).toContainText('"units": 20');
+  await expect(page.getByTestId('spec-json')).toContainText('"units": 20', { timeout: 15_000 });
   await shot(page, testInfo, 'expert mode');
   await page.getByRole('tab', { name: 'Layers' }).click();
 
@@ -59,7 +59,7 @@ test('a student trains the demo impulse, watches the curves, reads the results a
   // live curves while training, then the results
   await expect(page.getByTestId('loss-curve')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('train-log')).toContainText('Epoch 12');
+  await expect(page.getByTestId('train-log')).toContainText('Epoch 12', { timeout: 15_000 });
   await expect(page.getByTestId('loss-curve').locator('.scatterlayer .trace').first()).toBeVisible();
   const confusion = page.getByTestId('confusion');
   await expect(confusion.locator('tbody tr')).toHaveCount(4);
@@ -68,8 +68,8 @@ test('a student trains the demo impulse, watches the curves, reads the results a
   await expect(page.getByTestId('class-metrics')).toContainText('Weighted');
   const acc = Number((await page.getByTestId('accuracy').textContent())!.replace(/[^\d.]/g, ''));
   expect(acc).toBeGreaterThan(60);
-  await expect(page.getByTestId('acc-int8')).toContainText('%');
-  await expect(page.getByTestId('estimate')).toContainText('int8');
+  await expect(page.getByTestId('acc-int8')).toContainText('%', { timeout: 15_000 });
+  await expect(page.getByTestId('estimate')).toContainText('int8', { timeout: 15_000 });
   await expect(page.getByTestId('model-list').locator('tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('model-list')).toContainText('active');
   await shot(page, testInfo, 'trained');

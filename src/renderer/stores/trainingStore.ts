@@ -210,6 +210,8 @@ export const useTraining = create<TrainingState>((set, get) => ({
     const offJob = api().on('job.updated', (job) => {
       if (job.id === get().jobId) {
         set({ job });
+        // the full log, in case lines arrived before this page knew the job id
+        if (job.state !== 'running' && job.state !== 'queued') void api().call('jobs.get', { jobId: job.id }).then(({ log }) => get().jobId === job.id && set({ log }));
         if (job.state === 'succeeded') void get().loadModels().then(() => {
           const id = (job.result as { modelId?: number } | null)?.modelId;
           if (id) void get().select(id);
