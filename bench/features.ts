@@ -68,7 +68,12 @@ function imageSamples(count: number): Case['samples'] {
 
 const audioInput: InputBlock = { type: 'time-series', windowSizeMs: 1000, windowIncreaseMs: 250, frequencyHz: 16000, zeroPad: true, axes: ['audio'] };
 const cases: Case[] = [
-  { name: 'spectral_analysis 2 s 3-axis 62.5 Hz', block: 'spectral_analysis', input: { type: 'time-series', windowSizeMs: 2000, windowIncreaseMs: 80, frequencyHz: 62.5, zeroPad: true, axes: ['accX', 'accY', 'accZ'] }, samples: motionSamples(8, 60) },
+  {
+    name: 'spectral_analysis 2 s 3-axis 62.5 Hz',
+    block: 'spectral_analysis',
+    input: { type: 'time-series', windowSizeMs: 2000, windowIncreaseMs: 80, frequencyHz: 62.5, zeroPad: true, axes: ['accX', 'accY', 'accZ'] },
+    samples: motionSamples(8, 60),
+  },
   { name: 'mfcc 1 s 16 kHz', block: 'mfcc', input: audioInput, samples: audioSamples(8, 5) },
   { name: 'mfe 1 s 16 kHz', block: 'mfe', input: audioInput, samples: audioSamples(8, 5) },
   { name: 'spectrogram 1 s 16 kHz', block: 'spectrogram', input: audioInput, samples: audioSamples(8, 5) },
@@ -136,7 +141,16 @@ async function oneHourDataset(): Promise<Record<string, unknown>> {
     const db = services.home.get('hour').db;
     // 360 samples × 10 s = 1 hour of 3-axis data at 62.5 Hz
     const samples = motionSamples(360, 10);
-    new SampleRepository(db).insertMany(samples.map((s, i) => ({ label: i % 2 ? 'wave' : 'idle', category: 'train' as const, sensors: s.axes.map((name) => ({ name, units: 'm/s2' })), intervalMs: 16, values: s.values, source: 'bench' })));
+    new SampleRepository(db).insertMany(
+      samples.map((s, i) => ({
+        label: i % 2 ? 'wave' : 'idle',
+        category: 'train' as const,
+        sensors: s.axes.map((name) => ({ name, units: 'm/s2' })),
+        intervalMs: 16,
+        values: s.values,
+        source: 'bench',
+      })),
+    );
     const state = services.pipeline.getImpulse('hour') as ImpulseState;
     services.pipeline.setImpulse('hour', state.impulse);
     const generate = async () => {
@@ -168,4 +182,18 @@ const workers = defaultPoolSize();
 const blocks: Record<string, unknown>[] = [];
 for (const c of cases) blocks.push(await benchCase(c, workers));
 const dataset = await oneHourDataset();
-process.stdout.write(JSON.stringify({ bench: 'features', node: process.version, cores: os.availableParallelism(), loadAverage: os.loadavg().map((l) => +l.toFixed(2)), note: 'best of 3 runs; pool times include moving samples to the workers and features back', blocks, oneHourDataset: dataset }, null, 2) + '\n');
+process.stdout.write(
+  JSON.stringify(
+    {
+      bench: 'features',
+      node: process.version,
+      cores: os.availableParallelism(),
+      loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
+      note: 'best of 3 runs; pool times include moving samples to the workers and features back',
+      blocks,
+      oneHourDataset: dataset,
+    },
+    null,
+    2,
+  ) + '\n',
+);

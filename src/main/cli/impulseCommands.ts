@@ -11,7 +11,11 @@ function readJsonFile(file: string, what: string): unknown {
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
-    throw new KilnError('BAD_FILE', `Cannot read the ${what.toLowerCase()} file "${file}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { file });
+    throw new KilnError(
+      'BAD_FILE',
+      `Cannot read the ${what.toLowerCase()} file "${file}": ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      { file },
+    );
   }
   try {
     return JSON.parse(text);
@@ -30,20 +34,29 @@ function parseJsonOption(value: string, option: string): unknown {
 
 /** The conformance files' input layout → the API's: { axes, frequency_hz, values } / { width, height, values }. */
 export function toRunInput(raw: unknown, file: string): { axes?: string[]; frequencyHz?: number; values: number[]; width?: number; height?: number } {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new KilnError('BAD_FILE', `Input file "${file}" must hold an object { axes, frequency_hz, values } (or { width, height, values } for an image)`, { file });
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new KilnError('BAD_FILE', `Input file "${file}" must hold an object { axes, frequency_hz, values } (or { width, height, values } for an image)`, {
+      file,
+    });
   const o = raw as Record<string, unknown>;
   const input = 'input' in o && typeof o.input === 'object' && o.input !== null && !('values' in o) ? (o.input as Record<string, unknown>) : o;
   if (!Array.isArray(input.values)) throw new KilnError('BAD_FILE', `Input file "${file}" has no "values" array`, { file, field: 'values' });
   const bad = input.values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-  if (bad >= 0) throw new KilnError('BAD_FILE', `Input file "${file}": values[${bad}] is ${JSON.stringify(input.values[bad])}; every value must be a finite number`, { file, field: `values.${bad}` });
+  if (bad >= 0)
+    throw new KilnError('BAD_FILE', `Input file "${file}": values[${bad}] is ${JSON.stringify(input.values[bad])}; every value must be a finite number`, {
+      file,
+      field: `values.${bad}`,
+    });
   const frequency = input.frequency_hz ?? input.frequencyHz;
   const out: ReturnType<typeof toRunInput> = { values: input.values as number[] };
   if (input.axes !== undefined) {
-    if (!Array.isArray(input.axes) || !input.axes.every((a) => typeof a === 'string')) throw new KilnError('BAD_FILE', `Input file "${file}": "axes" must be a list of names`, { file, field: 'axes' });
+    if (!Array.isArray(input.axes) || !input.axes.every((a) => typeof a === 'string'))
+      throw new KilnError('BAD_FILE', `Input file "${file}": "axes" must be a list of names`, { file, field: 'axes' });
     out.axes = input.axes as string[];
   }
   if (frequency !== undefined) {
-    if (typeof frequency !== 'number') throw new KilnError('BAD_FILE', `Input file "${file}": "frequency_hz" must be a number`, { file, field: 'frequency_hz' });
+    if (typeof frequency !== 'number')
+      throw new KilnError('BAD_FILE', `Input file "${file}": "frequency_hz" must be a number`, { file, field: 'frequency_hz' });
     out.frequencyHz = frequency;
   }
   if (typeof input.width === 'number') out.width = input.width;
@@ -53,11 +66,25 @@ export function toRunInput(raw: unknown, file: string): { axes?: string[]; frequ
 
 function printStatus(s: FeaturesStatus): void {
   printTable(
-    s.blocks.map((b) => ({ block: b.blockId, kind: b.block, windows: b.windows, features: b.featuresPerWindow, generated: b.generated, stale: b.stale, missing: b.missing })),
+    s.blocks.map((b) => ({
+      block: b.blockId,
+      kind: b.block,
+      windows: b.windows,
+      features: b.featuresPerWindow,
+      generated: b.generated,
+      stale: b.stale,
+      missing: b.missing,
+    })),
     ['block', 'kind', 'windows', 'features', 'generated', 'stale', 'missing'],
   );
   for (const u of s.unusable) process.stdout.write(`  cannot use: ${u.message}\n`);
-  process.stdout.write(s.upToDate ? 'Features are up to date\n' : s.saved ? 'Features need generating: kiln features --project …\n' : 'No impulse saved yet: kiln impulse set --project … --file impulse.json\n');
+  process.stdout.write(
+    s.upToDate
+      ? 'Features are up to date\n'
+      : s.saved
+        ? 'Features need generating: kiln features --project …\n'
+        : 'No impulse saved yet: kiln impulse set --project … --file impulse.json\n',
+  );
 }
 
 /** `kiln` commands of the impulse domain: features, impulse show|set, dsp run|blocks. */
@@ -78,7 +105,10 @@ export function impulseCommands(program: Command): void {
         const { jobId } = await ctx.call('features.generate', { project: opts.project });
         const r = (await ctx.follow(jobId)) as FeaturesGenerateResult;
         if (ctx.json) printJson(r);
-        else process.stdout.write(`Features of ${r.samples} samples: ${r.computedWindows} windows computed (${r.computedSamples} samples, ${r.workers} workers), ${r.cachedWindows} from the cache, in ${r.seconds.toFixed(1)} s\n`);
+        else
+          process.stdout.write(
+            `Features of ${r.samples} samples: ${r.computedWindows} windows computed (${r.computedSamples} samples, ${r.workers} workers), ${r.cachedWindows} from the cache, in ${r.seconds.toFixed(1)} s\n`,
+          );
       }),
     );
 
@@ -95,7 +125,8 @@ export function impulseCommands(program: Command): void {
           return;
         }
         printJson(state.impulse);
-        if (!state.saved) process.stderr.write(`(suggested ${state.suggestion} impulse, not saved: kiln impulse set --project ${opts.project} --file impulse.json)\n`);
+        if (!state.saved)
+          process.stderr.write(`(suggested ${state.suggestion} impulse, not saved: kiln impulse set --project ${opts.project} --file impulse.json)\n`);
         for (const i of state.issues) process.stderr.write(`${i.severity}: ${i.message}\n`);
       }),
     );
@@ -110,7 +141,9 @@ export function impulseCommands(program: Command): void {
         const state = await ctx.call('impulse.set', { project: opts.project, impulse: definition as never });
         if (ctx.json) printJson(state);
         else {
-          process.stdout.write(`Saved the impulse of ${opts.project} (${state.impulse.dsp.length} processing, ${state.impulse.learning.length} learning block${state.impulse.learning.length === 1 ? '' : 's'})\n`);
+          process.stdout.write(
+            `Saved the impulse of ${opts.project} (${state.impulse.dsp.length} processing, ${state.impulse.learning.length} learning block${state.impulse.learning.length === 1 ? '' : 's'})\n`,
+          );
           for (const i of state.issues) process.stderr.write(`${i.severity}: ${i.message}\n`);
         }
       }),
@@ -125,7 +158,11 @@ export function impulseCommands(program: Command): void {
       action(async (ctx, opts: { project?: string }) => {
         const blocks = await ctx.call('dsp.blocks', opts.project ? { project: opts.project } : {});
         if (ctx.json) printJson(blocks);
-        else printTable(blocks.map((b) => ({ name: b.name, title: b.title, parameters: b.params.map((p) => `${p.key}=${String(p.default)}`).join(' ') })), ['name', 'title', 'parameters']);
+        else
+          printTable(
+            blocks.map((b) => ({ name: b.name, title: b.title, parameters: b.params.map((p) => `${p.key}=${String(p.default)}`).join(' ') })),
+            ['name', 'title', 'parameters'],
+          );
       }),
     );
   dsp
@@ -138,11 +175,18 @@ export function impulseCommands(program: Command): void {
     .action(
       action(async (ctx, opts: { block: string; params: string; input: string; project?: string }) => {
         const params = parseJsonOption(opts.params, '--params');
-        if (!params || typeof params !== 'object' || Array.isArray(params)) throw new KilnError('BAD_REQUEST', '--params must be a JSON object, e.g. \'{"fft-length": 64}\'', { field: '--params' });
+        if (!params || typeof params !== 'object' || Array.isArray(params))
+          throw new KilnError('BAD_REQUEST', '--params must be a JSON object, e.g. \'{"fft-length": 64}\'', { field: '--params' });
         const input = toRunInput(readJsonFile(opts.input, 'Input'), opts.input);
-        const r = await ctx.call('dsp.run', { block: opts.block, params: params as Record<string, number | string | boolean>, input, ...(opts.project ? { project: opts.project } : {}) });
+        const r = await ctx.call('dsp.run', {
+          block: opts.block,
+          params: params as Record<string, number | string | boolean>,
+          input,
+          ...(opts.project ? { project: opts.project } : {}),
+        });
         const { type, ...shape } = r.shape;
-        if (type === 'image' && shape.width && shape.height) Object.assign(shape, { frames: Math.max(1, Math.round(input.values.length / (shape.width * shape.height))) });
+        if (type === 'image' && shape.width && shape.height)
+          Object.assign(shape, { frames: Math.max(1, Math.round(input.values.length / (shape.width * shape.height))) });
         printJson({ features: r.features, output_config: { type, shape }, ...(r.labels ? { labels: r.labels } : {}) });
       }),
     );

@@ -36,7 +36,8 @@ function describe(e: unknown): string {
 function userError(title: string, e: unknown, what: string, timeoutMs: number): KilnError {
   if (e instanceof KilnError) return e;
   const code = (e as { code?: unknown })?.code;
-  if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return new KilnError('TIMEOUT', `Custom block "${title}": ${what} took longer than ${timeoutMs} ms and was stopped`);
+  if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+    return new KilnError('TIMEOUT', `Custom block "${title}": ${what} took longer than ${timeoutMs} ms and was stopped`);
   const line = userLine(e);
   return new KilnError('BAD_DATA', `Custom block "${title}"${line !== null ? `, line ${line}` : ''}: ${describe(e)}`, line !== null ? { line } : undefined);
 }
@@ -137,7 +138,11 @@ function toFeatures(title: string, res: { kind?: string; badIndex?: number; badV
   if (typeof kind === 'string') throw new KilnError('BAD_DATA', `Custom block "${title}": process() must return an array of numbers, got ${kind}`);
   const badIndex = res.badIndex;
   if (typeof badIndex === 'number') {
-    throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned ${String(res.badValue)} at index ${badIndex}; every feature must be a finite number`, { index: badIndex });
+    throw new KilnError(
+      'BAD_DATA',
+      `Custom block "${title}": process() returned ${String(res.badValue)} at index ${badIndex}; every feature must be a finite number`,
+      { index: badIndex },
+    );
   }
   const n = res.n;
   const out = res.out;
@@ -146,7 +151,8 @@ function toFeatures(title: string, res: { kind?: string; badIndex?: number; badV
   const features = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const v = out[i]!;
-    if (!Number.isFinite(v)) throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned ${v} at index ${i}; every feature must be a finite number`, { index: i });
+    if (!Number.isFinite(v))
+      throw new KilnError('BAD_DATA', `Custom block "${title}": process() returned ${v} at index ${i}; every feature must be a finite number`, { index: i });
     features[i] = v;
   }
   return features;

@@ -22,7 +22,15 @@ interface Row {
 }
 
 function toInfo(r: Row): CustomBlockInfo {
-  return { name: r.name, registryName: CUSTOM_BLOCK_PREFIX + r.name, title: r.title, code: r.code, params: JSON.parse(r.params) as ParamSpecInput[], createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    name: r.name,
+    registryName: CUSTOM_BLOCK_PREFIX + r.name,
+    title: r.title,
+    code: r.code,
+    params: JSON.parse(r.params) as ParamSpecInput[],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 export function listCustomBlocks(db: Db): CustomBlockInfo[] {
@@ -40,9 +48,14 @@ export function checkCustomBlock(title: string, code: string, params: readonly P
     new vm.Script(code, { filename: 'custom-block.js' });
   } catch (e) {
     const line = userLine(e);
-    throw new KilnError('BAD_DATA', `Custom block "${title}"${line !== null ? `, line ${line}` : ''}: ${(e as Error).name}: ${(e as Error).message}`, line !== null ? { line } : undefined);
+    throw new KilnError(
+      'BAD_DATA',
+      `Custom block "${title}"${line !== null ? `, line ${line}` : ''}: ${(e as Error).name}: ${(e as Error).message}`,
+      line !== null ? { line } : undefined,
+    );
   }
-  if (!/\bprocess\b/.test(code)) throw new KilnError('BAD_DATA', `Custom block "${title}": define a function process(values, axes, frequencyHz, params) that returns an array of numbers`);
+  if (!/\bprocess\b/.test(code))
+    throw new KilnError('BAD_DATA', `Custom block "${title}": define a function process(values, axes, frequencyHz, params) that returns an array of numbers`);
   const seen = new Set<string>();
   for (const p of params) {
     if (seen.has(p.key)) throw new KilnError('BAD_PARAMS', `Custom block "${title}": parameter "${p.key}" is listed twice`, { field: p.key });
@@ -50,7 +63,8 @@ export function checkCustomBlock(title: string, code: string, params: readonly P
     if (p.type === 'select' && !(p.options && p.options.some((o) => String(o) === String(p.default)))) {
       throw new KilnError('BAD_PARAMS', `Custom block "${title}": parameter "${p.key}" is a choice; give options that include the default`, { field: p.key });
     }
-    if (p.min !== undefined && p.max !== undefined && p.min > p.max) throw new KilnError('BAD_PARAMS', `Custom block "${title}": parameter "${p.key}" has min above max`, { field: p.key });
+    if (p.min !== undefined && p.max !== undefined && p.min > p.max)
+      throw new KilnError('BAD_PARAMS', `Custom block "${title}": parameter "${p.key}" has min above max`, { field: p.key });
   }
 }
 
@@ -70,7 +84,14 @@ export function removeCustomBlock(db: Db, name: string): boolean {
 
 /** Descriptor of a custom block for impulse validation and forms. */
 export function customDescriptor(info: Pick<CustomBlockInfo, 'name' | 'title' | 'params'>): BlockDescriptor {
-  return { name: CUSTOM_BLOCK_PREFIX + info.name, title: info.title, params: info.params as ParamSpec[], inputKind: 'time-series', singleAxis: false, custom: true };
+  return {
+    name: CUSTOM_BLOCK_PREFIX + info.name,
+    title: info.title,
+    params: info.params as ParamSpec[],
+    inputKind: 'time-series',
+    singleAxis: false,
+    custom: true,
+  };
 }
 
 /** Built-in blocks plus this project's custom blocks. */

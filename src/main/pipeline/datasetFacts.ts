@@ -25,7 +25,18 @@ export function liveSamples(db: Db): SampleMeta[] {
       `SELECT id, name, label, category, sensors, interval_ms, readings, width, height, hash FROM samples
        WHERE deleted_at IS NULL AND status != 'recording' AND hash IS NOT NULL ORDER BY id`,
     )
-    .all() as { id: number; name: string; label: string; category: 'train' | 'test'; sensors: string; interval_ms: number; readings: number; width: number | null; height: number | null; hash: string }[];
+    .all() as {
+    id: number;
+    name: string;
+    label: string;
+    category: 'train' | 'test';
+    sensors: string;
+    interval_ms: number;
+    readings: number;
+    width: number | null;
+    height: number | null;
+    hash: string;
+  }[];
   return rows.map((r) => {
     const sensors = JSON.parse(r.sensors) as SensorInfo[];
     return {

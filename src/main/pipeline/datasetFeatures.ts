@@ -28,7 +28,8 @@ export interface DatasetFeatures {
 /** Features for a learning block of the impulse (all of its inputs), optionally one category only. */
 export function datasetFeatures(db: Db, impulse: Impulse, learningId: string, category?: 'train' | 'test'): DatasetFeatures {
   const learning = impulse.learning.find((l) => l.id === learningId);
-  if (!learning) throw new KilnError('NOT_FOUND', `The impulse has no learning block "${learningId}" (blocks: ${impulse.learning.map((l) => l.id).join(', ') || 'none'})`);
+  if (!learning)
+    throw new KilnError('NOT_FOUND', `The impulse has no learning block "${learningId}" (blocks: ${impulse.learning.map((l) => l.id).join(', ') || 'none'})`);
   if (!learning.inputs.length) throw new KilnError('BAD_DATA', `${learning.title || learning.id} has no input; connect a processing block to it`);
   const all = resolveBlocks(db, impulse, projectCatalog(db));
   const blocks = learning.inputs.map((id) => all.find((b) => b.config.id === id)!);
@@ -41,20 +42,36 @@ export function datasetFeatures(db: Db, impulse: Impulse, learningId: string, ca
     else parts.push({ sample: s, cached: cached as NonNullable<ReturnType<typeof readFeatures>>[] });
   }
   if (missing.length) {
-    throw new KilnError('BAD_DATA', `Features are missing or out of date for ${missing.length} sample${missing.length === 1 ? '' : 's'} (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}); generate features first`);
+    throw new KilnError(
+      'BAD_DATA',
+      `Features are missing or out of date for ${missing.length} sample${missing.length === 1 ? '' : 's'} (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}); generate features first`,
+    );
   }
   const lengths = blocks.map((b, i) => parts[0]?.cached[i]!.length ?? b.featuresPerWindow ?? 0);
   const dims = lengths.reduce((a, b) => a + b, 0);
   const rows = parts.reduce((n, p) => n + p.cached[0]!.windows, 0);
   const features = new Float32Array(rows * dims);
-  const out: DatasetFeatures = { features, rows, dims, labels: [], sampleIds: [], categories: [], windows: [], blocks: blocks.map((b, i) => ({ blockId: b.config.id, length: lengths[i]! })) };
+  const out: DatasetFeatures = {
+    features,
+    rows,
+    dims,
+    labels: [],
+    sampleIds: [],
+    categories: [],
+    windows: [],
+    blocks: blocks.map((b, i) => ({ blockId: b.config.id, length: lengths[i]! })),
+  };
   let row = 0;
   for (const p of parts) {
     const windows = p.cached[0]!.windows;
     for (let w = 0; w < windows; w++, row++) {
       let off = row * dims;
       p.cached.forEach((c, i) => {
-        if (c.length !== lengths[i]) throw new KilnError('BAD_DATA', `Sample "${p.sample.name}" has ${c.length} features from block "${blocks[i]!.config.id}", others ${lengths[i]}; generate features again`);
+        if (c.length !== lengths[i])
+          throw new KilnError(
+            'BAD_DATA',
+            `Sample "${p.sample.name}" has ${c.length} features from block "${blocks[i]!.config.id}", others ${lengths[i]}; generate features again`,
+          );
         features.set(c.features.subarray(w * c.length, (w + 1) * c.length), off);
         off += c.length;
       });

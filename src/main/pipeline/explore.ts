@@ -125,6 +125,12 @@ export function umap(rows: Float64Array[], dims: number, k: number, seed = 1): n
   const n = rows.length;
   if (n < 4) return pca(rows, dims, k, seed).projected;
   const reduced = dims > 30 ? pca(rows, dims, 30, seed).projected : rows.map((r) => Array.from(r.subarray(0, dims)));
-  const model = new UMAP({ nComponents: k, nNeighbors: Math.max(2, Math.min(15, n - 1)), minDist: 0.1, nEpochs: n > 2000 ? 200 : 400, random: mulberry32(seed) });
+  const model = new UMAP({
+    nComponents: k,
+    nNeighbors: Math.max(2, Math.min(15, n - 1)),
+    minDist: 0.1,
+    nEpochs: n > 2000 ? 200 : 400,
+    random: mulberry32(seed),
+  });
   return model.fit(reduced);
 }

@@ -19,7 +19,13 @@ export function blockConfigHash(impulse: Impulse, dsp: DspBlockConfig, normalise
   const window =
     input.type === 'image'
       ? { type: 'image', width: input.width, height: input.height, resizeMode: input.resizeMode }
-      : { type: 'time-series', windowSizeMs: input.windowSizeMs, windowIncreaseMs: input.windowIncreaseMs, frequencyHz: input.frequencyHz, zeroPad: input.zeroPad };
+      : {
+          type: 'time-series',
+          windowSizeMs: input.windowSizeMs,
+          windowIncreaseMs: input.windowIncreaseMs,
+          frequencyHz: input.frequencyHz,
+          zeroPad: input.zeroPad,
+        };
   return stableHash({ v: FEATURE_VERSION, block: dsp.block, params: normalisedParams, axes: dsp.axes, window, ...(code !== undefined ? { code } : {}) });
 }
 
@@ -51,7 +57,8 @@ export function putFeatures(db: Db, sampleHash: string, key: string, windows: nu
 }
 
 export function readFeatures(db: Db, sampleHash: string, key: string): CachedFeatures | null {
-  const row = db.prepare('SELECT windows, features FROM feature_cache WHERE sample_hash = ? AND config_hash = ?').get(sampleHash, key) as { windows: number; features: Buffer } | undefined;
+  const row = db.prepare('SELECT windows, features FROM feature_cache WHERE sample_hash = ? AND config_hash = ?').get(sampleHash, key) as
+    { windows: number; features: Buffer } | undefined;
   if (!row) return null;
   const features = fromBlob(row.features);
   return { windows: row.windows, length: row.windows > 0 ? features.length / row.windows : 0, features };
@@ -81,7 +88,8 @@ export function staleSampleHashes(db: Db, blockId: string, key: string): Set<str
 
 /** Features per window for a config, from any cached sample (null when none is cached). */
 export function cachedLength(db: Db, key: string): number | null {
-  const row = db.prepare('SELECT windows, length(features) AS bytes FROM feature_cache WHERE config_hash = ? AND windows > 0 LIMIT 1').get(key) as { windows: number; bytes: number } | undefined;
+  const row = db.prepare('SELECT windows, length(features) AS bytes FROM feature_cache WHERE config_hash = ? AND windows > 0 LIMIT 1').get(key) as
+    { windows: number; bytes: number } | undefined;
   return row ? row.bytes / 4 / row.windows : null;
 }
 

@@ -59,7 +59,13 @@ export function computeFeatures(task: FeatureTask): FeatureTaskResult {
         length = f.length;
         features = new Float32Array(length * count);
       } else if (f.length !== length) {
-        throw where(s.name, w, count, b.title, new KilnError('BAD_DATA', `gave ${f.length} features, but ${length} for the first window; a block must give the same number for every window`));
+        throw where(
+          s.name,
+          w,
+          count,
+          b.title,
+          new KilnError('BAD_DATA', `gave ${f.length} features, but ${length} for the first window; a block must give the same number for every window`),
+        );
       }
       features.set(f, w * length);
     }

@@ -45,19 +45,32 @@ export function planSamples(impulse: Impulse, samples: SampleMeta[]): { sample: 
   const planned: { sample: SampleMeta; windows: number }[] = [];
   for (const s of samples) {
     try {
-      planned.push({ sample: s, windows: planWindows(impulse.input, { name: s.name, axes: s.axes, intervalMs: s.intervalMs, readings: s.readings, width: s.width, height: s.height }).count });
+      planned.push({
+        sample: s,
+        windows: planWindows(impulse.input, { name: s.name, axes: s.axes, intervalMs: s.intervalMs, readings: s.readings, width: s.width, height: s.height })
+          .count,
+      });
     } catch (e) {
       failures.push(e instanceof Error ? e.message : String(e));
     }
   }
   if (failures.length) {
     const more = failures.length > 5 ? ` (and ${failures.length - 5} more)` : '';
-    throw new KilnError('BAD_DATA', `${failures.length} sample${failures.length === 1 ? '' : 's'} cannot go through the impulse: ${failures.slice(0, 5).join('; ')}${more}`);
+    throw new KilnError(
+      'BAD_DATA',
+      `${failures.length} sample${failures.length === 1 ? '' : 's'} cannot go through the impulse: ${failures.slice(0, 5).join('; ')}${more}`,
+    );
   }
   return planned;
 }
 
-export async function generateFeatures(db: Db, impulse: Impulse, blocks: ResolvedBlock[], ctx: JobContext, options: GenerateOptions = {}): Promise<FeaturesGenerateResult> {
+export async function generateFeatures(
+  db: Db,
+  impulse: Impulse,
+  blocks: ResolvedBlock[],
+  ctx: JobContext,
+  options: GenerateOptions = {},
+): Promise<FeaturesGenerateResult> {
   const started = performance.now();
   ctx.progress(0, 'Planning windows…');
   const planned = planSamples(impulse, liveSamples(db));
@@ -82,7 +95,11 @@ export async function generateFeatures(db: Db, impulse: Impulse, blocks: Resolve
   pools.push(builtinPool);
   const hasCustom = jobs.some((j) => j.custom.length > 0);
   const customPool = hasCustom
-    ? new WorkerPool<FeatureTask, FeatureTaskResult>(featureWorkerUrl, { size, name: 'The custom block', resourceLimits: { maxOldGenerationSizeMb: CUSTOM_MEMORY_MB, maxYoungGenerationSizeMb: 32 } })
+    ? new WorkerPool<FeatureTask, FeatureTaskResult>(featureWorkerUrl, {
+        size,
+        name: 'The custom block',
+        resourceLimits: { maxOldGenerationSizeMb: CUSTOM_MEMORY_MB, maxYoungGenerationSizeMb: 32 },
+      })
     : null;
   if (customPool) pools.push(customPool);
   const stop = () => void Promise.all(pools.map((p) => p.close('Feature generation was cancelled')));
@@ -109,15 +126,32 @@ export async function generateFeatures(db: Db, impulse: Impulse, blocks: Resolve
       }
       throw e;
     }
-    const base = { id: job.sample.id, name: job.sample.name, axes: job.sample.axes, intervalMs: job.sample.intervalMs, width: job.sample.width, height: job.sample.height };
+    const base = {
+      id: job.sample.id,
+      name: job.sample.name,
+      axes: job.sample.axes,
+      intervalMs: job.sample.intervalMs,
+      width: job.sample.width,
+      height: job.sample.height,
+    };
     const parts: Promise<FeatureTaskResult>[] = [];
     if (job.builtin.length) {
       const copy = job.custom.length ? values.slice() : values;
-      parts.push(builtinPool.run({ sample: { ...base, values: copy }, input: impulse.input, blocks: job.builtin, customTimeoutMs: CUSTOM_WINDOW_TIMEOUT_MS }, [copy.buffer as ArrayBuffer], 60_000 + job.windows * 200 * job.builtin.length));
+      parts.push(
+        builtinPool.run(
+          { sample: { ...base, values: copy }, input: impulse.input, blocks: job.builtin, customTimeoutMs: CUSTOM_WINDOW_TIMEOUT_MS },
+          [copy.buffer as ArrayBuffer],
+          60_000 + job.windows * 200 * job.builtin.length,
+        ),
+      );
     }
     if (job.custom.length) {
       parts.push(
-        customPool!.run({ sample: { ...base, values }, input: impulse.input, blocks: job.custom, customTimeoutMs: CUSTOM_WINDOW_TIMEOUT_MS }, [values.buffer as ArrayBuffer], 10_000 + job.windows * job.custom.length * CUSTOM_WINDOW_TIMEOUT_MS),
+        customPool!.run(
+          { sample: { ...base, values }, input: impulse.input, blocks: job.custom, customTimeoutMs: CUSTOM_WINDOW_TIMEOUT_MS },
+          [values.buffer as ArrayBuffer],
+          10_000 + job.windows * job.custom.length * CUSTOM_WINDOW_TIMEOUT_MS,
+        ),
       );
     }
     const results = await Promise.all(parts);
@@ -154,7 +188,10 @@ export async function generateFeatures(db: Db, impulse: Impulse, blocks: Resolve
     ctx.signal.removeEventListener('abort', stop);
     await Promise.all(pools.map((p) => p.close()));
   }
-  const pruned = pruneFeatures(db, blocks.map((b) => b.task.key));
+  const pruned = pruneFeatures(
+    db,
+    blocks.map((b) => b.task.key),
+  );
   if (pruned) ctx.log(`Removed ${pruned} cached feature sets no block uses any more`);
   const seconds = (performance.now() - started) / 1000;
   ctx.log(`Computed ${doneWindows} block windows for ${computedSamples} samples in ${seconds.toFixed(1)} s on ${size} worker${size === 1 ? '' : 's'}`);

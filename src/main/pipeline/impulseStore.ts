@@ -19,8 +19,7 @@ export function impulseHash(impulse: Impulse): string {
 
 export function loadImpulse(db: Db): SavedImpulse | null {
   const row = db.prepare('SELECT id, definition, hash, updated_at FROM impulses WHERE name = ? ORDER BY id DESC LIMIT 1').get(NAME) as
-    | { id: number; definition: string; hash: string; updated_at: string }
-    | undefined;
+    { id: number; definition: string; hash: string; updated_at: string } | undefined;
   if (!row) return null;
   return { id: row.id, impulse: parseImpulse(JSON.parse(row.definition), 'Saved impulse'), hash: row.hash, updatedAt: row.updated_at };
 }

@@ -37,7 +37,8 @@ function addMotion(label: string, seconds: number, phase = 0, sensors = ['accX',
   const values = new Float32Array(readings * sensors.length);
   const f = label === 'wave' ? 3 : 0.5;
   for (let r = 0; r < readings; r++) {
-    for (let a = 0; a < sensors.length; a++) values[r * sensors.length + a] = Math.sin(2 * Math.PI * f * r * intervalMs * 1e-3 + phase + a) * (a + 1) + 0.1 * Math.cos(r * 0.37 + phase);
+    for (let a = 0; a < sensors.length; a++)
+      values[r * sensors.length + a] = Math.sin(2 * Math.PI * f * r * intervalMs * 1e-3 + phase + a) * (a + 1) + 0.1 * Math.cos(r * 0.37 + phase);
   }
   const repo = new SampleRepository(services.home.get('motion').db);
   return repo.insert({ label, category: 'train', sensors: sensors.map((name) => ({ name, units: 'm/s2' })), intervalMs, values, source: 'test' }).id;
@@ -64,7 +65,10 @@ describe('impulse storage', () => {
     expect(before).toMatchObject({ saved: false, suggestion: 'motion', hash: null });
     expect(before.impulse.dsp[0]!.block).toBe('spectral_analysis');
     expect(before.facts).toMatchObject({ samples: 1, axes: ['accX', 'accY', 'accZ'], frequenciesHz: [62.5] });
-    const saved = await call<ImpulseState>('impulse.set', { project: 'motion', impulse: { ...before.impulse, learning: [{ ...before.impulse.learning[0]!, title: 'Gestures' }] } });
+    const saved = await call<ImpulseState>('impulse.set', {
+      project: 'motion',
+      impulse: { ...before.impulse, learning: [{ ...before.impulse.learning[0]!, title: 'Gestures' }] },
+    });
     expect(saved.saved).toBe(true);
     expect(saved.hash).toMatch(/^[0-9a-f]{32}$/);
     expect((await call<ImpulseState>('impulse.get', { project: 'motion' })).impulse.learning[0]!.title).toBe('Gestures');
@@ -76,7 +80,9 @@ describe('impulse storage', () => {
     const e = await failure('impulse.set', { project: 'motion', impulse: bad });
     expect(e.code).toBe('BAD_DATA');
     expect(e.message).toBe('The impulse was not saved: Spectral Analysis: parameter "fft-length" must be at least 1, got 0');
-    expect((await failure('impulse.set', { project: 'motion', impulse: { ...im, input: { ...im.input, windowSizeMs: 'long' } } })).message).toMatch(/impulse\.input/);
+    expect((await failure('impulse.set', { project: 'motion', impulse: { ...im, input: { ...im.input, windowSizeMs: 'long' } } })).message).toMatch(
+      /impulse\.input/,
+    );
     expect((await call<ImpulseState>('impulse.get', { project: 'motion' })).impulse).toEqual(im);
   });
 
@@ -86,8 +92,13 @@ describe('impulse storage', () => {
     expect(blocks[0]!.params.map((p) => p.key)).toContain('fft-length');
     addMotion('idle', 1);
     const im = (await call<ImpulseState>('impulse.get', { project: 'motion' })).impulse;
-    const r = await call<{ issues: { message: string }[] }>('impulse.validate', { project: 'motion', impulse: { ...im, input: { ...im.input, windowSizeMs: 2000, zeroPad: false } } });
-    expect(r.issues.map((i) => i.message)).toContain('The window (2000 ms) is longer than the shortest sample "idle.1" (1008 ms); shorten the window or turn on zero-padding');
+    const r = await call<{ issues: { message: string }[] }>('impulse.validate', {
+      project: 'motion',
+      impulse: { ...im, input: { ...im.input, windowSizeMs: 2000, zeroPad: false } },
+    });
+    expect(r.issues.map((i) => i.message)).toContain(
+      'The window (2000 ms) is longer than the shortest sample "idle.1" (1008 ms); shorten the window or turn on zero-padding',
+    );
   });
 });
 
@@ -131,7 +142,11 @@ describe('feature generation', () => {
     const sample = new SampleRepository(db).get(id);
     const cached = readFeatures(db, sample.hash!, block!.task.key)!;
     const values = new SampleRepository(db).data(id);
-    const direct = await call<{ features: number[] }>('dsp.run', { block: 'spectral_analysis', params: {}, input: { axes: ['accX', 'accY', 'accZ'], frequencyHz: 62.5, values: Array.from(values.subarray(13 * 3 * 2, 13 * 3 * 2 + 125 * 3)) } });
+    const direct = await call<{ features: number[] }>('dsp.run', {
+      block: 'spectral_analysis',
+      params: {},
+      input: { axes: ['accX', 'accY', 'accZ'], frequencyHz: 62.5, values: Array.from(values.subarray(13 * 3 * 2, 13 * 3 * 2 + 125 * 3)) },
+    });
     expect(Array.from(cached.features.subarray(2 * 39, 3 * 39))).toEqual(direct.features.map((v) => Math.fround(v)));
   });
 
@@ -147,7 +162,9 @@ describe('feature generation', () => {
     e = await failure('features.generate', { project: 'motion' });
     expect(e.message).toMatch(/some samples are sampled at 100 Hz/);
     const status = await call<FeaturesStatus>('features.status', { project: 'motion' });
-    expect(status.unusable).toEqual([expect.objectContaining({ name: 'wave.2', message: 'Sample "wave.2" is sampled at 100 Hz; the impulse expects 62.5 Hz' })]);
+    expect(status.unusable).toEqual([
+      expect.objectContaining({ name: 'wave.2', message: 'Sample "wave.2" is sampled at 100 Hz; the impulse expects 62.5 Hz' }),
+    ]);
   });
 
   it('fails with a message naming the sample when a reading is NaN, keeping the other samples cached', async () => {
@@ -167,7 +184,9 @@ describe('feature generation', () => {
     addMotion('idle', 5);
     addMotion('tap', 1);
     await saveDefault((i) => ({ ...i, input: { ...i.input, windowSizeMs: 2000, zeroPad: false } }));
-    expect((await failure('features.generate', { project: 'motion' })).message).toMatch(/longer than the shortest sample "tap.2" \(1008 ms\); shorten the window or turn on zero-padding/);
+    expect((await failure('features.generate', { project: 'motion' })).message).toMatch(
+      /longer than the shortest sample "tap.2" \(1008 ms\); shorten the window or turn on zero-padding/,
+    );
     await saveDefault((i) => ({ ...i, input: { ...i.input, windowSizeMs: 2000, zeroPad: true } }));
     expect(await generate()).toMatchObject({ computedWindows: 15 + 1 });
   });
@@ -188,7 +207,9 @@ describe('feature generation', () => {
     });
     // a changed impulse cannot start a second job while the first runs
     await saveDefault((im) => ({ ...im, input: { ...im.input, windowIncreaseMs: 32 } }));
-    expect((await failure('features.generate', { project: 'motion' })).message).toMatch(/^Features are still being generated for the previous version of the impulse/);
+    expect((await failure('features.generate', { project: 'motion' })).message).toMatch(
+      /^Features are still being generated for the previous version of the impulse/,
+    );
     services.jobs.cancel(jobId);
     const job = await services.jobs.wait(jobId);
     expect(job.state).toBe('cancelled');
@@ -208,12 +229,28 @@ describe('audio and image projects', () => {
     expect(state.suggestion).toBe('audio');
     await call('impulse.set', { project: 'motion', impulse: state.impulse });
     expect(await generate()).toMatchObject({ computedWindows: 3 });
-    expect((await call<FeaturesStatus>('features.status', { project: 'motion' })).blocks[0]).toMatchObject({ block: 'mfcc', featuresPerWindow: 50 * 13, generated: 1 });
+    expect((await call<FeaturesStatus>('features.status', { project: 'motion' })).blocks[0]).toMatchObject({
+      block: 'mfcc',
+      featuresPerWindow: 50 * 13,
+      generated: 1,
+    });
 
     await call('projects.create', { name: 'pictures' });
     const images = new SampleRepository(services.home.get('pictures').db);
-    for (const [label, colour] of [['red', 0xff0000], ['blue', 0x0000ff]] as const) {
-      images.insert({ label, category: 'train', sensors: [{ name: 'image', units: 'rgb' }], intervalMs: 0, values: new Float32Array(40 * 30).fill(colour), width: 40, height: 30, source: 'test' });
+    for (const [label, colour] of [
+      ['red', 0xff0000],
+      ['blue', 0x0000ff],
+    ] as const) {
+      images.insert({
+        label,
+        category: 'train',
+        sensors: [{ name: 'image', units: 'rgb' }],
+        intervalMs: 0,
+        values: new Float32Array(40 * 30).fill(colour),
+        width: 40,
+        height: 30,
+        source: 'test',
+      });
     }
     const pic = await call<ImpulseState>('impulse.get', { project: 'pictures' });
     expect(pic.impulse.input).toEqual({ type: 'image', width: 40, height: 30, resizeMode: 'fit-short' });
@@ -232,13 +269,24 @@ describe('features for training', () => {
   it('gives one row per window with the learning block’s inputs concatenated, and refuses stale features', async () => {
     addMotion('idle', 5);
     addMotion('wave', 4);
-    const im = await saveDefault((i) => ({ ...i, dsp: [...i.dsp, { id: 'flat', block: 'flatten', title: 'Flatten', axes: ['accX'], params: {} }], learning: [{ ...i.learning[0]!, inputs: ['spectral-analysis', 'flat'] }] }));
+    const im = await saveDefault((i) => ({
+      ...i,
+      dsp: [...i.dsp, { id: 'flat', block: 'flatten', title: 'Flatten', axes: ['accX'], params: {} }],
+      learning: [{ ...i.learning[0]!, inputs: ['spectral-analysis', 'flat'] }],
+    }));
     const { datasetFeatures } = await import('.');
     const db = services.home.get('motion').db;
     expect(() => datasetFeatures(db, im, 'classifier')).toThrow('Features are missing or out of date for 2 samples (idle.1, wave.2); generate features first');
     await generate();
     const f = datasetFeatures(db, im, 'classifier');
-    expect(f).toMatchObject({ rows: 25, dims: 39 + 7, blocks: [{ blockId: 'spectral-analysis', length: 39 }, { blockId: 'flat', length: 7 }] });
+    expect(f).toMatchObject({
+      rows: 25,
+      dims: 39 + 7,
+      blocks: [
+        { blockId: 'spectral-analysis', length: 39 },
+        { blockId: 'flat', length: 7 },
+      ],
+    });
     expect(f.labels.filter((l) => l === 'wave')).toHaveLength(10);
     expect(f.windows.slice(13, 17)).toEqual([13, 14, 0, 1]);
     expect(f.features.length).toBe(25 * 46);
@@ -256,7 +304,10 @@ describe('feature explorer', () => {
     await saveDefault();
     expect((await failure('features.explore', { project: 'motion' })).message).toBe('No features to explore yet: generate features first');
     await generate();
-    const p = await call<{ points: { coords: number[]; label: string; window: number }[]; totalWindows: number; explainedVariance: number[] }>('features.explore', { project: 'motion', method: 'pca', dims: 3, maxPoints: 50 });
+    const p = await call<{ points: { coords: number[]; label: string; window: number }[]; totalWindows: number; explainedVariance: number[] }>(
+      'features.explore',
+      { project: 'motion', method: 'pca', dims: 3, maxPoints: 50 },
+    );
     expect(p.totalWindows).toBe(80);
     expect(p.points).toHaveLength(50);
     expect(p.points[0]!.coords).toHaveLength(3);

@@ -66,10 +66,26 @@ export class PipelineService {
     const facts = factsOf(liveSamples(db));
     const saved = loadImpulse(db);
     if (saved) {
-      return { impulse: saved.impulse, saved: true, suggestion: null, hash: saved.hash, updatedAt: saved.updatedAt, issues: validateImpulse(saved.impulse, facts, projectCatalog(db)), facts };
+      return {
+        impulse: saved.impulse,
+        saved: true,
+        suggestion: null,
+        hash: saved.hash,
+        updatedAt: saved.updatedAt,
+        issues: validateImpulse(saved.impulse, facts, projectCatalog(db)),
+        facts,
+      };
     }
     const suggestion = defaultImpulseFor(facts);
-    return { impulse: suggestion.impulse, saved: false, suggestion: suggestion.kind, hash: null, updatedAt: null, issues: validateImpulse(suggestion.impulse, facts, projectCatalog(db)), facts };
+    return {
+      impulse: suggestion.impulse,
+      saved: false,
+      suggestion: suggestion.kind,
+      hash: null,
+      updatedAt: null,
+      issues: validateImpulse(suggestion.impulse, facts, projectCatalog(db)),
+      facts,
+    };
   }
 
   /**
@@ -104,20 +120,40 @@ export class PipelineService {
       inputKind: b.name === 'image' ? 'image' : 'time-series',
       singleAxis: b.singleAxis === true,
       custom: false,
-      params: b.params.map(
-        (p): ParamSpecInput => ({ ...p, options: p.options ? [...p.options] : undefined, showIf: p.showIf ? { key: p.showIf.key, values: [...p.showIf.values] } : undefined }),
-      ),
+      params: b.params.map((p): ParamSpecInput => ({
+        ...p,
+        options: p.options ? [...p.options] : undefined,
+        showIf: p.showIf ? { key: p.showIf.key, values: [...p.showIf.values] } : undefined,
+      })),
     }));
     if (project) {
       for (const c of listCustomBlocks(this.db(project))) {
-        list.push({ name: CUSTOM_BLOCK_PREFIX + c.name, title: c.title, description: 'Custom block (JavaScript)', inputKind: 'time-series', singleAxis: false, custom: true, params: c.params });
+        list.push({
+          name: CUSTOM_BLOCK_PREFIX + c.name,
+          title: c.title,
+          description: 'Custom block (JavaScript)',
+          inputKind: 'time-series',
+          singleAxis: false,
+          custom: true,
+          params: c.params,
+        });
       }
     }
     return list;
   }
 
   /** One block on one input (previews, `kiln dsp run`). Custom blocks run in a sandboxed worker. */
-  async runDsp(blockName: string, rawParams: DspParams, raw: DspRunInput, project?: string): Promise<{ features: number[]; shape: { type: 'flat' | 'spectrogram' | 'image'; width?: number; height?: number; channels?: number }; labels?: string[]; params: DspParams }> {
+  async runDsp(
+    blockName: string,
+    rawParams: DspParams,
+    raw: DspRunInput,
+    project?: string,
+  ): Promise<{
+    features: number[];
+    shape: { type: 'flat' | 'spectrogram' | 'image'; width?: number; height?: number; channels?: number };
+    labels?: string[];
+    params: DspParams;
+  }> {
     const input = toDspInput(raw);
     if (blockName.startsWith(CUSTOM_BLOCK_PREFIX)) {
       if (!project) throw new KilnError('BAD_REQUEST', `Custom block "${blockName}" needs the project it belongs to`);
@@ -141,10 +177,16 @@ export class PipelineService {
     const db = this.db(project);
     const file = this.home.get(project).file;
     const saved = loadImpulse(db);
-    if (!saved) throw new KilnError('NOT_FOUND', `Project "${project}" has no saved impulse; design one on the Impulse design page (or kiln impulse set) first`);
+    if (!saved)
+      throw new KilnError('NOT_FOUND', `Project "${project}" has no saved impulse; design one on the Impulse design page (or kiln impulse set) first`);
     const existing = this.running.get(file);
     if (existing?.hash === saved.hash) return { jobId: existing.jobId };
-    if (existing) throw new KilnError('BAD_REQUEST', `Features are still being generated for the previous version of the impulse; wait for that job or cancel it, then generate again`, { jobId: existing.jobId });
+    if (existing)
+      throw new KilnError(
+        'BAD_REQUEST',
+        `Features are still being generated for the previous version of the impulse; wait for that job or cancel it, then generate again`,
+        { jobId: existing.jobId },
+      );
     const catalog = projectCatalog(db);
     const errors = validateImpulse(saved.impulse, factsOf(liveSamples(db)), catalog).filter((i) => i.severity === 'error');
     if (errors.length) throw new KilnError('BAD_DATA', `Features cannot be generated: ${errors.map((e) => e.message).join('; ')}`, { issues: errors });
@@ -221,7 +263,8 @@ export class PipelineService {
     let blocks = resolveBlocks(db, saved.impulse, projectCatalog(db));
     if (o.blockId !== undefined) {
       blocks = blocks.filter((b) => b.config.id === o.blockId);
-      if (!blocks.length) throw new KilnError('NOT_FOUND', `The impulse has no processing block "${o.blockId}" (blocks: ${saved.impulse.dsp.map((d) => d.id).join(', ')})`);
+      if (!blocks.length)
+        throw new KilnError('NOT_FOUND', `The impulse has no processing block "${o.blockId}" (blocks: ${saved.impulse.dsp.map((d) => d.id).join(', ')})`);
     }
     // windows per sample, from the cache (samples missing any block's features are left out)
     const samples = liveSamples(db);
@@ -292,7 +335,8 @@ export class PipelineService {
   removeCustomBlock(project: string, name: string): { removed: boolean } {
     const db = this.db(project);
     const used = loadImpulse(db)?.impulse.dsp.find((d) => d.block === CUSTOM_BLOCK_PREFIX + name);
-    if (used) throw new KilnError('BAD_REQUEST', `Custom block "${name}" is used by the impulse (block "${used.title || used.id}"); remove it from the impulse first`);
+    if (used)
+      throw new KilnError('BAD_REQUEST', `Custom block "${name}" is used by the impulse (block "${used.title || used.id}"); remove it from the impulse first`);
     return { removed: removeCustomBlock(db, name) };
   }
 
@@ -311,13 +355,24 @@ export class PipelineService {
       const params = validateParams(customDescriptor({ name: 'test', title: t.title, params: t.paramSpecs }), t.params);
       if (t.input) {
         const features = await runCustomOnce(t.title, t.code, params, toDspInput(t.input));
-        return { ok: true, features: Array.from(features), featuresPerWindow: features.length, windowsTested: 1, sampleName: null, milliseconds: performance.now() - started };
+        return {
+          ok: true,
+          features: Array.from(features),
+          featuresPerWindow: features.length,
+          windowsTested: 1,
+          sampleName: null,
+          milliseconds: performance.now() - started,
+        };
       }
       const impulse = loadImpulse(db)?.impulse ?? defaultImpulseFor(factsOf(liveSamples(db))).impulse;
       if (impulse.input.type !== 'time-series') throw new KilnError('UNSUPPORTED', 'Custom blocks read time series; this impulse reads images');
       const samples = liveSamples(db);
       const sample = t.sampleId !== undefined ? samples.find((s) => s.id === t.sampleId) : samples.find((s) => !(s.width && s.height));
-      if (!sample) throw new KilnError('NO_DATA', t.sampleId !== undefined ? `Sample ${t.sampleId} does not exist` : 'The dataset has no time-series sample to test on; give an input instead');
+      if (!sample)
+        throw new KilnError(
+          'NO_DATA',
+          t.sampleId !== undefined ? `Sample ${t.sampleId} does not exist` : 'The dataset has no time-series sample to test on; give an input instead',
+        );
       const values = new SampleRepository(db).data(sample.id);
       const input = impulse.input;
       const task: FeatureTask = {
@@ -330,7 +385,14 @@ export class PipelineService {
       new SampleWindows(input, { name: sample.name, axes: sample.axes, intervalMs: sample.intervalMs, values, width: null, height: null });
       const r = await runCustomTask(task, t.windows);
       const b = r.blocks[0]!;
-      return { ok: true, features: Array.from(b.features.subarray(0, b.length)), featuresPerWindow: b.length, windowsTested: r.windows, sampleName: sample.name, milliseconds: performance.now() - started };
+      return {
+        ok: true,
+        features: Array.from(b.features.subarray(0, b.length)),
+        featuresPerWindow: b.length,
+        windowsTested: r.windows,
+        sampleName: sample.name,
+        milliseconds: performance.now() - started,
+      };
     } catch (e) {
       if (!(e instanceof KilnError)) throw e;
       const line = typeof e.details?.line === 'number' ? e.details.line : null;
@@ -342,11 +404,21 @@ export class PipelineService {
 function toDspInput(raw: DspRunInput): DspInput {
   const values = Float32Array.from(raw.values);
   if (raw.width !== undefined || raw.height !== undefined) {
-    return { axes: raw.axes ?? ['image'], frequencyHz: raw.frequencyHz ?? 0, values, ...(raw.width !== undefined ? { width: raw.width } : {}), ...(raw.height !== undefined ? { height: raw.height } : {}) };
+    return {
+      axes: raw.axes ?? ['image'],
+      frequencyHz: raw.frequencyHz ?? 0,
+      values,
+      ...(raw.width !== undefined ? { width: raw.width } : {}),
+      ...(raw.height !== undefined ? { height: raw.height } : {}),
+    };
   }
   if (!raw.axes) throw new KilnError('BAD_DATA', 'The input needs "axes" (or width and height for an image)', { field: 'axes' });
   if (values.length % raw.axes.length !== 0) {
-    throw new KilnError('BAD_DATA', `The input has ${values.length} values, which do not split into readings of ${raw.axes.length} axes (${raw.axes.join(', ')})`, { field: 'values' });
+    throw new KilnError(
+      'BAD_DATA',
+      `The input has ${values.length} values, which do not split into readings of ${raw.axes.length} axes (${raw.axes.join(', ')})`,
+      { field: 'values' },
+    );
   }
   return { axes: raw.axes, frequencyHz: raw.frequencyHz ?? 0, values };
 }
@@ -382,7 +454,14 @@ async function runCustomOnce(title: string, code: string, params: DspParams, inp
   const readings = input.values.length / input.axes.length;
   const task: FeatureTask = {
     sample: { id: 0, name: 'input', axes: [...input.axes], intervalMs: 1000 / hz, values: input.values, width: null, height: null },
-    input: { type: 'time-series', windowSizeMs: (readings * 1000) / hz, windowIncreaseMs: (readings * 1000) / hz, frequencyHz: hz, zeroPad: false, axes: [...input.axes] },
+    input: {
+      type: 'time-series',
+      windowSizeMs: (readings * 1000) / hz,
+      windowIncreaseMs: (readings * 1000) / hz,
+      frequencyHz: hz,
+      zeroPad: false,
+      axes: [...input.axes],
+    },
     blocks: [{ key: 'run', id: 'run', block: 'custom:run', title, axes: [...input.axes], params, code }],
     customTimeoutMs: CUSTOM_WINDOW_TIMEOUT_MS,
     maxWindows: 1,

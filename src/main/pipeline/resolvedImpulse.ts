@@ -33,6 +33,10 @@ export function resolveBlocks(db: Db, impulse: Impulse, catalog: BlockCatalog): 
       featuresPerWindow = desc.outputShape(blockInputInfo(impulse.input, dsp), params).length;
     }
     const key = blockConfigHash(impulse, dsp, params, code);
-    return { config: dsp, featuresPerWindow, task: { key, id: dsp.id, block: dsp.block, title: dsp.title || desc.title, axes: dsp.axes, params, ...(code !== undefined ? { code } : {}) } };
+    return {
+      config: dsp,
+      featuresPerWindow,
+      task: { key, id: dsp.id, block: dsp.block, title: dsp.title || desc.title, axes: dsp.axes, params, ...(code !== undefined ? { code } : {}) },
+    };
   });
 }

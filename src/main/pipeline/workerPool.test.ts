@@ -38,7 +38,11 @@ describe('the worker pool', () => {
   });
 
   it('reports a worker that exits or runs out of memory, instead of hanging', async () => {
-    const pool = new WorkerPool<ProbeTask, number>(probe, { size: 1, name: 'The probe', resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } });
+    const pool = new WorkerPool<ProbeTask, number>(probe, {
+      size: 1,
+      name: 'The probe',
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+    });
     try {
       await expect(pool.run({ op: 'exit' })).rejects.toMatchObject({ code: 'INTERNAL', message: 'The probe stopped unexpectedly (exit code 3)' });
       await expect(pool.run({ op: 'memory' }, [], 20_000)).rejects.toMatchObject({ message: 'The probe ran out of memory (limit 64 MB) and was stopped' });

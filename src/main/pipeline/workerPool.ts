@@ -181,7 +181,10 @@ function formatMs(ms: number): string {
 function describeWorkerError(e: unknown, name: string, limits?: ResourceLimits): KilnError {
   const err = e as { code?: string; message?: string };
   if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new KilnError('BAD_DATA', `${name} ran out of memory${limits?.maxOldGenerationSizeMb ? ` (limit ${limits.maxOldGenerationSizeMb} MB)` : ''} and was stopped`);
+    return new KilnError(
+      'BAD_DATA',
+      `${name} ran out of memory${limits?.maxOldGenerationSizeMb ? ` (limit ${limits.maxOldGenerationSizeMb} MB)` : ''} and was stopped`,
+    );
   }
   return new KilnError('INTERNAL', `${name} failed: ${err?.message ?? String(e)}`);
 }

@@ -10,7 +10,8 @@ export interface TaskRequest<T> {
   task: T;
 }
 
-export type TaskReply<R> = { id: number; ok: true; result: R } | { id: number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
+export type TaskReply<R> =
+  { id: number; ok: true; result: R } | { id: number; ok: false; error: { code: string; message: string; details?: Record<string, unknown> } };
 
 /** Worker side: answers every task with the handler's result (and its transfer list) or its error. */
 export function serveTasks<T, R>(handler: (task: T) => Promise<{ result: R; transfer?: Transferable[] }> | { result: R; transfer?: Transferable[] }): void {

@@ -43,7 +43,11 @@ export type ImpulseState = z.infer<typeof impulseState>;
 
 export const paramSpecSchema = z
   .object({
-    key: z.string().min(1).max(64).regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'Parameter keys use letters, digits, "-" and "_"'),
+    key: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'Parameter keys use letters, digits, "-" and "_"'),
     label: z.string().min(1).max(80),
     type: z.enum(['int', 'float', 'boolean', 'select', 'string']),
     default: paramValue,
@@ -217,7 +221,13 @@ export const impulseMethods = {
   'customBlocks.list': { args: z.object({ project }).strict(), result: z.array(customBlockInfo) },
   'customBlocks.save': {
     args: z
-      .object({ project, name: customBlockName, title: z.string().trim().min(1, 'Title is empty').max(80), code: z.string().min(1, 'The code is empty').max(200_000), params: z.array(paramSpecSchema).max(50).default([]) })
+      .object({
+        project,
+        name: customBlockName,
+        title: z.string().trim().min(1, 'Title is empty').max(80),
+        code: z.string().min(1, 'The code is empty').max(200_000),
+        params: z.array(paramSpecSchema).max(50).default([]),
+      })
       .strict(),
     result: customBlockInfo,
   },

@@ -34,13 +34,17 @@ describe('the DSP block registry', () => {
   });
 
   it('names the parameter that is out of range, of the wrong type, not an option or unknown', () => {
-    expect(badParams(() => validateParams(getDspBlock('mfcc'), { num_cepstral: 0 })).message).toBe('Audio (MFCC): parameter "num_cepstral" must be at least 1, got 0');
+    expect(badParams(() => validateParams(getDspBlock('mfcc'), { num_cepstral: 0 })).message).toBe(
+      'Audio (MFCC): parameter "num_cepstral" must be at least 1, got 0',
+    );
     expect(badParams(() => validateParams(getDspBlock('mfcc'), { num_filters: 3.5 })).message).toMatch(/"num_filters" must be a whole number/);
     expect(badParams(() => validateParams(getDspBlock('mfcc'), { fft_length: 'lots' })).details).toEqual({ field: 'fft_length' });
     expect(badParams(() => validateParams(getDspBlock('image'), { channels: 'CMYK' })).message).toMatch(/"channels" must be one of RGB, Grayscale/);
     expect(badParams(() => validateParams(getDspBlock('spectral_analysis'), { 'input-decimation-ratio': 7 })).message).toMatch(/one of 1, 3, 10/);
     expect(badParams(() => validateParams(getDspBlock('flatten'), { average: 'maybe' })).message).toMatch(/"average" must be true or false/);
-    expect(badParams(() => validateParams(getDspBlock('raw'), { scale: 2 })).message).toMatch(/"scale" is not a parameter of this block; known parameters: scale-axes/);
+    expect(badParams(() => validateParams(getDspBlock('raw'), { scale: 2 })).message).toMatch(
+      /"scale" is not a parameter of this block; known parameters: scale-axes/,
+    );
   });
 
   it('shows only the parameters whose conditions hold', () => {

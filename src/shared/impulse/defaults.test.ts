@@ -7,7 +7,14 @@ describe('default impulses', () => {
   it('suggests 2 s windows → spectral analysis → classifier for 3-axis motion at 62.5 Hz', () => {
     const { impulse, kind } = defaultImpulseFor(motionFacts());
     expect(kind).toBe('motion');
-    expect(impulse.input).toEqual({ type: 'time-series', windowSizeMs: 2000, windowIncreaseMs: 200, frequencyHz: 62.5, zeroPad: true, axes: ['accX', 'accY', 'accZ'] });
+    expect(impulse.input).toEqual({
+      type: 'time-series',
+      windowSizeMs: 2000,
+      windowIncreaseMs: 200,
+      frequencyHz: 62.5,
+      zeroPad: true,
+      axes: ['accX', 'accY', 'accZ'],
+    });
     expect(impulse.dsp.map((d) => [d.block, d.axes.length])).toEqual([['spectral_analysis', 3]]);
     expect(impulse.learning).toEqual([{ id: 'classifier', type: 'classification', title: 'Classification', inputs: ['spectral-analysis'] }]);
     expect(validateImpulse(impulse, motionFacts())).toEqual([]);

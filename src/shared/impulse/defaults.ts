@@ -58,7 +58,14 @@ export function defaultImpulseFor(facts: DatasetFacts): { impulse: Impulse; kind
     }
     case 'slow-sensor': {
       const windowMs = fitWindow(Math.max(10_000, 10_000 / facts.frequenciesHz[0]!), facts);
-      input = { type: 'time-series', windowSizeMs: windowMs, windowIncreaseMs: Math.max(10, Math.round(windowMs / 4)), frequencyHz: facts.frequenciesHz[0]!, zeroPad: true, axes: [...facts.axes] };
+      input = {
+        type: 'time-series',
+        windowSizeMs: windowMs,
+        windowIncreaseMs: Math.max(10, Math.round(windowMs / 4)),
+        frequencyHz: facts.frequenciesHz[0]!,
+        zeroPad: true,
+        axes: [...facts.axes],
+      };
       dsp = dspBlock('flatten', 'flatten', [...facts.axes]);
       break;
     }
@@ -66,7 +73,14 @@ export function defaultImpulseFor(facts: DatasetFacts): { impulse: Impulse; kind
     case 'empty': {
       const axes = kind === 'empty' ? ['accX', 'accY', 'accZ'] : [...facts.axes];
       const windowMs = fitWindow(2000, facts);
-      input = { type: 'time-series', windowSizeMs: windowMs, windowIncreaseMs: Math.min(200, windowMs), frequencyHz: facts.frequenciesHz[0] ?? 62.5, zeroPad: true, axes };
+      input = {
+        type: 'time-series',
+        windowSizeMs: windowMs,
+        windowIncreaseMs: Math.min(200, windowMs),
+        frequencyHz: facts.frequenciesHz[0] ?? 62.5,
+        zeroPad: true,
+        axes,
+      };
       dsp = dspBlock('spectral-analysis', 'spectral_analysis', axes);
       break;
     }

@@ -50,7 +50,9 @@ describe('impulse validation', () => {
     const warnings = validateImpulse(im, facts).filter((i) => i.severity === 'warning');
     expect(warnings[0]!.message).toBe('The window (2000 ms) is longer than the shortest sample "idle.3" (1500 ms); it will be padded with zeros');
     const noPad = { ...im, input: { ...im.input, zeroPad: false } } as Impulse;
-    expect(errors(noPad, facts)).toEqual(['The window (2000 ms) is longer than the shortest sample "idle.3" (1500 ms); shorten the window or turn on zero-padding']);
+    expect(errors(noPad, facts)).toEqual([
+      'The window (2000 ms) is longer than the shortest sample "idle.3" (1500 ms); shorten the window or turn on zero-padding',
+    ]);
   });
 
   it('names other sampling frequencies, wrong block parameters, single-axis blocks given many axes and image blocks on time series', () => {
@@ -78,8 +80,12 @@ describe('impulse validation', () => {
   it('finds parameter combinations a block refuses (a trial run on a silent window)', () => {
     const audio = defaultImpulseFor(audioFacts()).impulse;
     const withParams = (params: Record<string, number>) => ({ ...audio, dsp: [{ ...audio.dsp[0]!, params }] });
-    expect(errors(withParams({ high_frequency: 9000 }), audioFacts())).toEqual(['Audio (MFCC): Parameter "high_frequency" (9000 Hz) is above half the sampling frequency (8000 Hz)']);
-    expect(errors(withParams({ win_size: 100 }), audioFacts())).toEqual(['Audio (MFCC): Parameter "win_size" must be odd (or 0 to disable normalization), got 100']);
+    expect(errors(withParams({ high_frequency: 9000 }), audioFacts())).toEqual([
+      'Audio (MFCC): Parameter "high_frequency" (9000 Hz) is above half the sampling frequency (8000 Hz)',
+    ]);
+    expect(errors(withParams({ win_size: 100 }), audioFacts())).toEqual([
+      'Audio (MFCC): Parameter "win_size" must be odd (or 0 to disable normalization), got 100',
+    ]);
     const issue = validateImpulse(withParams({ low_frequency: 5000, high_frequency: 4000 }), audioFacts()).find((i) => i.severity === 'error')!;
     expect(issue.message).toMatch(/"low_frequency" \(5000 Hz\) must be below/);
     expect(errors(withParams({}), audioFacts())).toEqual([]);
@@ -98,7 +104,9 @@ describe('impulse validation', () => {
 
   it('parses impulse JSON and names the wrong field', () => {
     expect(parseImpulse(JSON.parse(JSON.stringify(motion())))).toEqual(motion());
-    expect(() => parseImpulse({ ...motion(), input: { ...motion().input, windowSizeMs: -5 } })).toThrow('impulse: input.windowSizeMs: Window size must be more than 0 ms');
+    expect(() => parseImpulse({ ...motion(), input: { ...motion().input, windowSizeMs: -5 } })).toThrow(
+      'impulse: input.windowSizeMs: Window size must be more than 0 ms',
+    );
     expect(() => parseImpulse({ ...motion(), dsp: [{ ...motion().dsp[0]!, id: 'Bad Id' }] })).toThrow(/dsp\.0\.id: Block ids use lower-case/);
     expect(() => parseImpulse({ ...motion(), extra: 1 })).toThrow(/extra/);
   });

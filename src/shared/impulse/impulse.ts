@@ -234,12 +234,18 @@ export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: 
     if (facts.timeSeries > 0) {
       for (const axis of input.axes) {
         if (!facts.axes.includes(axis)) {
-          error('input.axes', `Axis "${axis}" is not in the data; the samples have ${facts.axes.length ? facts.axes.map((a) => `"${a}"`).join(', ') : 'no axis common to all of them'}`);
+          error(
+            'input.axes',
+            `Axis "${axis}" is not in the data; the samples have ${facts.axes.length ? facts.axes.map((a) => `"${a}"`).join(', ') : 'no axis common to all of them'}`,
+          );
         }
       }
       const other = facts.frequenciesHz.filter((f) => !sameFrequency(f, input.frequencyHz));
       if (other.length) {
-        error('input', `The impulse expects ${input.frequencyHz} Hz but some samples are sampled at ${other.map((f) => `${+f.toFixed(3)} Hz`).join(', ')}; set the frequency to match or remove those samples`);
+        error(
+          'input',
+          `The impulse expects ${input.frequencyHz} Hz but some samples are sampled at ${other.map((f) => `${+f.toFixed(3)} Hz`).join(', ')}; set the frequency to match or remove those samples`,
+        );
       }
       if (facts.shortest && facts.shortest.durationMs + 1e-6 < input.windowSizeMs) {
         const msg = `The window (${formatMs(input.windowSizeMs)}) is longer than the shortest sample "${facts.shortest.name}" (${formatMs(facts.shortest.durationMs)})`;
@@ -247,7 +253,11 @@ export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: 
         else error('input', `${msg}; shorten the window or turn on zero-padding`);
       }
     }
-    if (input.windowIncreaseMs > input.windowSizeMs) warn('input', `The window increase (${formatMs(input.windowIncreaseMs)}) is longer than the window (${formatMs(input.windowSizeMs)}): parts of each sample are skipped`);
+    if (input.windowIncreaseMs > input.windowSizeMs)
+      warn(
+        'input',
+        `The window increase (${formatMs(input.windowIncreaseMs)}) is longer than the window (${formatMs(input.windowSizeMs)}): parts of each sample are skipped`,
+      );
   } else if (facts.timeSeries > 0 && facts.images === 0) {
     error('input', 'The dataset holds time series; use a time-series input block instead of an image input');
   }
@@ -265,17 +275,23 @@ export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: 
     }
     const name = dsp.title || desc.title;
     if (desc.inputKind !== input.type) {
-      error(where, `${name} reads ${desc.inputKind === 'image' ? 'images' : 'time series'}, but the input block gives ${input.type === 'image' ? 'images' : 'time series'}`, dsp.id);
+      error(
+        where,
+        `${name} reads ${desc.inputKind === 'image' ? 'images' : 'time series'}, but the input block gives ${input.type === 'image' ? 'images' : 'time series'}`,
+        dsp.id,
+      );
       continue;
     }
     if (input.type === 'time-series') {
       if (dsp.axes.length === 0) error(`${where}.axes`, `${name} reads no axis; tick at least one input axis`, dsp.id);
       for (const axis of dsp.axes) {
-        if (!input.axes.includes(axis)) error(`${where}.axes`, `${name} reads axis "${axis}", which the input block does not give (input axes: ${input.axes.join(', ')})`, dsp.id);
+        if (!input.axes.includes(axis))
+          error(`${where}.axes`, `${name} reads axis "${axis}", which the input block does not give (input axes: ${input.axes.join(', ')})`, dsp.id);
       }
       if (desc.singleAxis && dsp.axes.length > 1) error(`${where}.axes`, `${name} reads one axis; ${dsp.axes.length} are selected`, dsp.id);
     }
-    const axesOk = input.type === 'image' || (dsp.axes.length > 0 && dsp.axes.every((a) => input.axes.includes(a)) && !(desc.singleAxis && dsp.axes.length > 1));
+    const axesOk =
+      input.type === 'image' || (dsp.axes.length > 0 && dsp.axes.every((a) => input.axes.includes(a)) && !(desc.singleAxis && dsp.axes.length > 1));
     try {
       const params = validateParams(desc, dsp.params);
       const info = blockInputInfo(input, dsp);
@@ -303,7 +319,8 @@ export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: 
       if (!impulse.dsp.some((d) => d.id === from)) error(where, `${name} reads "${from}", which is not a processing block of this impulse`, l.id);
     }
     if (new Set(l.inputs).size !== l.inputs.length) error(where, `${name} lists the same input twice`, l.id);
-    if (l.type === 'classification' && facts.labels.length === 1) warn(where, `${name}: the dataset has only one label ("${facts.labels[0]}"); classification needs at least two`, l.id);
+    if (l.type === 'classification' && facts.labels.length === 1)
+      warn(where, `${name}: the dataset has only one label ("${facts.labels[0]}"); classification needs at least two`, l.id);
   }
   if (impulse.learning.length === 0) error('learning', 'Add at least one learning block');
   for (const dsp of impulse.dsp) {

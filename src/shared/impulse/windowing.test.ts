@@ -56,14 +56,20 @@ describe('windowing a sample', () => {
   });
 
   it('names samples with other axes, another frequency, NaN readings or the wrong kind', () => {
-    expect(refusal(() => new SampleWindows(input, series('gyro.1', 20, ['gx', 'y']))).message).toBe('Sample "gyro.1" has no axis "x" (it has gx, y); the impulse reads x, y');
-    expect(refusal(() => new SampleWindows(input, series('fast.1', 20, ['x', 'y'], 10))).message).toBe('Sample "fast.1" is sampled at 100 Hz; the impulse expects 10 Hz');
+    expect(refusal(() => new SampleWindows(input, series('gyro.1', 20, ['gx', 'y']))).message).toBe(
+      'Sample "gyro.1" has no axis "x" (it has gx, y); the impulse reads x, y',
+    );
+    expect(refusal(() => new SampleWindows(input, series('fast.1', 20, ['x', 'y'], 10))).message).toBe(
+      'Sample "fast.1" is sampled at 100 Hz; the impulse expects 10 Hz',
+    );
     const nan = series('broken.7', 20, ['x', 'y']);
     nan.values[13] = NaN;
     expect(refusal(() => new SampleWindows(input, nan)).message).toBe('Sample "broken.7": reading 6, axis "y" is NaN; fix or remove the sample');
     const image: WindowSource = { name: 'cat.1', axes: ['image'], intervalMs: 0, values: new Float32Array(4), width: 2, height: 2 };
     expect(refusal(() => new SampleWindows(input, image)).message).toBe('Sample "cat.1" is an image, but the impulse reads time series');
-    expect(refusal(() => new SampleWindows({ type: 'image', width: 2, height: 2, resizeMode: 'squash' }, series('s', 20))).message).toBe('Sample "s" is a time series, but the impulse reads images');
+    expect(refusal(() => new SampleWindows({ type: 'image', width: 2, height: 2, resizeMode: 'squash' }, series('s', 20))).message).toBe(
+      'Sample "s" is a time series, but the impulse reads images',
+    );
   });
 
   it('gives a block only its own axes', () => {
@@ -80,7 +86,10 @@ describe('image input', () => {
   const blue = 0x0000ff;
   it('gives one resized window per image', () => {
     const values = new Float32Array([red, blue, red, blue]);
-    const w = new SampleWindows({ type: 'image', width: 4, height: 4, resizeMode: 'squash' }, { name: 'i', axes: ['image'], intervalMs: 0, values, width: 2, height: 2 });
+    const w = new SampleWindows(
+      { type: 'image', width: 4, height: 4, resizeMode: 'squash' },
+      { name: 'i', axes: ['image'], intervalMs: 0, values, width: 2, height: 2 },
+    );
     expect(w.count).toBe(1);
     expect(w.window(0).length).toBe(16);
     expect(w.window(0)[0]).toBe(red);

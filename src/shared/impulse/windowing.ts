@@ -56,23 +56,41 @@ export function planWindows(input: InputBlock, sample: Omit<WindowSource, 'value
   if (isImage(sample)) throw new KilnError('BAD_DATA', `Sample "${sample.name}" is an image, but the impulse reads time series`, { sample: sample.name });
   const missing = input.axes.filter((a) => !sample.axes.includes(a));
   if (missing.length) {
-    throw new KilnError('BAD_DATA', `Sample "${sample.name}" has no axis ${missing.map((a) => `"${a}"`).join(', ')} (it has ${sample.axes.join(', ') || 'no axes'}); the impulse reads ${input.axes.join(', ')}`, {
-      sample: sample.name,
-    });
+    throw new KilnError(
+      'BAD_DATA',
+      `Sample "${sample.name}" has no axis ${missing.map((a) => `"${a}"`).join(', ')} (it has ${sample.axes.join(', ') || 'no axes'}); the impulse reads ${input.axes.join(', ')}`,
+      {
+        sample: sample.name,
+      },
+    );
   }
   const hz = sample.intervalMs > 0 ? 1000 / sample.intervalMs : NaN;
   if (!(hz > 0) || !sameFrequency(hz, input.frequencyHz)) {
-    throw new KilnError('BAD_DATA', `Sample "${sample.name}" is sampled at ${Number.isFinite(hz) ? +hz.toFixed(3) : '?'} Hz; the impulse expects ${input.frequencyHz} Hz`, { sample: sample.name });
+    throw new KilnError(
+      'BAD_DATA',
+      `Sample "${sample.name}" is sampled at ${Number.isFinite(hz) ? +hz.toFixed(3) : '?'} Hz; the impulse expects ${input.frequencyHz} Hz`,
+      { sample: sample.name },
+    );
   }
   const readings = readingsPerWindow(input);
   if (sample.readings < readings && !input.zeroPad) {
     const ms = sample.readings * sample.intervalMs;
-    throw new KilnError('SAMPLE_TOO_SHORT', `Sample "${sample.name}" is ${Math.round(ms)} ms; the impulse window is ${input.windowSizeMs} ms (turn on zero-padding or shorten the window)`, {
-      sample: sample.name,
-    });
+    throw new KilnError(
+      'SAMPLE_TOO_SHORT',
+      `Sample "${sample.name}" is ${Math.round(ms)} ms; the impulse window is ${input.windowSizeMs} ms (turn on zero-padding or shorten the window)`,
+      {
+        sample: sample.name,
+      },
+    );
   }
   if (sample.readings === 0) throw new KilnError('BAD_DATA', `Sample "${sample.name}" holds no readings`, { sample: sample.name });
-  return { count: timeSeriesWindowCount(input, sample.readings), readings, increase: readingsPerIncrease(input), sampleReadings: sample.readings, padded: sample.readings < readings };
+  return {
+    count: timeSeriesWindowCount(input, sample.readings),
+    readings,
+    increase: readingsPerIncrease(input),
+    sampleReadings: sample.readings,
+    padded: sample.readings < readings,
+  };
 }
 
 /** Refuses NaN / infinite readings, naming the sample, reading and axis. */
