@@ -271,23 +271,32 @@ function runLayer(l: Int8Layer, x: Int8Array, inQ: QuantParams): { y: Int8Array;
       const P = kh * kw * C;
       const y = new Int8Array(oh * ow * F);
       const zx = inQ.zeroPoint;
+      // the receptive field of one output position as (x − zx), zeros where padded: then every
+      // filter is one contiguous integer dot product
+      const patch = new Int32Array(P);
+      const W = l.weights;
       for (let oy = 0; oy < oh; oy++) {
         for (let ox = 0; ox < ow; ox++) {
+          let k = 0;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx;
+              if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                patch.fill(0, k, k + C);
+              } else {
+                const xb = (iy * w + ix) * C;
+                for (let c = 0; c < C; c++) patch[k + c] = x[xb + c]! - zx;
+              }
+              k += C;
+            }
+          }
+          const yb = (oy * ow + ox) * F;
           for (let f = 0; f < F; f++) {
             let acc = l.bias[f]!;
             const wf = f * P;
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * sh - padTop + ky;
-              if (iy < 0 || iy >= h) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ox * sw - padLeft + kx;
-                if (ix < 0 || ix >= w) continue;
-                const xb = (iy * w + ix) * C;
-                const wb = wf + (ky * kw + kx) * C;
-                for (let c = 0; c < C; c++) acc += (x[xb + c]! - zx) * l.weights[wb + c]!;
-              }
-            }
-            y[(oy * ow + ox) * F + f] = quantize(applyActivation(acc * inQ.scale * l.weightScales[f]!, l.activation), l.out);
+            for (let i = 0; i < P; i++) acc += patch[i]! * W[wf + i]!;
+            y[yb + f] = quantize(applyActivation(acc * inQ.scale * l.weightScales[f]!, l.activation), l.out);
           }
         }
       }
