@@ -113,7 +113,7 @@ export function exportOnnx(spec: ModelSpec, weights: WeightsLike, options: { nam
   const names = [...layerNames(spec.layers), OUTPUT_LAYER_NAME];
   const inSize = spec.inputShape.reduce((x, y) => x * y, 1);
   let x = 'input';
-  let shape = [...spec.inputShape];
+  const shape = spec.inputShape;
   if (shape.length > 1) x = g.node('Reshape', [x, g.init('input_shape', [shape.length + 1], [-1, ...shape], 'int64')]);
 
   const all = [...spec.layers, null];
@@ -156,7 +156,7 @@ export function exportOnnx(spec: ModelSpec, weights: WeightsLike, options: { nam
         const pool = l as Extract<typeof l, { poolSize: number }>;
         const s = pool.strides ?? pool.poolSize;
         const kernel = spatialIn.map(() => pool.poolSize);
-        const p = spatialIn.map((n, d) => pads(n, windowOutputLength(n, pool.poolSize, s, pool.padding), pool.poolSize, s, pool.padding));
+        const p = spatialIn.map((n) => pads(n, windowOutputLength(n, pool.poolSize, s, pool.padding), pool.poolSize, s, pool.padding));
         const attrs: Attr[] = [
           { name: 'kernel_shape', ints: kernel },
           { name: 'strides', ints: spatialIn.map(() => s) },
@@ -183,7 +183,6 @@ export function exportOnnx(spec: ModelSpec, weights: WeightsLike, options: { nam
       x = g.node('Add', [g.node('Mul', [x, g.init(`${name}/scale`, [C], mul)]), g.init(`${name}/offset`, [C], add)]);
     }
     // dropout: identity at inference
-    shape = info.outputShape;
   }
   const outUnits = a.outputShape[0]!;
   const output = head.kind === 'classification' ? g.node('Softmax', [x], [{ name: 'axis', int: 1 }], 'output') : g.node('Identity', [x], undefined, 'output');
