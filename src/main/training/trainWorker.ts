@@ -34,12 +34,12 @@ const reporter: Reporter = {
 
 const task = input.task;
 
-try {
-  const result = task.kind === 'train' ? await runTrainTask(task, reporter) : await runTestTask(task, reporter);
-  post({ type: 'done', result });
-} catch (e) {
-  post({
-    type: 'error',
-    error: isKilnError(e) ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) },
-  });
-}
+// no top-level await: the Electron build bundles this entry as CommonJS
+(task.kind === 'train' ? runTrainTask(task, reporter) : runTestTask(task, reporter)).then(
+  (result) => post({ type: 'done', result }),
+  (e: unknown) =>
+    post({
+      type: 'error',
+      error: isKilnError(e) ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) },
+    }),
+);

@@ -36,7 +36,8 @@ import { buildFeatureSet, currentImpulse, datasetHash, featureLayout, learningBl
 import type { TestTask, TrainOutput, TrainTask } from './trainRun';
 import type { WorkerInput, WorkerMessage } from './trainWorker';
 
-const workerEntry = new URL('./trainWorker.ts', import.meta.url);
+/** the worker entry: TypeScript from the sources (tsx), `trainWorker.cjs` beside the bundled main */
+const workerEntry = new URL(import.meta.url.endsWith('.ts') ? './trainWorker.ts' : './trainWorker.cjs', import.meta.url);
 
 interface ModelRow {
   id: number;
