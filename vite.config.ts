@@ -11,6 +11,13 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 6000,
     target: 'es2022',
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // harmless notes about third-party bundles ("use client" directives, misplaced /*#__PURE__*/ comments)
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' || warning.code === 'INVALID_ANNOTATION') return;
+        warn(warning);
+      },
+    },
   },
   worker: { format: 'es' },
 });
