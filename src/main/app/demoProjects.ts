@@ -39,7 +39,8 @@ export const DEMO_SPECS: Record<DemoKind, DemoSpec> = {
     kind: 'keywords',
     description: 'Demo: keywords recorded from the virtual microphone at 16 kHz (noise, yes, no, go).',
     labels: WORDS,
-    samplesPerLabel: 25,
+    // one window per clip: 800 windows, enough for the keyword model to generalise
+    samplesPerLabel: 200,
     lengthMs: 1000,
     frequencyHz: 16_000,
     testFraction: 0.2,
