@@ -1,11 +1,14 @@
 /** Loads the target boards from the boards/ folder. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBoard, type Board } from '../../shared/boards/board';
 
+/** boards/ at the package root: three levels up from the sources, two from the Electron bundle */
 export function boardsDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../boards');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../../../boards'), path.resolve(here, '../../boards')];
+  return candidates.find((d) => existsSync(path.join(d, 'README.md'))) ?? candidates[0]!;
 }
 
 let cache: Board[] | null = null;
