@@ -36,7 +36,7 @@ export function FeatureStatusBar({ blockId, canGenerate }: { blockId?: string; c
   }, [jobId, waitFor, loadStatus, toast]);
 
   const text = statusText(status, blockId);
-  const reason = dirty ? 'Save the impulse first (features are made for the saved impulse)' : !canGenerate ? 'Fix the problems listed first' : undefined;
+  const reason = dirty ? 'Save the impulse first' : !canGenerate ? 'Fix the problems listed first' : undefined;
   return (
     <div className="feature-status card" aria-label="Features">
       <div className="row">
@@ -44,7 +44,7 @@ export function FeatureStatusBar({ blockId, canGenerate }: { blockId?: string; c
           type="button"
           className="btn btn-primary"
           disabled={!!reason || !!(job && isActive(job))}
-          title={reason}
+          title={reason ? `${reason}: features are made for the saved impulse` : 'Compute the features of every sample for the saved impulse (cached features are reused)'}
           onClick={() =>
             void generate().then((id) => {
               if (id) setJobId(id);
@@ -88,7 +88,7 @@ export function FeatureStatusBar({ blockId, canGenerate }: { blockId?: string; c
 /** "412 windows, 0 stale" — for one block, or the whole impulse (the block with the most out-of-date samples). */
 export function statusText(status: FeaturesStatus | null, blockId?: string): string {
   if (!status) return '';
-  if (!status.saved) return 'Not saved yet: no features';
+  if (!status.saved) return '';
   const blocks = blockId ? status.blocks.filter((b) => b.blockId === blockId) : status.blocks;
   if (!blocks.length) return blockId ? 'This block is not in the saved impulse yet' : 'No processing blocks';
   const windows = Math.max(...blocks.map((b) => b.windows));

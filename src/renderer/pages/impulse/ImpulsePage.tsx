@@ -46,9 +46,12 @@ export function ImpulsePage({ project, rest }: PageProps) {
   // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y / Ctrl+S anywhere on the page but inside text fields
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || inTextField(e.target)) return;
+      if (!(e.ctrlKey || e.metaKey)) return;
       const k = e.key.toLowerCase();
       const s = useImpulse.getState();
+      // Ctrl+S saves from anywhere but the code editor; undo/redo inside a text field belong to the field
+      if (k !== 's' && inTextField(e.target)) return;
+      if (k === 's' && (e.target as HTMLElement | null)?.closest?.('.monaco-editor')) return;
       if (k === 'z' && !e.shiftKey) s.undo();
       else if ((k === 'z' && e.shiftKey) || k === 'y') s.redo();
       else if (k === 's') {

@@ -166,7 +166,7 @@ function InputSettings({ impulse, factsAxes }: { impulse: Impulse; factsAxes: st
           <NumberField label="Window size" unit="ms" value={input.windowSizeMs} above={0} max={3_600_000} onChange={(v) => setInput({ ...input, windowSizeMs: v })} testId="input-window" />
           <NumberField label="Window increase" unit="ms" value={input.windowIncreaseMs} above={0} max={3_600_000} onChange={(v) => setInput({ ...input, windowIncreaseMs: v })} help="Step between the starts of two windows" />
           <NumberField label="Frequency" unit="Hz" value={input.frequencyHz} above={0} max={1_000_000} onChange={(v) => setInput({ ...input, frequencyHz: v })} />
-          <label className="check field">
+          <label className="check check-line">
             <input type="checkbox" checked={input.zeroPad} onChange={(e) => setInput({ ...input, zeroPad: e.target.checked })} /> Zero-pad samples shorter than a window
           </label>
           <fieldset className="field axes-field">

@@ -11,7 +11,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
 import { INPUT_NODE_ID, OUTPUT_NODE_ID, builtinDescriptors, impulseGraph, type GraphNode, type Impulse, type ImpulseIssue } from '../../../shared/impulse/impulse';
 import { useApp } from '../../stores/appStore';
 import { catalogFor, useImpulse, type XY } from '../../stores/impulseStore';
@@ -20,8 +20,8 @@ import { Inspector } from './Inspector';
 import { DRAG_TYPE, Palette, decodeItem, type PaletteItem } from './Palette';
 
 const nodeTypes = { block: BlockNode };
-const COLUMN_X = [0, 300, 600, 900];
-const ROW_H = 190;
+const COLUMN_X = [0, 250, 500, 750];
+const ROW_H = 170;
 
 function defaultPosition(n: GraphNode): XY {
   return { x: COLUMN_X[n.column] ?? 0, y: n.row * ROW_H };
@@ -51,6 +51,7 @@ function Editor({ issues, onOpenBlock }: { issues: ImpulseIssue[]; onOpenBlock: 
   const [selected, setSelected] = useState<string | null>(null);
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const [dragPos, setDragPos] = useState<Record<string, XY>>({});
+  const lastClick = useRef<{ id: string; at: number } | null>(null);
   const catalog = useMemo(() => catalogFor(custom), [custom]);
   const graph = useMemo(() => impulseGraph(impulse, catalog), [impulse, catalog]);
 
@@ -174,11 +175,18 @@ function Editor({ issues, onOpenBlock }: { issues: ImpulseIssue[]; onOpenBlock: 
           onNodesDelete={(ns) => ns.forEach((n) => remove(n.id))}
           onEdgesDelete={(es) => es.forEach((e) => disconnect(e.source, e.target))}
           onNodeDoubleClick={(_, n) => impulse.dsp.some((d) => d.id === n.id) && onOpenBlock(n.id)}
+          onNodeClick={(e, n) => {
+            // a second click on the same block within 450 ms opens it (the canvas re-renders between clicks, so the browser's dblclick is unreliable)
+            const last = lastClick.current;
+            lastClick.current = { id: n.id, at: e.timeStamp };
+            if (last && last.id === n.id && e.timeStamp - last.at < 450 && impulse.dsp.some((d) => d.id === n.id)) onOpenBlock(n.id);
+          }}
           onPaneClick={() => {
             setSelected(null);
             setSelectedEdge(null);
           }}
           deleteKeyCode={['Delete', 'Backspace']}
+          zoomOnDoubleClick={false}
           colorMode={theme}
           fitView
           fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
