@@ -46,7 +46,21 @@ test('a student trains the demo impulse, watches the curves, reads the results a
   await page.getByTestId('expert-mode').click();
   await expect(page.getByTestId('spec-json')).toContainText('"units": 20', { timeout: 15_000 });
   await shot(page, testInfo, 'expert mode');
+  // an edit in JSON that cannot work is marked inline and explained; the layer list follows
+  await page.getByTestId('spec-json').locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
+  await expect(page.getByTestId('spec-json').locator('.view-lines')).not.toContainText('inputShape');
+  await page.keyboard.insertText('{ "inputShape": [39], "layers": [ { "type": "dense", "units": 8 }, { "type": "conv1d", "filters": 4, "kernelSize": 3 } ] }');
+  await expect(page.getByTestId('spec-error')).toContainText('Layer 2 (conv1d) needs input shaped [steps, channels]');
+  await expect(page.getByTestId('spec-json').locator('.squiggly-error').first()).toBeAttached({ timeout: 10_000 });
+  await shot(page, testInfo, 'expert mode error');
   await page.getByRole('tab', { name: 'Layers' }).click();
+  await expect(page.getByTestId('layer-2')).toContainText('1D convolution');
+  await expect(page.getByTestId('layer-2')).toHaveClass(/layer-bad/);
+  await page.getByRole('button', { name: 'Reset to default' }).click();
+  await expect(page.getByTestId('layer-2')).toContainText('Dense');
+  await expect(page.getByTestId('spec-error')).toHaveCount(0);
 
   // bad settings are caught in the form
   await page.getByTestId('epochs').fill('0');

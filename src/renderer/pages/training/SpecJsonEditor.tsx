@@ -64,7 +64,7 @@ export default function SpecJsonEditor({ draft, head, onChange }: { draft: Model
         const text = JSON.stringify(draft, null, 2);
         lastEmitted.current = text;
         const model = monaco.editor.createModel(text, 'json', uri);
-        const editor = monaco.editor.create(host.current, { model, minimap: { enabled: false }, automaticLayout: true, fontSize: 13, scrollBeyondLastLine: false, tabSize: 2, theme: dark ? 'vs-dark' : 'vs' });
+        const editor = monaco.editor.create(host.current, { model, minimap: { enabled: false }, automaticLayout: true, fontSize: 13, scrollBeyondLastLine: false, tabSize: 2, autoClosingBrackets: 'never', autoClosingQuotes: 'never', formatOnPaste: true, theme: dark ? 'vs-dark' : 'vs' });
         ref.current = { monaco, editor };
         editor.onDidChangeModelContent(() => {
           const value = editor.getValue();
