@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Handlers } from '../dispatcher';
 import type { Services } from '../../app/services';
 import type { ProjectInfo } from '../../../shared/api/projects';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 type ProjectMethods = Pick<
   Handlers,
@@ -79,7 +79,8 @@ function projectInfo(s: Services, project: string): ProjectInfo {
   return {
     name: s.home.nameOf(p.file),
     path: p.file,
-    sizeBytes: statSync(p.file).size,
+    // an open project keeps recent changes in its -wal file until it is closed
+    sizeBytes: statSync(p.file).size + (existsSync(p.file + '-wal') ? statSync(p.file + '-wal').size : 0),
     createdAt: meta.createdAt,
     schemaVersion: p.schemaVersion,
     kilnVersion: meta.kilnVersion,
