@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { test, expect, shot } from './fixtures';
 
 /** Calls the Kiln API over the page's own WebSocket (the page must have loaded the studio once, for the token). */
@@ -25,6 +26,32 @@ async function call<T = unknown>(page: Page, method: string, args: unknown): Pro
   return response.result as T;
 }
 
+/** Runs `kiln simulate-board --pty` (socat + simulator) and returns the path to connect to. */
+async function simulateBoard(args: string[]): Promise<{ path: string; proc: ChildProcess; stop: () => Promise<void> }> {
+  const proc = spawn(process.execPath, ['bin/kiln.js', 'simulate-board', '--pty', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d) => (err += String(d)));
+  const path = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += String(d);
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl).trim());
+    });
+    proc.on('exit', (code) => reject(new Error(`simulate-board exited with ${code}: ${err}`)));
+    setTimeout(() => reject(new Error(`simulate-board did not start: ${err}`)), 20_000);
+  });
+  for (let i = 0; i < 100 && !err.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 100));
+  const stop = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGINT'); // by its own PID; it stops its socat too
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  };
+  return { path, proc, stop };
+}
+
 async function waitForJob(page: Page, jobId: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -36,7 +63,7 @@ async function waitForJob(page: Page, jobId: string, timeoutMs: number): Promise
   }
 }
 
-test('a student trains on the demo motions and watches live predictions from the virtual accelerometer', async ({ page, kiln }, testInfo) => {
+test('a student trains on the demo motions and watches live predictions from the virtual accelerometer and a simulated board', async ({ page, kiln }, testInfo) => {
   test.setTimeout(180_000);
   const P = 'Live lab';
   await page.goto(kiln.url);
@@ -86,12 +113,12 @@ test('a student trains on the demo motions and watches live predictions from the
 
   // the first window needs 2 s of data; then a prediction every window increase
   const label = page.getByTestId('live-label');
-  await expect(label).toHaveText('wave', { timeout: 10_000 });
+  await expect(label).toHaveText('wave', { timeout: 15_000 });
   const latency = page.getByTestId('live-latency');
   await expect(latency).toHaveText(/\d+\.\d ms/);
   const streamTime = page.locator('.live-facts dd').last();
   const t1 = await streamTime.textContent();
-  await expect(streamTime).not.toHaveText(t1 ?? '', { timeout: 3000 }); // it keeps updating
+  await expect(streamTime).not.toHaveText(t1 ?? '', { timeout: 6000 }); // it keeps updating
   await expect(page.getByTestId('live-scores-chart').locator('.main-svg').first()).toBeVisible();
   await expect(page.getByTestId('live-signal-chart').locator('.main-svg').first()).toBeVisible();
   await expect(page.locator('.live-facts')).toContainText(/Anomaly\s*-?\d+\.\d\d\s*\(threshold/);
@@ -100,7 +127,7 @@ test('a student trains on the demo motions and watches live predictions from the
 
   // switching the motion while running: the prediction follows once the window is full of it
   await page.getByLabel('Motion or word').selectOption('idle');
-  await expect(label).toHaveText('idle', { timeout: 8000 });
+  await expect(label).toHaveText('idle', { timeout: 15_000 });
   await page.waitForTimeout(1000);
   await shot(page, testInfo, 'switched to idle');
 
@@ -120,4 +147,26 @@ test('a student trains on the demo motions and watches live predictions from the
   await page.getByLabel('Serial port').fill('/tmp/kiln-no-such-board');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByRole('alert')).toContainText('No serial port at /tmp/kiln-no-such-board');
+
+  // a simulated board on a pty: detected, classified, then unplugged
+  const board = await simulateBoard(['--protocol', 'forwarder', '--hz', '62.5', '--axes', '3', '--signal', 'circle', '--seed', '8']);
+  try {
+    await page.getByLabel('Serial port').fill(board.path);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect(page.getByRole('button', { name: 'Connecting…' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Stop' }).first()).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('live-status')).toContainText('data forwarder on');
+    await expect(page.getByText("Reading the board's fields in order as accX, accY, accZ.")).toBeVisible();
+    await expect(label).toHaveText('circle', { timeout: 15_000 });
+    await page.waitForTimeout(1500);
+    await shot(page, testInfo, 'classifying a simulated board');
+    await board.stop();
+    await expect(page.getByRole('alert')).toContainText(/Stopped: .*(went away|Lost|stopped sending)/, { timeout: 10_000 });
+    await expect(page.getByRole('button', { name: 'Start' })).toBeVisible();
+    // the last results stay on screen
+    await expect(label).toHaveText('circle');
+    await shot(page, testInfo, 'board unplugged');
+  } finally {
+    await board.stop();
+  }
 });

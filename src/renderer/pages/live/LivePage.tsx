@@ -29,8 +29,12 @@ export function LivePage({ project }: PageProps) {
   useEffect(() => {
     void check(project);
     const off = subscribe();
+    // closing the tab: ask the server to stop too (best effort)
+    const onHide = () => void useLive.getState().stop();
+    window.addEventListener('pagehide', onHide);
     return () => {
       off();
+      window.removeEventListener('pagehide', onHide);
       // leaving the page ends the session: nobody is watching it any more
       void useLive.getState().stop();
     };
@@ -339,30 +343,33 @@ function ScoresChart({ session, history, version }: { session: LiveSessionInfo; 
     // version changes with every result; history is replaced at the same time
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session, version]);
-  const layout = useMemo(
-    () => ({
+  const layout = useMemo(() => {
+    const line = (y: number, yref: string, color: string) => ({
+      type: 'line',
+      xref: 'paper',
+      x0: 0,
+      x1: 1,
+      yref,
+      y0: y,
+      y1: y,
+      line: { dash: 'dash', width: 1, color },
+    });
+    const shapes: object[] = [];
+    // a prediction under this score counts as uncertain
+    if (session.uncertainThreshold > 0) shapes.push(line(session.uncertainThreshold, 'y', 'rgba(127,127,127,0.6)'));
+    // the anomaly threshold (also keeps the anomaly axis from magnifying small wiggles)
+    if (session.anomaly) shapes.push(line(session.anomaly.threshold, 'y2', 'rgba(224,49,49,0.45)'));
+    return {
       xaxis: { title: { text: 'stream time (s)' } },
       yaxis: { title: { text: 'score' }, range: [0, 1.02] },
-      ...(session.anomaly ? { yaxis2: { title: { text: 'anomaly' }, overlaying: 'y', side: 'right', showgrid: false } } : {}),
-      margin: { l: 48, r: session.anomaly ? 56 : 16, t: 8, b: 40 },
+      ...(session.anomaly
+        ? { yaxis2: { title: { text: 'anomaly', standoff: 4 }, overlaying: 'y', side: 'right', showgrid: false, tickformat: '.1f', zeroline: false } }
+        : {}),
+      margin: { l: 48, r: session.anomaly ? 64 : 16, t: 8, b: 40 },
       legend: { orientation: 'h', y: -0.25 },
-      shapes:
-        session.uncertainThreshold > 0
-          ? [
-              {
-                type: 'line',
-                xref: 'paper',
-                x0: 0,
-                x1: 1,
-                y0: session.uncertainThreshold,
-                y1: session.uncertainThreshold,
-                line: { dash: 'dash', width: 1, color: 'rgba(127,127,127,0.6)' },
-              },
-            ]
-          : [],
-    }),
-    [session],
-  );
+      shapes,
+    };
+  }, [session]);
   return <PlotlyChart data={data} layout={layout} height={280} label="Scores per class over time" testId="live-scores-chart" />;
 }
 
