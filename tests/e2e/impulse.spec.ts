@@ -96,5 +96,16 @@ test('a student designs an impulse on the motion demo, tunes a block, generates 
   await expect(page.getByTestId('explorer-count')).toContainText('windows', { timeout: 60_000 });
   await expect(page.getByTestId('explorer-chart')).toHaveAttribute('aria-busy', 'false');
   await expect(page.locator('.legendtext')).toHaveCount(4);
+  await expect(page.locator('.scatterlayer .point').first()).toBeVisible();
   await shot(page, testInfo, 'feature explorer');
+
+  // clicking a point opens that sample and window in the block preview
+  const box = (await page.locator('.scatterlayer .point').nth(5).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page).toHaveURL(/\/impulse\/spectral-analysis\/\d+\/\d+$/);
+  const [, sampleId, windowIndex] = /\/(\d+)\/(\d+)$/.exec(page.url())!;
+  await expect(page.getByRole('combobox', { name: 'Sample' })).toHaveValue(sampleId!);
+  await expect(page.getByText(`Window ${Number(windowIndex) + 1} of`)).toBeVisible();
+  await shot(page, testInfo, 'opened from the explorer');
 });

@@ -10,6 +10,16 @@ import { FeatureStatusBar } from './FeatureStatusBar';
 
 type ExploreMethod = 'pca' | 'umap';
 
+/** 3D plots need WebGL (absent with software rendering or GPU blocklists). */
+function hasWebgl(): boolean {
+  try {
+    const c = document.createElement('canvas');
+    return !!(c.getContext('webgl2') ?? c.getContext('webgl'));
+  } catch {
+    return false;
+  }
+}
+
 export function FeatureExplorer({ project, initialBlock }: { project: string; initialBlock?: string | undefined }) {
   const impulse = useImpulse((s) => s.impulse)!;
   const saved = useImpulse((s) => s.saved);
@@ -24,6 +34,7 @@ export function FeatureExplorer({ project, initialBlock }: { project: string; in
   const [busy, setBusy] = useState(false);
   const status = useImpulse((s) => s.status);
   const ids = { block: useId(), method: useId(), dims: useId() };
+  const [webgl] = useState(hasWebgl);
 
   useEffect(() => {
     if (!blockId) return;
@@ -45,7 +56,8 @@ export function FeatureExplorer({ project, initialBlock }: { project: string; in
     return labels.map((label, i) => {
       const pts = result.points.filter((p) => p.label === label);
       return {
-        type: dims === 3 ? 'scatter3d' : 'scattergl',
+        // SVG scatter: the server sends at most 2000 points, and it needs no WebGL
+        type: dims === 3 ? 'scatter3d' : 'scatter',
         mode: 'markers',
         name: label,
         x: pts.map((p) => p.coords[0]),
@@ -108,7 +120,9 @@ export function FeatureExplorer({ project, initialBlock }: { project: string; in
               <label htmlFor={ids.dims}>View</label>
               <select id={ids.dims} value={dims} onChange={(e) => setDims(e.target.value === '3' ? 3 : 2)}>
                 <option value="2">2D</option>
-                <option value="3">3D</option>
+                <option value="3" disabled={!webgl}>
+                  3D{webgl ? '' : ' (needs WebGL, which this browser does not offer)'}
+                </option>
               </select>
             </div>
             <FeatureStatusBar blockId={blockId} canGenerate />
