@@ -194,8 +194,8 @@ describe('training service', () => {
     await expectCode(studio.call('model.estimate', { project: P, modelId: older!.id, board: 'nope' }), 'NOT_FOUND', /Unknown board "nope"/);
   });
 
-  it('trains a K-means anomaly block from the same job kind', async () => {
-    await impulse(motionImpulse(db(), 1000, ['anomaly-kmeans']));
+  it.each(['anomaly-kmeans', 'anomaly-gmm'] as const)('trains a %s block from the same job kind', async (kind) => {
+    await impulse(motionImpulse(db(), 1000, [kind]));
     const job = await wait((await studio.call('model.train', { project: P, settings: { ...settings, clusters: 8 } })).jobId);
     expect(job.state, job.error?.message).toBe('succeeded');
     const [m] = await studio.call('models.list', { project: P });

@@ -29,10 +29,15 @@ function settingsProblem(s: TrainSettingsValue): string | null {
   if (!(Number.isInteger(s.seed) && s.seed >= 0)) return 'Seed must be a whole number ≥ 0';
   if (!(s.uncertainThreshold >= 0 && s.uncertainThreshold <= 1)) return 'Uncertain threshold must be between 0 and 1';
   if (!(Number.isInteger(s.clusters) && s.clusters >= 1)) return 'Clusters must be a whole number ≥ 1';
+  const a = s.augmentation;
+  if (!((a.noise ?? 0) >= 0)) return 'Noise must be 0 or more';
+  for (const [k, v] of [['Time shift', a.timeShift], ['Time mask', a.timeMask], ['Frequency mask', a.freqMask]] as const) {
+    if (!(Number.isInteger(v ?? 0) && (v ?? 0) >= 0)) return `${k} must be a whole number ≥ 0`;
+  }
   return null;
 }
 
-function SettingsForm({ settings, anomaly, running, onChange }: { settings: TrainSettingsValue; anomaly: boolean; running: boolean; onChange: (p: Partial<TrainSettingsValue>) => void }) {
+function SettingsForm({ settings, anomaly, spectrogram, running, onChange }: { settings: TrainSettingsValue; anomaly: boolean; spectrogram: boolean; running: boolean; onChange: (p: Partial<TrainSettingsValue>) => void }) {
   return (
     <fieldset className="settings" disabled={running}>
       <legend className="sr-only">Training settings</legend>
@@ -57,6 +62,13 @@ function SettingsForm({ settings, anomaly, running, onChange }: { settings: Trai
           </label>
           {settings.earlyStopping && <Num label="Patience (epochs)" value={settings.earlyStopping.patience} min={1} onChange={(patience) => onChange({ earlyStopping: { ...settings.earlyStopping!, patience } })} />}
           <Num label="Noise" value={settings.augmentation.noise ?? 0} min={0} max={10} step={0.05} onChange={(noise) => onChange({ augmentation: { ...settings.augmentation, noise } })} help="Augmentation: Gaussian noise × feature std (0 = off)" />
+          {spectrogram && (
+            <>
+              <Num label="Time shift (frames)" value={settings.augmentation.timeShift ?? 0} min={0} onChange={(timeShift) => onChange({ augmentation: { ...settings.augmentation, timeShift } })} help="Augmentation: shift up to ± frames" />
+              <Num label="Time mask (frames)" value={settings.augmentation.timeMask ?? 0} min={0} onChange={(timeMask) => onChange({ augmentation: { ...settings.augmentation, timeMask } })} help="Augmentation: zero a run of frames" />
+              <Num label="Frequency mask" value={settings.augmentation.freqMask ?? 0} min={0} onChange={(freqMask) => onChange({ augmentation: { ...settings.augmentation, freqMask } })} help="Augmentation: zero a band of coefficients" />
+            </>
+          )}
         </>
       )}
     </fieldset>
@@ -366,7 +378,7 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
         </div>
         <div className="card">
           <h2>Training settings</h2>
-          {s.settings && <SettingsForm settings={s.settings} anomaly={anomaly} running={running} onChange={(p) => s.setSettings(p)} />}
+          {s.settings && <SettingsForm settings={s.settings} anomaly={anomaly} spectrogram={blockInfo?.featureShape?.length === 2} running={running} onChange={(p) => s.setSettings(p)} />}
           {(settingsError || specError) && (
             <p className="error-text" role="alert">
               {settingsError ?? `Fix the network first: ${specError}`}
