@@ -166,6 +166,9 @@ test('a student trains on the demo motions and watches live predictions from the
     // the last results stay on screen
     await expect(label).toHaveText('circle');
     await shot(page, testInfo, 'board unplugged');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(500);
+    await shot(page, testInfo, 'board unplugged, dark theme');
   } finally {
     await board.stop();
   }

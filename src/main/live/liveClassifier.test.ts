@@ -1,5 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KilnError } from '../../shared/errors';
+import { blockInput, SampleWindows } from '../../shared/impulse/windowing';
+import { trainKMeans } from '../../shared/model/anomaly';
 import { MOTIONS, type Motion } from '../devices/virtual/virtualAccelerometer';
 import { virtualAccelerometer } from '../devices/virtual/virtualDevice';
 import { runBoardSimulator, type BoardSimulator } from '../devices/boardSimulator';
@@ -205,6 +207,36 @@ describe('live classification', () => {
     await c.stop();
     expect(sim.stats.commands.some((cmd) => cmd.startsWith('AT+SAMPLESTART=Built-in accelerometer'))).toBe(true);
   }, 25_000);
+
+  it('with only an anomaly block, calls windows normal or anomaly against its threshold', async () => {
+    // K-means on idle windows only: waving is something it has never seen
+    const dsp = impulse.dsp[0]!;
+    const rows: Float32Array[] = [];
+    for (const seed of [1, 2, 3, 4]) {
+      const values = virtualAccelerometer.generate({ motion: 'idle', lengthMs: 6000, frequencyHz: 62.5, seed });
+      const w = new SampleWindows(impulse.input, { name: `idle.${seed}`, axes: ['accX', 'accY', 'accZ'], intervalMs: 16, values });
+      for (let i = 0; i < w.count; i++) rows.push(model.dsp[0]!.block.run(blockInput(impulse.input, dsp, w.window(i)), model.dsp[0]!.params).features);
+    }
+    const len = rows[0]!.length;
+    const features = new Float32Array(rows.length * len);
+    rows.forEach((r, i) => features.set(r, i * len));
+    const kmeans = trainKMeans(features, len, { clusters: 4, seed: 1 });
+    const only = assembleLiveModel(impulse, { anomaly: { block: impulse.learning[1]!, model: kmeans } });
+    const labels = async (motion: Motion) => {
+      const out: LiveWindow[] = [];
+      const src = fastSource(motion, 501, 5);
+      const c = new LiveClassifier(only, src, { onResult: (w) => out.push(w), onEnd: () => {} });
+      c.start();
+      await src.done;
+      await c.stop();
+      expect(out[0]!.scores).toEqual({});
+      return out.map((w) => w.label);
+    };
+    const idle = await labels('idle');
+    const wave = await labels('wave');
+    expect(idle.filter((l) => l === 'normal').length / idle.length).toBeGreaterThan(0.8);
+    expect(wave.every((l) => l === 'anomaly')).toBe(true);
+  });
 
   it('stops with a message when a board falls silent', async () => {
     const silent = {
