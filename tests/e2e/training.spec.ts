@@ -5,17 +5,27 @@ import path from 'node:path';
 import { test as base, expect, shot, startKiln, stopKiln, type KilnServer } from './fixtures';
 
 // A home with a motion demo project whose impulse is saved and features generated.
-const test = base.extend<{ trained: KilnServer }>({
+async function prepared(learning: string): Promise<KilnServer> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'kiln-e2e-train-'));
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '-e', "import('./src/main/training/testKit.ts').then((m) => m.prepareTrainingHome(process.argv[1], 'gestures', [process.argv[2]])).catch((e) => { console.error(e); process.exit(1); })", home, learning],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`setup failed: ${r.stderr}`);
+  return startKiln(home);
+}
+
+const test = base.extend<{ trained: KilnServer; anomaly: KilnServer }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
   trained: async ({}, use) => {
-    const home = mkdtempSync(path.join(os.tmpdir(), 'kiln-e2e-train-'));
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '-e', "import('./src/main/training/testKit.ts').then((m) => m.prepareTrainingHome(process.argv[1])).catch((e) => { console.error(e); process.exit(1); })", home],
-      { encoding: 'utf8' },
-    );
-    if (r.status !== 0) throw new Error(`setup failed: ${r.stderr}`);
-    const k = await startKiln(home);
+    const k = await prepared('classification');
+    await use(k);
+    await stopKiln(k);
+  },
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
+  anomaly: async ({}, use) => {
+    const k = await prepared('anomaly-kmeans');
     await use(k);
     await stopKiln(k);
   },
@@ -134,4 +144,23 @@ test('models can be compared, activated and deleted with undo', async ({ page, t
   await expect(page.getByTestId('model-list').locator('tbody tr')).toHaveCount(1);
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.getByTestId('model-list').locator('tbody tr')).toHaveCount(2);
+});
+
+test('an anomaly block trains from the same page and shows clusters, threshold and per-sample scores', async ({ page, anomaly }, testInfo) => {
+  test.setTimeout(90_000);
+  await page.goto(`${anomaly.url}#/p/gestures/training`);
+  await expect(page.getByRole('heading', { name: 'Anomaly detection' })).toBeVisible();
+  await page.getByTestId('clusters').fill('0');
+  await expect(page.getByText('Clusters must be a whole number ≥ 1')).toBeVisible();
+  await page.getByTestId('clusters').fill('6');
+  await page.getByTestId('start-training').click();
+  await expect(page.getByTestId('anomaly-summary')).toContainText('6 clusters', { timeout: 60_000 });
+  await expect(page.getByTestId('anomaly-summary')).toContainText('threshold');
+  await page.getByTestId('results').scrollIntoViewIfNeeded();
+  await shot(page, testInfo, 'anomaly results');
+  await page.getByRole('button', { name: 'Model testing' }).click();
+  await page.getByTestId('run-test').click();
+  await expect(page.getByTestId('test-samples').locator('tbody tr')).toHaveCount(8, { timeout: 30_000 });
+  await expect(page.getByTestId('test-samples').locator('thead')).toContainText('Anomaly');
+  await shot(page, testInfo, 'anomaly testing');
 });

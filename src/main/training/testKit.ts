@@ -27,7 +27,7 @@ export function saveImpulse(db: Database, impulse: Impulse): string {
  * A KILN_HOME with a motion demo project "gestures", its impulse saved and features generated
  * (the state the Training page starts from). For e2e tests and benches.
  */
-export async function prepareTrainingHome(home: string, project = 'gestures'): Promise<void> {
+export async function prepareTrainingHome(home: string, project = 'gestures', learning: LearningBlockConfig['type'][] = ['classification']): Promise<void> {
   const { createServices } = await import('../app/services.js');
   const { createDispatcher } = await import('../api/index.js');
   const services = createServices({ home, host: 'cli' });
@@ -36,7 +36,7 @@ export async function prepareTrainingHome(home: string, project = 'gestures'): P
     const created = await d.call('projects.create', { name: project, demo: 'motion' });
     if (!created.ok) throw new Error(created.error.message);
     const db = services.home.get(project).db;
-    saveImpulse(db, motionImpulse(db, 500));
+    saveImpulse(db, motionImpulse(db, 500, learning));
     const r = await d.call('features.generate', { project });
     if (!r.ok) throw new Error(r.error.message);
     const job = await services.jobs.wait((r.result as { jobId: string }).jobId);

@@ -87,7 +87,7 @@ function ModelResults({ model }: { model: ModelDetail }) {
           Model #{model.id} {model.active && <span className="badge">active</span>} {!model.current && <span className="badge badge-warn" title="The impulse or the training data changed since this model was trained">stale</span>}
         </h2>
         <span className="muted small">
-          {m.kind} · seed {model.seed} · {model.backend} · {m.epochsRun} epochs{m.stoppedEarly ? ' (stopped early)' : ''} · {m.trainSeconds.toFixed(1)} s · {formatDate(model.createdAt)}
+          {m.kind} · seed {model.seed} · {model.backend}{m.anomaly ? '' : ` · ${m.epochsRun} epochs${m.stoppedEarly ? ' (stopped early)' : ''}`} · {m.trainSeconds.toFixed(1)} s · {formatDate(model.createdAt)}
         </span>
       </div>
       {m.float32 && (

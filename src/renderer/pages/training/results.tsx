@@ -146,7 +146,7 @@ export function FeatureExplorer({ model }: { model: ModelDetail }) {
         marker: { size: 5, color: css(g.color), opacity: 0.75 },
         hoverinfo: 'text',
       }))}
-      layout={{ xaxis: { title: { text: 'component 1' }, zeroline: false }, yaxis: { title: { text: 'component 2' }, zeroline: false }, legend: { orientation: 'h', y: -0.2 } }}
+      layout={{ xaxis: { title: { text: 'component 1' }, zeroline: false }, yaxis: { title: { text: 'component 2' }, zeroline: false }, legend: { orientation: 'h', y: -0.32 }, margin: { b: 80 } }}
     />
   );
 }
