@@ -63,7 +63,10 @@ async function waitForJob(page: Page, jobId: string, timeoutMs: number): Promise
   }
 }
 
-test('a student trains on the demo motions and watches live predictions from the virtual accelerometer and a simulated board', async ({ page, kiln }, testInfo) => {
+test('a student trains on the demo motions and watches live predictions from the virtual accelerometer and a simulated board', async ({
+  page,
+  kiln,
+}, testInfo) => {
   test.setTimeout(180_000);
   const P = 'Live lab';
   await page.goto(kiln.url);
