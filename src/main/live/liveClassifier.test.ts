@@ -238,6 +238,36 @@ describe('live classification', () => {
     expect(wave.every((l) => l === 'anomaly')).toBe(true);
   });
 
+  it('skips windows rather than stall the app when they come faster than they can be classified, and says so once', async () => {
+    const inner = model.classifier!;
+    const slow: LiveModel = {
+      ...model,
+      classifier: {
+        ...inner,
+        run: (row) => {
+          const t = performance.now();
+          while (performance.now() - t < 40); // a machine far too slow for this impulse
+          return inner.run(row);
+        },
+      },
+    };
+    const results: LiveWindow[] = [];
+    const notices: string[] = [];
+    const src = fastSource('wave', 7, 8); // 25 windows at once
+    const c = new LiveClassifier(slow, src, { onResult: (w) => results.push(w), onEnd: () => {}, onNotice: (n) => notices.push(n) });
+    const t0 = performance.now();
+    c.start();
+    await src.done;
+    await c.stop();
+    // about half a second of classifying, then the rest of that second's windows are skipped
+    expect(performance.now() - t0).toBeLessThan(900);
+    expect(results.length).toBeGreaterThanOrEqual(10);
+    expect(results.length).toBeLessThan(20);
+    expect(c.dropped).toBeGreaterThan(0);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/Windows arrive faster than this machine classifies them \(a window takes 4\d\.\d ms\); some are skipped/);
+  });
+
   it('stops with a message when a board falls silent', async () => {
     const silent = {
       description: 'quiet board',

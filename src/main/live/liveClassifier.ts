@@ -12,6 +12,8 @@ import type { ChunkInfo, LiveStreamSource } from './liveSources';
 const MAX_SIGNAL_POINTS = 400;
 /** windows queued for an asynchronous engine before new ones are dropped */
 const MAX_PENDING = 4;
+/** at most this share of each wall-clock second goes to classification; the rest of Kiln must keep answering */
+const MAX_BUSY_SHARE = 0.5;
 
 export interface LiveWindow {
   /** ms of stream time at the end of the window */
@@ -136,6 +138,8 @@ export interface LiveClassifierHandlers {
   onResult(w: LiveWindow): void;
   /** the source stopped by itself (gone, silent) or classification failed */
   onEnd(reason: string): void;
+  /** something the user should know while it runs (said once) */
+  onNotice?(text: string): void;
 }
 
 /** Classifies a source's stream window by window until stopped or the source ends. */
@@ -190,10 +194,33 @@ export class LiveClassifier {
   private queue: Promise<void> = Promise.resolve();
   /** windows left out because the engine fell behind */
   dropped = 0;
+  private windowsThisSecond = 0;
+
+  /** ms spent classifying in the current wall-clock second */
+  private busyMs = 0;
+  private busySince = 0;
+  private noticed = false;
 
   private onWindow(window: Float32Array, endReading: number): void {
     const t0 = performance.now();
+    if (t0 - this.busySince >= 1000) {
+      this.busySince = t0;
+      this.busyMs = 0;
+      this.windowsThisSecond = 0;
+    } else if (this.busyMs > 1000 * MAX_BUSY_SHARE) {
+      // windows come faster than they can be classified: skip some rather than stall the app
+      this.dropped++;
+      if (!this.noticed) {
+        this.noticed = true;
+        this.handlers.onNotice?.(
+          `Windows arrive faster than this machine classifies them (a window takes ${(this.busyMs / Math.max(1, this.windowsThisSecond)).toFixed(1)} ms); some are skipped. A longer window increase avoids this.`,
+        );
+      }
+      return;
+    }
     const r = classifyWindow(this.model, window);
+    this.busyMs += performance.now() - t0;
+    this.windowsThisSecond++;
     if (!(r instanceof Promise)) {
       this.handlers.onResult(this.describe(r, window, endReading, performance.now() - t0));
       return;

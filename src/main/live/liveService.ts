@@ -124,6 +124,7 @@ export class LiveService {
           this.sessions.delete(sessionId);
           this.o.events.emit('live.state', { sessionId, state: 'error', message: reason });
         },
+        onNotice: (text) => this.o.events.emit('live.state', { sessionId, state: 'running', message: text }),
       });
     } catch (e) {
       await stream.stop();

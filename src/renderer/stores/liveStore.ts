@@ -159,6 +159,11 @@ export const useLive = create<LiveState>((set, get) => ({
       if (!s || e.sessionId !== s.sessionId) return;
       if (e.state === 'error') set({ session: null, error: e.message ?? 'The source stopped.', errorKind: 'ended' });
       if (e.state === 'stopped') set({ session: null });
+      // a notice while running (e.g. windows skipped on a slow machine) joins the session's notes
+      if (e.state === 'running' && e.message && !e.message.startsWith('Classifying ')) {
+        const next = { ...s, notes: [...s.notes, e.message] };
+        set({ session: next, shown: next });
+      }
     });
     return () => {
       offResult();
