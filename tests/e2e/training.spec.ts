@@ -9,7 +9,14 @@ async function prepared(learning: string): Promise<KilnServer> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'kiln-e2e-train-'));
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '-e', "import('./src/main/training/testKit.ts').then((m) => m.prepareTrainingHome(process.argv[1], 'gestures', [process.argv[2]])).catch((e) => { console.error(e); process.exit(1); })", home, learning],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      "import('./src/main/training/testKit.ts').then((m) => m.prepareTrainingHome(process.argv[1], 'gestures', [process.argv[2]])).catch((e) => { console.error(e); process.exit(1); })",
+      home,
+      learning,
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(`setup failed: ${r.stderr}`);

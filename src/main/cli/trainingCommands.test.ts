@@ -42,7 +42,12 @@ describe('kiln train / test / models', () => {
   it('trains with --json (metrics and lineage), tests, lists, activates, exports and deletes', async () => {
     const t = await cli('train', '--project', 'gestures', '--epochs', '3', '--seed', '9', '--learning-rate', '0.005', '--json');
     expect(t.code, t.err).toBe(0);
-    const m = JSON.parse(t.out) as { id: number; seed: number; settings: { epochs: number }; metrics: { float32: { accuracy: number; confusion: number[][] }; int8: { accuracy: number }; history: unknown[] } };
+    const m = JSON.parse(t.out) as {
+      id: number;
+      seed: number;
+      settings: { epochs: number };
+      metrics: { float32: { accuracy: number; confusion: number[][] }; int8: { accuracy: number }; history: unknown[] };
+    };
     expect(m.seed).toBe(9);
     expect(m.settings.epochs).toBe(3);
     expect(m.metrics.history).toHaveLength(3);

@@ -28,13 +28,23 @@ function printConfusion(classNames: string[], confusion: number[][]): void {
 
 function printModel(d: ModelDetail): void {
   const m = d.metrics;
-  process.stdout.write(`Model #${d.id} (${d.kind}, block "${d.block}", seed ${d.seed}, backend ${d.backend}, ${m.epochsRun} epochs${m.stoppedEarly ? ', stopped early' : ''})\n`);
+  process.stdout.write(
+    `Model #${d.id} (${d.kind}, block "${d.block}", seed ${d.seed}, backend ${d.backend}, ${m.epochsRun} epochs${m.stoppedEarly ? ', stopped early' : ''})\n`,
+  );
   if (m.float32) {
-    process.stdout.write(`Accuracy on ${m.evaluatedOn} rows (${m.float32.rows}): float32 ${pct(m.float32.accuracy)}, int8 ${pct(m.int8?.accuracy)}; loss ${m.float32.loss?.toFixed(4) ?? '—'}\n`);
+    process.stdout.write(
+      `Accuracy on ${m.evaluatedOn} rows (${m.float32.rows}): float32 ${pct(m.float32.accuracy)}, int8 ${pct(m.int8?.accuracy)}; loss ${m.float32.loss?.toFixed(4) ?? '—'}\n`,
+    );
     process.stdout.write(`Size: float32 ${m.sizes.float32Bytes} B, int8 ${m.sizes.int8Bytes ?? '—'} B\n`);
     printConfusion(m.classNames, m.float32.confusion);
     printTable(
-      m.classNames.map((c, i) => ({ class: c, precision: m.float32!.perClass[i]!.precision.toFixed(3), recall: m.float32!.perClass[i]!.recall.toFixed(3), f1: m.float32!.perClass[i]!.f1.toFixed(3), support: m.float32!.perClass[i]!.support })),
+      m.classNames.map((c, i) => ({
+        class: c,
+        precision: m.float32!.perClass[i]!.precision.toFixed(3),
+        recall: m.float32!.perClass[i]!.recall.toFixed(3),
+        f1: m.float32!.perClass[i]!.f1.toFixed(3),
+        support: m.float32!.perClass[i]!.support,
+      })),
       ['class', 'precision', 'recall', 'f1', 'support'],
     );
   }
@@ -49,36 +59,75 @@ export function trainingCommands(program: Command): void {
     .description("train the impulse's learning block (in a worker thread) and keep the model; ends with its metrics")
     .requiredOption('--project <name>', 'project name or path to a .kiln file')
     .option('--block <id>', 'learning block id (default: the first)')
-    .option('--epochs <n>', 'training cycles', number('--epochs', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'))
-    .option('--seed <n>', 'random seed (same seed, same model)', number('--seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'))
-    .option('--learning-rate <x>', 'Adam learning rate', number('--learning-rate', (n) => n > 0 && n <= 1, 'a number in (0, 1]'))
-    .option('--batch-size <n>', 'rows per batch', number('--batch-size', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'))
-    .option('--validation-split <x>', 'share of rows held out', number('--validation-split', (n) => n >= 0 && n <= 0.9, 'between 0 and 0.9'))
+    .option(
+      '--epochs <n>',
+      'training cycles',
+      number('--epochs', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
+    )
+    .option(
+      '--seed <n>',
+      'random seed (same seed, same model)',
+      number('--seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0'),
+    )
+    .option(
+      '--learning-rate <x>',
+      'Adam learning rate',
+      number('--learning-rate', (n) => n > 0 && n <= 1, 'a number in (0, 1]'),
+    )
+    .option(
+      '--batch-size <n>',
+      'rows per batch',
+      number('--batch-size', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1'),
+    )
+    .option(
+      '--validation-split <x>',
+      'share of rows held out',
+      number('--validation-split', (n) => n >= 0 && n <= 0.9, 'between 0 and 0.9'),
+    )
     .action(
-      action(async (ctx, opts: { project: string; block?: string; epochs?: number; seed?: number; learningRate?: number; batchSize?: number; validationSplit?: number }) => {
-        const info = await ctx.call('training.info', { project: opts.project, ...(opts.block ? { block: opts.block } : {}) });
-        const settings: TrainSettingsInput = {
-          ...info.settings,
-          ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
-          ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
-          ...(opts.validationSplit !== undefined ? { validationSplit: opts.validationSplit } : {}),
-        };
-        if (!ctx.json) process.stderr.write(`Training on ${info.backend.name} (${info.backend.note})\n`);
-        const { jobId } = await ctx.call('model.train', { project: opts.project, settings, ...(opts.block ? { block: opts.block } : {}) });
-        const result = (await ctx.follow(jobId)) as { modelId: number };
-        const detail = await ctx.call('models.get', { project: opts.project, id: result.modelId });
-        if (ctx.json) printJson({ id: detail.id, block: detail.block, seed: detail.seed, backend: detail.backend, datasetHash: detail.datasetHash, impulseHash: detail.impulseHash, settings: detail.settings, metrics: { ...detail.metrics, explorer: undefined } });
-        else printModel(detail);
-      }),
+      action(
+        async (
+          ctx,
+          opts: { project: string; block?: string; epochs?: number; seed?: number; learningRate?: number; batchSize?: number; validationSplit?: number },
+        ) => {
+          const info = await ctx.call('training.info', { project: opts.project, ...(opts.block ? { block: opts.block } : {}) });
+          const settings: TrainSettingsInput = {
+            ...info.settings,
+            ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+            ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
+            ...(opts.validationSplit !== undefined ? { validationSplit: opts.validationSplit } : {}),
+          };
+          if (!ctx.json) process.stderr.write(`Training on ${info.backend.name} (${info.backend.note})\n`);
+          const { jobId } = await ctx.call('model.train', { project: opts.project, settings, ...(opts.block ? { block: opts.block } : {}) });
+          const result = (await ctx.follow(jobId)) as { modelId: number };
+          const detail = await ctx.call('models.get', { project: opts.project, id: result.modelId });
+          if (ctx.json)
+            printJson({
+              id: detail.id,
+              block: detail.block,
+              seed: detail.seed,
+              backend: detail.backend,
+              datasetHash: detail.datasetHash,
+              impulseHash: detail.impulseHash,
+              settings: detail.settings,
+              metrics: { ...detail.metrics, explorer: undefined },
+            });
+          else printModel(detail);
+        },
+      ),
     );
 
   program
     .command('test')
     .description('classify every test sample with the active model (sliding windows) and report accuracy, confusion and F1')
     .requiredOption('--project <name>', 'project name or path to a .kiln file')
-    .option('--model <id>', 'model id (default: the active model)', number('--model', (n) => Number.isInteger(n) && n >= 1, 'a model id'))
+    .option(
+      '--model <id>',
+      'model id (default: the active model)',
+      number('--model', (n) => Number.isInteger(n) && n >= 1, 'a model id'),
+    )
     .action(
       action(async (ctx, opts: { project: string; model?: number }) => {
         const { jobId } = await ctx.call('model.test', { project: opts.project, ...(opts.model !== undefined ? { modelId: opts.model } : {}) });
@@ -88,7 +137,9 @@ export function trainingCommands(program: Command): void {
           printJson(r);
           return;
         }
-        process.stdout.write(`Model #${r.modelId} on ${r.samples.length} test samples: sample accuracy ${pct(r.sampleAccuracy)}, window accuracy ${pct(r.windows.accuracy)} (${r.windows.rows} windows), weighted F1 ${r.windows.weightedF1.toFixed(3)}\n`);
+        process.stdout.write(
+          `Model #${r.modelId} on ${r.samples.length} test samples: sample accuracy ${pct(r.sampleAccuracy)}, window accuracy ${pct(r.windows.accuracy)} (${r.windows.rows} windows), weighted F1 ${r.windows.weightedF1.toFixed(3)}\n`,
+        );
         if (r.windows.confusion.length) printConfusion(r.classNames, r.windows.confusion);
         if (r.unknownLabels.length) process.stdout.write(`Not scored (labels the model does not know): ${r.unknownLabels.join(', ')}\n`);
         const wrong = r.samples.filter((s) => !s.correct && r.classNames.includes(s.label));

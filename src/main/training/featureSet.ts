@@ -37,9 +37,13 @@ export function learningBlock(impulse: Impulse, id?: string): LearningBlockConfi
   const block = id ? impulse.learning.find((l) => l.id === id) : impulse.learning[0];
   if (!block) {
     const known = impulse.learning.map((l) => `"${l.id}"`).join(', ') || 'none';
-    throw new KilnError('NOT_FOUND', id ? `The impulse has no learning block "${id}" (it has ${known})` : 'The impulse has no learning block; add one on the Impulse design page', {
-      field: 'block',
-    });
+    throw new KilnError(
+      'NOT_FOUND',
+      id ? `The impulse has no learning block "${id}" (it has ${known})` : 'The impulse has no learning block; add one on the Impulse design page',
+      {
+        field: 'block',
+      },
+    );
   }
   return block;
 }
@@ -65,7 +69,11 @@ export function featureLayout(impulse: Impulse, block: LearningBlockConfig, know
   });
   if (!dsps.length) throw new KilnError('BAD_DATA', `${block.title || block.id} has no input; connect a processing block to it on the Impulse design page`);
   if (dsps.some((d) => d.block.startsWith(CUSTOM_BLOCK_PREFIX))) {
-    if (!knownLength) throw new KilnError('BAD_DATA', `${block.title || block.id} reads a custom block whose output size is known only after features are generated; generate features first`);
+    if (!knownLength)
+      throw new KilnError(
+        'BAD_DATA',
+        `${block.title || block.id} reads a custom block whose output size is known only after features are generated; generate features first`,
+      );
     return { length: knownLength, shape: [knownLength], input: { kind: 'flat', length: knownLength } };
   }
   const shapes: { length: number; shape: DspOutputShape }[] = dsps.map((dsp) => {
@@ -79,7 +87,11 @@ export function featureLayout(impulse: Impulse, block: LearningBlockConfig, know
     return { length, shape: [only.width, only.height], input: { kind: 'spectrogram', frames: only.width, coefficients: only.height } };
   }
   if (only?.type === 'image' && only.width && only.height && only.channels && only.width * only.height * only.channels === length) {
-    return { length, shape: [only.height, only.width, only.channels], input: { kind: 'image', width: only.width, height: only.height, channels: only.channels } };
+    return {
+      length,
+      shape: [only.height, only.width, only.channels],
+      input: { kind: 'image', width: only.width, height: only.height, channels: only.channels },
+    };
   }
   return { length, shape: [length], input: { kind: 'flat', length } };
 }
@@ -124,7 +136,10 @@ export function buildFeatureSet(db: Db, impulse: Impulse, block: LearningBlockCo
   const f = datasetFeatures(db, impulse, block.id, category);
   const layout = featureLayout(impulse, block, f.dims);
   if (f.dims !== layout.length) {
-    throw new KilnError('BAD_DATA', `The generated features have ${f.dims} values per window but the impulse's blocks give ${layout.length}; generate features again`);
+    throw new KilnError(
+      'BAD_DATA',
+      `The generated features have ${f.dims} values per window but the impulse's blocks give ${layout.length}; generate features again`,
+    );
   }
   const samples = samplesOf(db, category);
   const names = classNames ?? [...new Set(samples.map((s) => s.label))].sort();

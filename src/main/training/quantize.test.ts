@@ -23,7 +23,14 @@ async function compare(spec: ModelSpecInput, len: number) {
   const all = blobs(360, len, classes, 1);
   const train = { features: all.features.subarray(0, 240 * len), labels: all.labels.subarray(0, 240) };
   const test = { features: all.features.subarray(240 * len), labels: all.labels.subarray(240) };
-  const res = await trainClassifier({ spec, features: train.features, featureShape: [len], labels: train.labels, classNames: ['a', 'b', 'c'], settings: { epochs: 8, learningRate: 0.01, batchSize: 16, validationSplit: 0, seed: 4 } });
+  const res = await trainClassifier({
+    spec,
+    features: train.features,
+    featureShape: [len],
+    labels: train.labels,
+    classNames: ['a', 'b', 'c'],
+    settings: { epochs: 8, learningRate: 0.01, batchSize: 16, validationSplit: 0, seed: 4 },
+  });
   const int8 = quantizeModel(res.spec, { kind: 'classification', classes }, res.weights.tensors, calibrationRanges(res.spec, res.weights, train.features, 240));
   const f = classificationReport(predict(res.weights, res.spec, test.features), test.labels, classes).accuracy;
   const q = runInt8(int8, test.features);
@@ -36,7 +43,16 @@ async function compare(spec: ModelSpecInput, len: number) {
 
 describe('int8 post-training quantization', () => {
   it('keeps a dense classifier within 3 points of float accuracy', async () => {
-    const r = await compare({ inputShape: [20], layers: [{ type: 'dense', units: 16 }, { type: 'dense', units: 8 }] }, 20);
+    const r = await compare(
+      {
+        inputShape: [20],
+        layers: [
+          { type: 'dense', units: 16 },
+          { type: 'dense', units: 8 },
+        ],
+      },
+      20,
+    );
     expect(r.f).toBeGreaterThan(0.8);
     expect(Math.abs(r.f - r.i8)).toBeLessThanOrEqual(0.03);
     expect(r.maxDiff).toBeLessThan(0.15);
@@ -63,7 +79,12 @@ describe('int8 post-training quantization', () => {
   it('keeps a conv2d classifier within 3 points of float accuracy', async () => {
     const spec: ModelSpecInput = {
       inputShape: [6 * 6 * 2],
-      layers: [{ type: 'reshape', targetShape: [6, 6, 2] }, { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2 }, { type: 'maxPool2d', poolSize: 2 }, { type: 'flatten' }],
+      layers: [
+        { type: 'reshape', targetShape: [6, 6, 2] },
+        { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2 },
+        { type: 'maxPool2d', poolSize: 2 },
+        { type: 'flatten' },
+      ],
     };
     const r = await compare(spec, 72);
     expect(r.f).toBeGreaterThan(0.8);

@@ -158,7 +158,8 @@ function costOf(impulse: Impulse, block: LearningBlockConfig, spec: ModelSpec | 
     dspOperations += b.operations(blockInputInfo(impulse.input, cfg), validateParams(b, cfg.params));
     kinds.add(cfg.block);
   }
-  const windowValues = impulse.input.type === 'image' ? impulse.input.width * impulse.input.height * 3 : readingsPerWindow(impulse.input) * impulse.input.axes.length;
+  const windowValues =
+    impulse.input.type === 'image' ? impulse.input.width * impulse.input.height * 3 : readingsPerWindow(impulse.input) * impulse.input.axes.length;
   let modelMacs = 0;
   let modelParams = 0;
   let peak = featureLength;
@@ -232,9 +233,23 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
       metrics.trainSeconds = (Date.now() - started) / 1000;
       metrics.cost = costOf(task.impulse, block, null, null, len);
       const proj = project2d(fs.features, len, Math.min(fs.rows, EXPLORER_MAX));
-      metrics.explorer = Array.from({ length: proj.length / 2 }, (_, r) => ({ x: proj[r * 2]!, y: proj[r * 2 + 1]!, label: fs.labels[r]!, predicted: fs.labels[r]!, sampleId: fs.sampleIds[r]! }));
-      rep.log(`Anomaly threshold ${model.suggestedThreshold.toFixed(3)} (scores ${metrics.anomaly.scores.min.toFixed(3)} … ${metrics.anomaly.scores.max.toFixed(3)})`);
-      return { spec: null, datasetHash: fs.datasetHash, backend: ENGINE_BACKEND.name, metrics, blob: encodeModel({ weights: null, int8: null, anomaly: model }) };
+      metrics.explorer = Array.from({ length: proj.length / 2 }, (_, r) => ({
+        x: proj[r * 2]!,
+        y: proj[r * 2 + 1]!,
+        label: fs.labels[r]!,
+        predicted: fs.labels[r]!,
+        sampleId: fs.sampleIds[r]!,
+      }));
+      rep.log(
+        `Anomaly threshold ${model.suggestedThreshold.toFixed(3)} (scores ${metrics.anomaly.scores.min.toFixed(3)} … ${metrics.anomaly.scores.max.toFixed(3)})`,
+      );
+      return {
+        spec: null,
+        datasetHash: fs.datasetHash,
+        backend: ENGINE_BACKEND.name,
+        metrics,
+        blob: encodeModel({ weights: null, int8: null, anomaly: model }),
+      };
     }
 
     const spec = task.spec!;
@@ -257,14 +272,17 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     const onEpoch = (epoch: number, loss: number, metric: number, valLoss: number | null, valMetric: number | null) => {
       rep.epoch({ epoch, loss, metric, valLoss, valMetric }, settings.epochs);
       rep.progress(0.15 + (0.7 * epoch) / settings.epochs, `Epoch ${epoch} / ${settings.epochs}`);
-      rep.log(`Epoch ${epoch}: loss ${loss.toFixed(4)}${valLoss !== null ? `, validation loss ${valLoss.toFixed(4)}` : ''}${valMetric !== null ? `, validation ${block.type === 'regression' ? 'MAE' : 'accuracy'} ${valMetric.toFixed(4)}` : ''}`);
+      rep.log(
+        `Epoch ${epoch}: loss ${loss.toFixed(4)}${valLoss !== null ? `, validation loss ${valLoss.toFixed(4)}` : ''}${valMetric !== null ? `, validation ${block.type === 'regression' ? 'MAE' : 'accuracy'} ${valMetric.toFixed(4)}` : ''}`,
+      );
     };
     rep.log(`Training on ${ENGINE_BACKEND.name} (${ENGINE_BACKEND.note}), seed ${settings.seed}`);
 
     if (block.type === 'regression') {
       const targets = Float32Array.from(fs.labelText, (l) => {
         const v = Number(l);
-        if (l.trim() === '' || !Number.isFinite(v)) throw new KilnError('BAD_DATA', `Regression needs numeric labels; "${l}" is not a number`, { field: 'labels' });
+        if (l.trim() === '' || !Number.isFinite(v))
+          throw new KilnError('BAD_DATA', `Regression needs numeric labels; "${l}" is not a number`, { field: 'labels' });
         return v;
       });
       const res = await trainRegressor({ ...common, targets, onEpoch: (e, m) => onEpoch(e, m.loss, m.mae, m.valLoss, m.valMae) });
@@ -281,11 +299,22 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
         trainSeconds: (Date.now() - started) / 1000,
         cost: costOf(task.impulse, block, res.spec, { kind: 'regression' }, len),
       });
-      return { spec: res.spec, datasetHash: fs.datasetHash, backend: res.backend.name, metrics, blob: encodeModel({ weights: res.weights, int8: null, anomaly: null }) };
+      return {
+        spec: res.spec,
+        datasetHash: fs.datasetHash,
+        backend: res.backend.name,
+        metrics,
+        blob: encodeModel({ weights: res.weights, int8: null, anomaly: null }),
+      };
     }
 
     const classes = fs.classNames.length;
-    const res = await trainClassifier({ ...common, labels: fs.labels, classNames: fs.classNames, onEpoch: (e, m) => onEpoch(e, m.loss, m.acc, m.valLoss, m.valAcc) });
+    const res = await trainClassifier({
+      ...common,
+      labels: fs.labels,
+      classNames: fs.classNames,
+      onEpoch: (e, m) => onEpoch(e, m.loss, m.acc, m.valLoss, m.valAcc),
+    });
     const head: OutputHead = { kind: 'classification', classes };
     rep.progress(0.87, 'Evaluating');
     const evalRows = res.validation.set === 'validation' ? res.validationRows : res.trainRows;
@@ -325,7 +354,13 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     }));
     metrics.trainSeconds = (Date.now() - started) / 1000;
     metrics.cost = costOf(task.impulse, block, res.spec, head, len);
-    return { spec: res.spec, datasetHash: fs.datasetHash, backend: res.backend.name, metrics, blob: encodeModel({ weights: res.weights, int8: int8ToJson(int8), anomaly: null }) };
+    return {
+      spec: res.spec,
+      datasetHash: fs.datasetHash,
+      backend: res.backend.name,
+      metrics,
+      blob: encodeModel({ weights: res.weights, int8: int8ToJson(int8), anomaly: null }),
+    };
   }
 }
 
@@ -383,12 +418,30 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
     // window-level report over windows whose label the model knows
     const keep: number[] = [];
     for (let r = 0; r < fs.rows; r++) if (known[r]! >= 0) keep.push(r);
-    let windowsEval = { accuracy: 0, loss: null as number | null, confusion: [] as number[][], perClass: [] as ClassificationReport['perClass'], weightedF1: 0, uncertain: 0, rows: keep.length };
+    let windowsEval = {
+      accuracy: 0,
+      loss: null as number | null,
+      confusion: [] as number[][],
+      perClass: [] as ClassificationReport['perClass'],
+      weightedF1: 0,
+      uncertain: 0,
+      rows: keep.length,
+    };
     let predicted: Int32Array = new Int32Array(fs.rows).fill(-1);
     if (isClassifier) {
-      const all = classificationReport(scores, Int32Array.from({ length: fs.rows }, (_, r) => Math.max(0, known[r]!)), classes, task.settings.uncertainThreshold);
+      const all = classificationReport(
+        scores,
+        Int32Array.from({ length: fs.rows }, (_, r) => Math.max(0, known[r]!)),
+        classes,
+        task.settings.uncertainThreshold,
+      );
       predicted = all.predicted;
-      const sub = classificationReport(gatherRows(scores, classes, keep), Int32Array.from(keep, (r) => known[r]!), classes, task.settings.uncertainThreshold);
+      const sub = classificationReport(
+        gatherRows(scores, classes, keep),
+        Int32Array.from(keep, (r) => known[r]!),
+        classes,
+        task.settings.uncertainThreshold,
+      );
       windowsEval = summariseReport(sub, null, classes, keep.length);
     }
     rep.progress(0.9, 'Summarising');
@@ -418,7 +471,9 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
       }
       results.push({ sampleId: s.id, name: s.name, label: s.label, predicted: vote, correct, windows, anomaly: anomaly ? maxAnomaly : null });
     }
-    rep.log(`Tested ${samples.length} samples (${fs.rows} windows): window accuracy ${(windowsEval.accuracy * 100).toFixed(1)} %, sample accuracy ${judged ? ((correctSamples / judged) * 100).toFixed(1) : '0'} %`);
+    rep.log(
+      `Tested ${samples.length} samples (${fs.rows} windows): window accuracy ${(windowsEval.accuracy * 100).toFixed(1)} %, sample accuracy ${judged ? ((correctSamples / judged) * 100).toFixed(1) : '0'} %`,
+    );
     if (unknownLabels.length) rep.log(`Labels not seen in training (not scored): ${unknownLabels.join(', ')}`);
     return {
       modelId: task.modelId,

@@ -40,6 +40,8 @@ const task = input.task;
   (e: unknown) =>
     post({
       type: 'error',
-      error: isKilnError(e) ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) },
+      error: isKilnError(e)
+        ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) }
+        : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) },
     }),
 );

@@ -55,11 +55,23 @@ describe('training service', () => {
     await impulse();
     const repo = new SampleRepository(db());
     // spec whose input does not match the features
-    await expectCode(studio.call('model.train', { project: P, settings, spec: { inputShape: [5], layers: [] } }), 'BAD_PARAMS', /has 5 values but each feature row/);
+    await expectCode(
+      studio.call('model.train', { project: P, settings, spec: { inputShape: [5], layers: [] } }),
+      'BAD_PARAMS',
+      /has 5 values but each feature row/,
+    );
     // a stack that cannot work
     const info = await studio.call('training.info', { project: P });
     const len = info.blocks[0]!.featureLength!;
-    await expectCode(studio.call('training.setSpec', { project: P, block: 'classifier', spec: { inputShape: [len], layers: [{ type: 'conv1d', filters: 4, kernelSize: 3 }] } }), 'BAD_PARAMS', /Layer 1 \(conv1d\)/);
+    await expectCode(
+      studio.call('training.setSpec', {
+        project: P,
+        block: 'classifier',
+        spec: { inputShape: [len], layers: [{ type: 'conv1d', filters: 4, kernelSize: 3 }] },
+      }),
+      'BAD_PARAMS',
+      /Layer 1 \(conv1d\)/,
+    );
     // bad settings are refused by the contract
     await expectCode(studio.call('model.train', { project: P, settings: { ...settings, epochs: 0 } }), 'BAD_REQUEST');
     // empty test set
@@ -68,7 +80,10 @@ describe('training service', () => {
     await expectCode(studio.call('model.train', { project: P, settings }), 'NO_DATA', /test set is empty/);
     repo.setCategory(testIds, 'test');
     // one class only
-    const others = repo.query({ category: 'train' }).rows.filter((s) => s.label !== 'idle').map((s) => s.id);
+    const others = repo
+      .query({ category: 'train' })
+      .rows.filter((s) => s.label !== 'idle')
+      .map((s) => s.id);
     repo.remove(others);
     await expectCode(studio.call('model.train', { project: P, settings }), 'BAD_DATA', /Only one class \("idle"\)/);
     expect(studio.services.jobs.list(P).filter((j) => j.kind === 'model.train')).toHaveLength(0);
@@ -82,10 +97,16 @@ describe('training service', () => {
     await expectCode(studio.call('model.train', { project: P, settings }), 'BAD_DATA', /generate features first/);
     await impulse();
     // a NaN in the generated features (a custom block or a damaged cache entry)
-    const row = db().prepare('SELECT sample_hash, config_hash, features FROM feature_cache LIMIT 1').get() as { sample_hash: string; config_hash: string; features: Buffer };
+    const row = db().prepare('SELECT sample_hash, config_hash, features FROM feature_cache LIMIT 1').get() as {
+      sample_hash: string;
+      config_hash: string;
+      features: Buffer;
+    };
     const values = new Float32Array(row.features.buffer.slice(row.features.byteOffset, row.features.byteOffset + row.features.byteLength));
     values[5] = NaN;
-    db().prepare('UPDATE feature_cache SET features = ? WHERE sample_hash = ? AND config_hash = ?').run(Buffer.from(values.buffer), row.sample_hash, row.config_hash);
+    db()
+      .prepare('UPDATE feature_cache SET features = ? WHERE sample_hash = ? AND config_hash = ?')
+      .run(Buffer.from(values.buffer), row.sample_hash, row.config_hash);
     const sample = db().prepare('SELECT name FROM samples WHERE hash = ?').get(row.sample_hash) as { name: string };
     const err = await studio.call('model.train', { project: P, settings }).then(
       () => null,
@@ -120,7 +141,10 @@ describe('training service', () => {
     expect(detail.metrics.sizes.int8Bytes!).toBeLessThan(detail.metrics.sizes.float32Bytes / 2);
     expect(detail.metrics.history).toHaveLength(4);
     expect(detail.metrics.explorer.length).toBe(f.rows);
-    const log = studio.services.jobs.get(jobId).log.map((l) => l.message).join('\n');
+    const log = studio.services.jobs
+      .get(jobId)
+      .log.map((l) => l.message)
+      .join('\n');
     expect(log).toMatch(/Epoch 4: loss/);
 
     // same seed → same weights and metrics

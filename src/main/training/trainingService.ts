@@ -71,7 +71,11 @@ function checkTrainingData(db: Database, block: LearningBlockConfig): void {
   if (block.type === 'classification') {
     const labels = new Set(train.map((s) => s.label));
     if (labels.size < 2) {
-      throw new KilnError('BAD_DATA', `Only one class ("${[...labels][0]}") has training samples; classification needs at least two — add samples of another label`, { field: 'labels' });
+      throw new KilnError(
+        'BAD_DATA',
+        `Only one class ("${[...labels][0]}") has training samples; classification needs at least two — add samples of another label`,
+        { field: 'labels' },
+      );
     }
   }
   if (block.type === 'classification' || block.type === 'regression') {
@@ -88,10 +92,14 @@ function assertFinite(fs: FeatureSet): void {
     if (!Number.isFinite(fs.features[i]!)) {
       const row = Math.floor(i / len);
       const sample = fs.samples.find((x) => x.id === fs.sampleIds[row]);
-      throw new KilnError('BAD_DATA', `Sample "${sample?.name ?? fs.sampleIds[row]}", window ${fs.windowIndex[row]! + 1}: feature ${i - row * len} is ${fs.features[i]}; check the sample and the processing block's parameters, then generate features again`, {
-        sample: sample?.name,
-        index: i - row * len,
-      });
+      throw new KilnError(
+        'BAD_DATA',
+        `Sample "${sample?.name ?? fs.sampleIds[row]}", window ${fs.windowIndex[row]! + 1}: feature ${i - row * len} is ${fs.features[i]}; check the sample and the processing block's parameters, then generate features again`,
+        {
+          sample: sample?.name,
+          index: i - row * len,
+        },
+      );
     }
   }
 }
@@ -125,7 +133,12 @@ export class TrainingService {
   }
 
   /** The saved architecture of a block, or the default for its input when none is saved or it no longer fits. */
-  private specFor(db: Database, impulse: Impulse, block: LearningBlockConfig, layout = featureLayout(impulse, block)): { spec: ModelSpec; defaultSpec: ModelSpec } {
+  private specFor(
+    db: Database,
+    impulse: Impulse,
+    block: LearningBlockConfig,
+    layout = featureLayout(impulse, block),
+  ): { spec: ModelSpec; defaultSpec: ModelSpec } {
     const def = defaultSpec(layout.input);
     const saved = this.getMeta(db, KEY_SPEC(block.id));
     if (saved) {
@@ -151,7 +164,9 @@ export class TrainingService {
   info(project: string, blockId?: string): TrainingInfo {
     const db = this.db(project);
     const counts = db
-      .prepare(`SELECT label, sum(category = 'train') AS train, sum(category = 'test') AS test FROM samples WHERE deleted_at IS NULL GROUP BY label ORDER BY label`)
+      .prepare(
+        `SELECT label, sum(category = 'train') AS train, sum(category = 'test') AS test FROM samples WHERE deleted_at IS NULL GROUP BY label ORDER BY label`,
+      )
       .all() as { label: string; train: number; test: number }[];
     const base: TrainingInfo = {
       impulse: null,
@@ -195,7 +210,8 @@ export class TrainingService {
     const db = this.db(project);
     const stored = currentImpulse(db);
     const block = learningBlock(stored.impulse, blockId);
-    if (!isNetwork(block.type)) throw new KilnError('BAD_PARAMS', `"${block.title || block.id}" is an anomaly block; it has no network architecture`, { field: 'block' });
+    if (!isNetwork(block.type))
+      throw new KilnError('BAD_PARAMS', `"${block.title || block.id}" is an anomaly block; it has no network architecture`, { field: 'block' });
     const spec = this.checkSpec(db, stored.impulse, block, input);
     this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
     return { spec };
@@ -273,7 +289,11 @@ export class TrainingService {
   }
 
   /** Runs a task in a fresh worker thread, relaying progress and logs to the job. */
-  private runWorker(task: TrainTask | TestTask, ctx: JobContext, onEpoch?: (m: Extract<WorkerMessage, { type: 'epoch' }>['metrics'], epochs: number) => void): Promise<unknown> {
+  private runWorker(
+    task: TrainTask | TestTask,
+    ctx: JobContext,
+    onEpoch?: (m: Extract<WorkerMessage, { type: 'epoch' }>['metrics'], epochs: number) => void,
+  ): Promise<unknown> {
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     const input: WorkerInput = { task, cancel };
     const worker = spawnWorker(workerEntry, { workerData: input });
@@ -301,7 +321,13 @@ export class TrainingService {
         else if (m.type === 'error') finish(() => reject(new KilnError(m.error.code as KilnError['code'], m.error.message, m.error.details)));
       });
       worker.on('error', (e: Error) => finish(() => reject(new KilnError('INTERNAL', `The training worker failed: ${e.message}`))));
-      worker.on('exit', (code) => finish(() => reject(new KilnError(ctx.signal.aborted ? 'CANCELLED' : 'INTERNAL', ctx.signal.aborted ? 'Cancelled' : `The training worker stopped (exit code ${code})`))));
+      worker.on('exit', (code) =>
+        finish(() =>
+          reject(
+            new KilnError(ctx.signal.aborted ? 'CANCELLED' : 'INTERNAL', ctx.signal.aborted ? 'Cancelled' : `The training worker stopped (exit code ${code})`),
+          ),
+        ),
+      );
     });
   }
 
@@ -451,7 +477,8 @@ export class TrainingService {
       throw new KilnError('BAD_DATA', `Model #${r.id} was trained with another version of the impulse; train it again before testing`, { field: 'modelId' });
     }
     const block = learningBlock(stored.impulse, r.learning_block);
-    if (samplesOf(db, 'test').length === 0) throw new KilnError('NO_DATA', 'The test set is empty: move some samples to the test set (Data acquisition → Rebalance) first');
+    if (samplesOf(db, 'test').length === 0)
+      throw new KilnError('NO_DATA', 'The test set is empty: move some samples to the test set (Data acquisition → Rebalance) first');
     const metrics = JSON.parse(r.metrics ?? 'null') as ModelMetrics | null;
     if (!metrics) throw new KilnError('CORRUPT_PROJECT', `Model #${r.id} has no metrics; train it again`);
     const settings = trainSettings.safeParse(JSON.parse(r.settings));

@@ -78,7 +78,22 @@ export const useTraining = create<TrainingState>((set, get) => ({
 
   async load(project, block) {
     if (get().project !== project) {
-      set({ project, info: null, draft: null, models: [], selected: null, compare: null, jobId: null, job: null, epochs: [], log: [], estimate: null, lastTest: null, testJob: null, testJobId: null });
+      set({
+        project,
+        info: null,
+        draft: null,
+        models: [],
+        selected: null,
+        compare: null,
+        jobId: null,
+        job: null,
+        epochs: [],
+        log: [],
+        estimate: null,
+        lastTest: null,
+        testJob: null,
+        testJobId: null,
+      });
     }
     try {
       const info = await api().call('training.info', { project, ...(block ? { block } : {}) });
@@ -211,11 +226,17 @@ export const useTraining = create<TrainingState>((set, get) => ({
       if (job.id === get().jobId) {
         set({ job });
         // the full log, in case lines arrived before this page knew the job id
-        if (job.state !== 'running' && job.state !== 'queued') void api().call('jobs.get', { jobId: job.id }).then(({ log }) => get().jobId === job.id && set({ log }));
-        if (job.state === 'succeeded') void get().loadModels().then(() => {
-          const id = (job.result as { modelId?: number } | null)?.modelId;
-          if (id) void get().select(id);
-        });
+        if (job.state !== 'running' && job.state !== 'queued')
+          void api()
+            .call('jobs.get', { jobId: job.id })
+            .then(({ log }) => get().jobId === job.id && set({ log }));
+        if (job.state === 'succeeded')
+          void get()
+            .loadModels()
+            .then(() => {
+              const id = (job.result as { modelId?: number } | null)?.modelId;
+              if (id) void get().select(id);
+            });
       }
       if (job.id === get().testJobId) {
         set({ testJob: job });

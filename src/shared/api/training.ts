@@ -19,9 +19,19 @@ export const trainSettings = z
   .object({
     epochs: z.number().int('Epochs must be a whole number').min(1, 'Epochs must be at least 1').max(10_000, 'Epochs must be at most 10000').default(30),
     learningRate: z.number().gt(0, 'Learning rate must be more than 0').max(1, 'Learning rate must be at most 1').default(0.0005),
-    batchSize: z.number().int('Batch size must be a whole number').min(1, 'Batch size must be at least 1').max(4096, 'Batch size must be at most 4096').default(32),
+    batchSize: z
+      .number()
+      .int('Batch size must be a whole number')
+      .min(1, 'Batch size must be at least 1')
+      .max(4096, 'Batch size must be at most 4096')
+      .default(32),
     validationSplit: z.number().min(0, 'Validation split must be ≥ 0').max(0.9, 'Validation split must be at most 0.9').default(0.2),
-    seed: z.number().int('Seed must be a whole number').min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int('Seed must be a whole number')
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     classWeighting: z.boolean().default(false),
     earlyStopping: z
       .object({ patience: z.number().int().min(1, 'Patience must be at least 1 epoch').max(1000), minDelta: z.number().min(0).max(10) })

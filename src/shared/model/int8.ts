@@ -90,7 +90,8 @@ export interface Int8Model {
 export function quantParamsFor(range: ActivationRange): QuantParams {
   const min = Math.min(0, range.min);
   const max = Math.max(0, range.max);
-  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new KilnError('BAD_DATA', `Activation range [${range.min}, ${range.max}] is not finite; cannot quantize`);
+  if (!Number.isFinite(min) || !Number.isFinite(max))
+    throw new KilnError('BAD_DATA', `Activation range [${range.min}, ${range.max}] is not finite; cannot quantize`);
   const scale = max - min > 0 ? (max - min) / 255 : 1;
   const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - min / scale)));
   return { scale, zeroPoint };
@@ -231,7 +232,15 @@ export function quantizeModel(spec: ModelSpec, head: OutputHead, tensors: readon
       layers.push({ type: 'identity', name });
     }
   }
-  return { head, inSize: a.layers[0] ? a.layers[0].inputShape.reduce((x, y) => x * y, 1) : 0, outSize: a.outputShape[0]!, input, layers, output: q, sizeBytes: size };
+  return {
+    head,
+    inSize: a.layers[0] ? a.layers[0].inputShape.reduce((x, y) => x * y, 1) : 0,
+    outSize: a.outputShape[0]!,
+    input,
+    layers,
+    output: q,
+    sizeBytes: size,
+  };
 }
 
 function applyActivation(v: number, act: Activation): number {
@@ -371,7 +380,9 @@ export function runInt8(model: Int8Model, features: Float32Array): Float32Array 
 /** JSON-safe form of an int8 model (typed arrays as number arrays) for storage. */
 export function int8ToJson(model: Int8Model): unknown {
   return JSON.parse(
-    JSON.stringify(model, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? { $t: v.constructor.name, v: Array.from(v as unknown as ArrayLike<number>) } : v)),
+    JSON.stringify(model, (_k, v: unknown) =>
+      ArrayBuffer.isView(v) && !(v instanceof DataView) ? { $t: v.constructor.name, v: Array.from(v as unknown as ArrayLike<number>) } : v,
+    ),
   );
 }
 

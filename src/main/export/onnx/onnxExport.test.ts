@@ -37,12 +37,30 @@ async function parity(spec: ModelSpecInput, len: number, classes = 3): Promise<n
 describe('ONNX export', () => {
   it('writes protobuf varints, negative int64 and nested messages as the wire format says', () => {
     const w = new ProtoWriter();
-    w.int(1, 300).int(2, -1).string(3, 'hi').message(4, (m) => m.int(1, 1)).float(5, 1);
-    expect(Array.from(w.finish())).toEqual([0x08, 0xac, 0x02, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x1a, 2, 0x68, 0x69, 0x22, 2, 0x08, 1, 0x2d, 0, 0, 0x80, 0x3f]);
+    w.int(1, 300)
+      .int(2, -1)
+      .string(3, 'hi')
+      .message(4, (m) => m.int(1, 1))
+      .float(5, 1);
+    expect(Array.from(w.finish())).toEqual([
+      0x08, 0xac, 0x02, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x1a, 2, 0x68, 0x69, 0x22, 2, 0x08, 1, 0x2d, 0, 0, 0x80, 0x3f,
+    ]);
   });
 
   it('dense network: ONNX Runtime matches the float model within 1e-4', async () => {
-    expect(await parity({ inputShape: [12], layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 6, activation: 'tanh' }] }, 12)).toBeLessThan(1e-4);
+    expect(
+      await parity(
+        {
+          inputShape: [12],
+          layers: [
+            { type: 'dense', units: 8, activation: 'relu' },
+            { type: 'dropout', rate: 0.2 },
+            { type: 'dense', units: 6, activation: 'tanh' },
+          ],
+        },
+        12,
+      ),
+    ).toBeLessThan(1e-4);
   });
 
   it('conv1d + pools + batch norm + relu6 (the spectrogram default shape): matches within 1e-4', async () => {
@@ -88,6 +106,8 @@ describe('ONNX export', () => {
   });
 
   it('refuses weights that do not belong to the spec, naming the tensor', () => {
-    expect(() => exportOnnx({ inputShape: [4], layers: [{ type: 'dense', units: 2, activation: 'relu' }] }, { head: { kind: 'classification', classes: 2 }, tensors: [] })).toThrow(/no tensor "dense_1\/kernel"/);
+    expect(() =>
+      exportOnnx({ inputShape: [4], layers: [{ type: 'dense', units: 2, activation: 'relu' }] }, { head: { kind: 'classification', classes: 2 }, tensors: [] }),
+    ).toThrow(/no tensor "dense_1\/kernel"/);
   });
 });

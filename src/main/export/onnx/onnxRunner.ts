@@ -25,7 +25,8 @@ export class OnnxRunner {
 
   /** Outputs for rows × inSize features (scores for a classifier, values for a regressor). */
   async run(features: Float32Array, batch = 512): Promise<Float32Array> {
-    if (features.length % this.inSize !== 0) throw new KilnError('BAD_DATA', `${features.length} feature values are not a whole number of rows of ${this.inSize}`);
+    if (features.length % this.inSize !== 0)
+      throw new KilnError('BAD_DATA', `${features.length} feature values are not a whole number of rows of ${this.inSize}`);
     const rows = features.length / this.inSize;
     const parts: Float32Array[] = [];
     for (let from = 0; from < rows; from += batch) {

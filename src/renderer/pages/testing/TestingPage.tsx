@@ -64,10 +64,14 @@ export function TestingPage({ project }: { project: string }) {
     <section className="page testing" aria-labelledby="testing-title">
       <div className="row page-head">
         <h1 id="testing-title">Model testing</h1>
-        <span className="muted small">{active ? `Active model #${active.id} (${active.block})${active.current ? '' : ' — stale: retrain it'}` : 'No trained model yet'}</span>
+        <span className="muted small">
+          {active ? `Active model #${active.id} (${active.block})${active.current ? '' : ' — stale: retrain it'}` : 'No trained model yet'}
+        </span>
       </div>
       <div className="card">
-        <p className="muted">Classifies every sample of the test set with the impulse’s windows; a sample’s result is the most frequent confident window prediction.</p>
+        <p className="muted">
+          Classifies every sample of the test set with the impulse’s windows; a sample’s result is the most frequent confident window prediction.
+        </p>
         <div className="row">
           <button className="btn btn-primary" onClick={() => void run()} disabled={running || !active} data-testid="run-test">
             {running ? 'Testing…' : 'Classify all test samples'}
@@ -81,7 +85,9 @@ export function TestingPage({ project }: { project: string }) {
         {s.testJob && (
           <div className="job-status" aria-live="polite">
             <ProgressBar value={s.testJob.progress} label="Testing progress" />
-            <div className="small muted">{s.testJob.state === 'failed' ? <span className="error-text">{s.testJob.error?.message}</span> : s.testJob.status}</div>
+            <div className="small muted">
+              {s.testJob.state === 'failed' ? <span className="error-text">{s.testJob.error?.message}</span> : s.testJob.status}
+            </div>
           </div>
         )}
       </div>

@@ -46,13 +46,19 @@ export function newLayer(type: LayerType): LayerInput {
 }
 
 /** Parse + analyse a draft: schema errors first (with the layer), then shape errors. */
-export function checkDraft(draft: ModelSpecInput, head: OutputHead): { analysis: SpecAnalysis | null; schemaError: { layer: number | null; message: string } | null } {
+export function checkDraft(
+  draft: ModelSpecInput,
+  head: OutputHead,
+): { analysis: SpecAnalysis | null; schemaError: { layer: number | null; message: string } | null } {
   const r = modelSpecSchema.safeParse(draft);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const layer = issue.path[0] === 'layers' && typeof issue.path[1] === 'number' ? issue.path[1] : null;
     const field = issue.path.slice(layer === null ? 0 : 2).join('.');
-    return { analysis: null, schemaError: { layer, message: `${layer !== null ? `Layer ${layer + 1}` : 'Model'}${field ? ` field "${field}"` : ''}: ${issue.message}` } };
+    return {
+      analysis: null,
+      schemaError: { layer, message: `${layer !== null ? `Layer ${layer + 1}` : 'Model'}${field ? ` field "${field}"` : ''}: ${issue.message}` },
+    };
   }
   return { analysis: analyzeSpec(r.data as never, head), schemaError: null };
 }
@@ -61,16 +67,47 @@ function fmtShape(s: readonly number[] | undefined): string {
   return s ? `[${s.join(', ')}]` : '—';
 }
 
-function NumField({ label, value, onChange, min, step, testId }: { label: string; value: number | undefined; onChange: (v: number) => void; min?: number; step?: number; testId?: string }) {
+function NumField({
+  label,
+  value,
+  onChange,
+  min,
+  step,
+  testId,
+}: {
+  label: string;
+  value: number | undefined;
+  onChange: (v: number) => void;
+  min?: number;
+  step?: number;
+  testId?: string;
+}) {
   return (
     <label className="layer-param">
       <span>{label}</span>
-      <input type="number" value={value ?? ''} min={min} step={step ?? 1} onChange={(e) => onChange(e.target.value === '' ? NaN : Number(e.target.value))} data-testid={testId} />
+      <input
+        type="number"
+        value={value ?? ''}
+        min={min}
+        step={step ?? 1}
+        onChange={(e) => onChange(e.target.value === '' ? NaN : Number(e.target.value))}
+        data-testid={testId}
+      />
     </label>
   );
 }
 
-function SelectField<T extends string>({ label, value, options, onChange }: { label: string; value: T | undefined; options: readonly T[]; onChange: (v: T) => void }) {
+function SelectField<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T | undefined;
+  options: readonly T[];
+  onChange: (v: T) => void;
+}) {
   return (
     <label className="layer-param">
       <span>{label}</span>
@@ -151,7 +188,19 @@ function LayerParams({ layer, onChange }: { layer: LayerInput; onChange: (l: Lay
  * layer, output shape and parameter count per layer, invalid stacks explained), or as a JSON
  * document in Monaco (expert mode). Both edit the same draft.
  */
-export function ArchitectureEditor({ draft, head, onChange, onReset, readOnly }: { draft: ModelSpecInput; head: OutputHead; onChange: (s: ModelSpecInput) => void; onReset: () => void; readOnly?: boolean }) {
+export function ArchitectureEditor({
+  draft,
+  head,
+  onChange,
+  onReset,
+  readOnly,
+}: {
+  draft: ModelSpecInput;
+  head: OutputHead;
+  onChange: (s: ModelSpecInput) => void;
+  onReset: () => void;
+  readOnly?: boolean;
+}) {
   const [mode, setMode] = useState<'visual' | 'json'>('visual');
   const [addType, setAddType] = useState<LayerType>('dense');
   const { analysis, schemaError } = useMemo(() => checkDraft(draft, head), [draft, head]);
@@ -175,7 +224,13 @@ export function ArchitectureEditor({ draft, head, onChange, onReset, readOnly }:
           <button role="tab" aria-selected={mode === 'visual'} className={mode === 'visual' ? 'tab active' : 'tab'} onClick={() => setMode('visual')}>
             Layers
           </button>
-          <button role="tab" aria-selected={mode === 'json'} className={mode === 'json' ? 'tab active' : 'tab'} onClick={() => setMode('json')} data-testid="expert-mode">
+          <button
+            role="tab"
+            aria-selected={mode === 'json'}
+            className={mode === 'json' ? 'tab active' : 'tab'}
+            onClick={() => setMode('json')}
+            data-testid="expert-mode"
+          >
             Expert mode (JSON)
           </button>
         </div>
@@ -217,7 +272,12 @@ export function ArchitectureEditor({ draft, head, onChange, onReset, readOnly }:
                     <button className="icon-btn" aria-label={`Move layer ${i + 1} up`} disabled={i === 0 || readOnly} onClick={() => move(i, -1)}>
                       ↑
                     </button>
-                    <button className="icon-btn" aria-label={`Move layer ${i + 1} down`} disabled={i === layers.length - 1 || readOnly} onClick={() => move(i, 1)}>
+                    <button
+                      className="icon-btn"
+                      aria-label={`Move layer ${i + 1} down`}
+                      disabled={i === layers.length - 1 || readOnly}
+                      onClick={() => move(i, 1)}
+                    >
                       ↓
                     </button>
                     <button className="icon-btn danger" aria-label={`Remove layer ${i + 1}`} disabled={readOnly} onClick={() => remove(i)}>
@@ -260,7 +320,12 @@ export function ArchitectureEditor({ draft, head, onChange, onReset, readOnly }:
               </option>
             ))}
           </select>
-          <button className="btn btn-small" disabled={readOnly} onClick={() => onChange({ ...draft, layers: [...layers, newLayer(addType) as LayerSpec] })} data-testid="add-layer">
+          <button
+            className="btn btn-small"
+            disabled={readOnly}
+            onClick={() => onChange({ ...draft, layers: [...layers, newLayer(addType) as LayerSpec] })}
+            data-testid="add-layer"
+          >
             Add layer
           </button>
         </div>

@@ -58,13 +58,28 @@ export default function SpecJsonEditor({ draft, head, onChange }: { draft: Model
     import('./monacoJson')
       .then(({ monaco, jsonDefaults }) => {
         if (disposed || !host.current) return;
-        jsonDefaults.setDiagnosticsOptions({ validate: true, allowComments: false, schemas: [{ uri: 'kiln://schema/model-spec', fileMatch: [MODEL_URI], schema: specJsonSchema as never }] });
+        jsonDefaults.setDiagnosticsOptions({
+          validate: true,
+          allowComments: false,
+          schemas: [{ uri: 'kiln://schema/model-spec', fileMatch: [MODEL_URI], schema: specJsonSchema as never }],
+        });
         const uri = monaco.Uri.parse(MODEL_URI);
         monaco.editor.getModel(uri)?.dispose();
         const text = JSON.stringify(draft, null, 2);
         lastEmitted.current = text;
         const model = monaco.editor.createModel(text, 'json', uri);
-        const editor = monaco.editor.create(host.current, { model, minimap: { enabled: false }, automaticLayout: true, fontSize: 13, scrollBeyondLastLine: false, tabSize: 2, autoClosingBrackets: 'never', autoClosingQuotes: 'never', formatOnPaste: true, theme: dark ? 'vs-dark' : 'vs' });
+        const editor = monaco.editor.create(host.current, {
+          model,
+          minimap: { enabled: false },
+          automaticLayout: true,
+          fontSize: 13,
+          scrollBeyondLastLine: false,
+          tabSize: 2,
+          autoClosingBrackets: 'never',
+          autoClosingQuotes: 'never',
+          formatOnPaste: true,
+          theme: dark ? 'vs-dark' : 'vs',
+        });
         ref.current = { monaco, editor };
         editor.onDidChangeModelContent(() => {
           const value = editor.getValue();
@@ -115,7 +130,14 @@ export default function SpecJsonEditor({ draft, head, onChange }: { draft: Model
     const offsets = layerOffsets(model.getValue());
     const at = layer !== null && layer >= 0 && offsets[layer] !== undefined ? model.getPositionAt(offsets[layer]) : { lineNumber: 1, column: 1 };
     r.monaco.editor.setModelMarkers(model, 'kiln-spec', [
-      { severity: r.monaco.MarkerSeverity.Error, message, startLineNumber: at.lineNumber, startColumn: at.column, endLineNumber: at.lineNumber, endColumn: model.getLineMaxColumn(at.lineNumber) },
+      {
+        severity: r.monaco.MarkerSeverity.Error,
+        message,
+        startLineNumber: at.lineNumber,
+        startColumn: at.column,
+        endLineNumber: at.lineNumber,
+        endColumn: model.getLineMaxColumn(at.lineNumber),
+      },
     ]);
   }, [draft, head]);
 

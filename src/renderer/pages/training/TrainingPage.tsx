@@ -11,11 +11,40 @@ import { ArchitectureEditor, checkDraft } from './ArchitectureEditor';
 import { ClassMetricsTable, ConfusionTable, DeviceEstimate, FeatureExplorer, pct, QuantizationComparison, TrainingCurves } from './results';
 import './training.css';
 
-function Num({ label, value, onChange, min, max, step, help, testId, disabled }: { label: string; value: number; onChange: (v: number) => void; min?: number; max?: number; step?: number; help?: string; testId?: string; disabled?: boolean }) {
+function Num({
+  label,
+  value,
+  onChange,
+  min,
+  max,
+  step,
+  help,
+  testId,
+  disabled,
+}: {
+  label: string;
+  value: number;
+  onChange: (v: number) => void;
+  min?: number;
+  max?: number;
+  step?: number;
+  help?: string;
+  testId?: string;
+  disabled?: boolean;
+}) {
   return (
     <label className="field">
       <span>{label}</span>
-      <input type="number" value={Number.isFinite(value) ? value : ''} min={min} max={max} step={step ?? 1} disabled={disabled} onChange={(e) => onChange(e.target.value === '' ? NaN : Number(e.target.value))} data-testid={testId} />
+      <input
+        type="number"
+        value={Number.isFinite(value) ? value : ''}
+        min={min}
+        max={max}
+        step={step ?? 1}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value === '' ? NaN : Number(e.target.value))}
+        data-testid={testId}
+      />
       {help && <small className="muted">{help}</small>}
     </label>
   );
@@ -31,13 +60,29 @@ function settingsProblem(s: TrainSettingsValue): string | null {
   if (!(Number.isInteger(s.clusters) && s.clusters >= 1)) return 'Clusters must be a whole number ≥ 1';
   const a = s.augmentation;
   if (!((a.noise ?? 0) >= 0)) return 'Noise must be 0 or more';
-  for (const [k, v] of [['Time shift', a.timeShift], ['Time mask', a.timeMask], ['Frequency mask', a.freqMask]] as const) {
+  for (const [k, v] of [
+    ['Time shift', a.timeShift],
+    ['Time mask', a.timeMask],
+    ['Frequency mask', a.freqMask],
+  ] as const) {
     if (!(Number.isInteger(v ?? 0) && (v ?? 0) >= 0)) return `${k} must be a whole number ≥ 0`;
   }
   return null;
 }
 
-function SettingsForm({ settings, anomaly, spectrogram, running, onChange }: { settings: TrainSettingsValue; anomaly: boolean; spectrogram: boolean; running: boolean; onChange: (p: Partial<TrainSettingsValue>) => void }) {
+function SettingsForm({
+  settings,
+  anomaly,
+  spectrogram,
+  running,
+  onChange,
+}: {
+  settings: TrainSettingsValue;
+  anomaly: boolean;
+  spectrogram: boolean;
+  running: boolean;
+  onChange: (p: Partial<TrainSettingsValue>) => void;
+}) {
   return (
     <fieldset className="settings" disabled={running}>
       <legend className="sr-only">Training settings</legend>
@@ -49,24 +94,86 @@ function SettingsForm({ settings, anomaly, spectrogram, running, onChange }: { s
       ) : (
         <>
           <Num label="Epochs" value={settings.epochs} min={1} max={10000} onChange={(epochs) => onChange({ epochs })} testId="epochs" />
-          <Num label="Learning rate" value={settings.learningRate} min={0} step={0.0001} onChange={(learningRate) => onChange({ learningRate })} testId="learning-rate" />
+          <Num
+            label="Learning rate"
+            value={settings.learningRate}
+            min={0}
+            step={0.0001}
+            onChange={(learningRate) => onChange({ learningRate })}
+            testId="learning-rate"
+          />
           <Num label="Batch size" value={settings.batchSize} min={1} onChange={(batchSize) => onChange({ batchSize })} />
-          <Num label="Validation split" value={settings.validationSplit} min={0} max={0.9} step={0.05} onChange={(validationSplit) => onChange({ validationSplit })} help="Share of training windows held out" />
+          <Num
+            label="Validation split"
+            value={settings.validationSplit}
+            min={0}
+            max={0.9}
+            step={0.05}
+            onChange={(validationSplit) => onChange({ validationSplit })}
+            help="Share of training windows held out"
+          />
           <Num label="Seed" value={settings.seed} min={0} onChange={(seed) => onChange({ seed })} help="Same seed, same model" testId="seed" />
-          <Num label="Uncertain below" value={settings.uncertainThreshold} min={0} max={1} step={0.05} onChange={(uncertainThreshold) => onChange({ uncertainThreshold })} help="Top score under this counts as uncertain" />
+          <Num
+            label="Uncertain below"
+            value={settings.uncertainThreshold}
+            min={0}
+            max={1}
+            step={0.05}
+            onChange={(uncertainThreshold) => onChange({ uncertainThreshold })}
+            help="Top score under this counts as uncertain"
+          />
           <label className="check">
-            <input type="checkbox" checked={settings.classWeighting} onChange={(e) => onChange({ classWeighting: e.target.checked })} /> Weight classes by frequency
+            <input type="checkbox" checked={settings.classWeighting} onChange={(e) => onChange({ classWeighting: e.target.checked })} /> Weight classes by
+            frequency
           </label>
           <label className="check">
-            <input type="checkbox" checked={settings.earlyStopping !== null} onChange={(e) => onChange({ earlyStopping: e.target.checked ? { patience: 5, minDelta: 0.001 } : null })} /> Stop early when validation loss stalls
+            <input
+              type="checkbox"
+              checked={settings.earlyStopping !== null}
+              onChange={(e) => onChange({ earlyStopping: e.target.checked ? { patience: 5, minDelta: 0.001 } : null })}
+            />{' '}
+            Stop early when validation loss stalls
           </label>
-          {settings.earlyStopping && <Num label="Patience (epochs)" value={settings.earlyStopping.patience} min={1} onChange={(patience) => onChange({ earlyStopping: { ...settings.earlyStopping!, patience } })} />}
-          <Num label="Noise" value={settings.augmentation.noise ?? 0} min={0} max={10} step={0.05} onChange={(noise) => onChange({ augmentation: { ...settings.augmentation, noise } })} help="Augmentation: Gaussian noise × feature std (0 = off)" />
+          {settings.earlyStopping && (
+            <Num
+              label="Patience (epochs)"
+              value={settings.earlyStopping.patience}
+              min={1}
+              onChange={(patience) => onChange({ earlyStopping: { ...settings.earlyStopping!, patience } })}
+            />
+          )}
+          <Num
+            label="Noise"
+            value={settings.augmentation.noise ?? 0}
+            min={0}
+            max={10}
+            step={0.05}
+            onChange={(noise) => onChange({ augmentation: { ...settings.augmentation, noise } })}
+            help="Augmentation: Gaussian noise × feature std (0 = off)"
+          />
           {spectrogram && (
             <>
-              <Num label="Time shift (frames)" value={settings.augmentation.timeShift ?? 0} min={0} onChange={(timeShift) => onChange({ augmentation: { ...settings.augmentation, timeShift } })} help="Augmentation: shift up to ± frames" />
-              <Num label="Time mask (frames)" value={settings.augmentation.timeMask ?? 0} min={0} onChange={(timeMask) => onChange({ augmentation: { ...settings.augmentation, timeMask } })} help="Augmentation: zero a run of frames" />
-              <Num label="Frequency mask" value={settings.augmentation.freqMask ?? 0} min={0} onChange={(freqMask) => onChange({ augmentation: { ...settings.augmentation, freqMask } })} help="Augmentation: zero a band of coefficients" />
+              <Num
+                label="Time shift (frames)"
+                value={settings.augmentation.timeShift ?? 0}
+                min={0}
+                onChange={(timeShift) => onChange({ augmentation: { ...settings.augmentation, timeShift } })}
+                help="Augmentation: shift up to ± frames"
+              />
+              <Num
+                label="Time mask (frames)"
+                value={settings.augmentation.timeMask ?? 0}
+                min={0}
+                onChange={(timeMask) => onChange({ augmentation: { ...settings.augmentation, timeMask } })}
+                help="Augmentation: zero a run of frames"
+              />
+              <Num
+                label="Frequency mask"
+                value={settings.augmentation.freqMask ?? 0}
+                min={0}
+                onChange={(freqMask) => onChange({ augmentation: { ...settings.augmentation, freqMask } })}
+                help="Augmentation: zero a band of coefficients"
+              />
             </>
           )}
         </>
@@ -84,10 +191,17 @@ function ModelResults({ model }: { model: ModelDetail }) {
     <div className="card results" data-testid="results">
       <div className="row results-head">
         <h2>
-          Model #{model.id} {model.active && <span className="badge">active</span>} {!model.current && <span className="badge badge-warn" title="The impulse or the training data changed since this model was trained">stale</span>}
+          Model #{model.id} {model.active && <span className="badge">active</span>}{' '}
+          {!model.current && (
+            <span className="badge badge-warn" title="The impulse or the training data changed since this model was trained">
+              stale
+            </span>
+          )}
         </h2>
         <span className="muted small">
-          {m.kind} · seed {model.seed} · {model.backend}{m.anomaly ? '' : ` · ${m.epochsRun} epochs${m.stoppedEarly ? ' (stopped early)' : ''}`} · {m.trainSeconds.toFixed(1)} s · {formatDate(model.createdAt)}
+          {m.kind} · seed {model.seed} · {model.backend}
+          {m.anomaly ? '' : ` · ${m.epochsRun} epochs${m.stoppedEarly ? ' (stopped early)' : ''}`} · {m.trainSeconds.toFixed(1)} s ·{' '}
+          {formatDate(model.createdAt)}
         </span>
       </div>
       {m.float32 && (
@@ -97,7 +211,9 @@ function ModelResults({ model }: { model: ModelDetail }) {
               <div className="stat-value" data-testid="accuracy">
                 {pct(m.float32.accuracy)}
               </div>
-              <div className="muted">accuracy ({m.evaluatedOn}, {m.float32.rows} windows)</div>
+              <div className="muted">
+                accuracy ({m.evaluatedOn}, {m.float32.rows} windows)
+              </div>
             </div>
             <div className="card stat">
               <div className="stat-value">{m.float32.loss?.toFixed(3) ?? '—'}</div>
@@ -128,7 +244,8 @@ function ModelResults({ model }: { model: ModelDetail }) {
       {m.anomaly && (
         <>
           <p data-testid="anomaly-summary">
-            {m.anomaly.clusters.length} clusters · suggested threshold <strong>{m.anomaly.threshold.toFixed(3)}</strong> · training scores {m.anomaly.scores.min.toFixed(2)} … {m.anomaly.scores.max.toFixed(2)} (median {m.anomaly.scores.median.toFixed(2)})
+            {m.anomaly.clusters.length} clusters · suggested threshold <strong>{m.anomaly.threshold.toFixed(3)}</strong> · training scores{' '}
+            {m.anomaly.scores.min.toFixed(2)} … {m.anomaly.scores.max.toFixed(2)} (median {m.anomaly.scores.median.toFixed(2)})
           </p>
           <table className="table">
             <thead>
@@ -246,7 +363,11 @@ function ModelList() {
               <td className="num">{m.seed}</td>
               <td className="actions">
                 {selected && selected.id !== m.id && (
-                  <button className="btn btn-small" onClick={() => void run(setCompare(compare?.id === m.id ? null : m.id))} aria-pressed={compare?.id === m.id}>
+                  <button
+                    className="btn btn-small"
+                    onClick={() => void run(setCompare(compare?.id === m.id ? null : m.id))}
+                    aria-pressed={compare?.id === m.id}
+                  >
                     Compare
                   </button>
                 )}
@@ -300,7 +421,10 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
   const info = s.info;
   const blockInfo = info?.blocks.find((b) => b.id === info.block) ?? null;
   const head: OutputHead = useMemo(
-    () => (blockInfo?.type === 'regression' ? { kind: 'regression' } : { kind: 'classification', classes: Math.max(2, info?.classes.filter((c) => c.train > 0).length ?? 2) }),
+    () =>
+      blockInfo?.type === 'regression'
+        ? { kind: 'regression' }
+        : { kind: 'classification', classes: Math.max(2, info?.classes.filter((c) => c.train > 0).length ?? 2) },
     [blockInfo?.type, info?.classes],
   );
   const draftCheck = useMemo(() => (s.draft ? checkDraft(s.draft, head) : null), [s.draft, head]);
@@ -333,7 +457,8 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
   }
   const anomaly = blockInfo?.type.startsWith('anomaly') ?? false;
   const settingsError = s.settings ? settingsProblem(s.settings) : null;
-  const specError = !anomaly && draftCheck ? (draftCheck.schemaError?.message ?? (draftCheck.analysis && !draftCheck.analysis.ok ? draftCheck.analysis.message : null)) : null;
+  const specError =
+    !anomaly && draftCheck ? (draftCheck.schemaError?.message ?? (draftCheck.analysis && !draftCheck.analysis.ok ? draftCheck.analysis.message : null)) : null;
   const history = s.epochs.length ? s.epochs : (s.selected?.metrics.history ?? []);
   const total = s.epochs.length || running ? s.totalEpochs : (s.selected?.metrics.epochsRun ?? 0);
 
@@ -355,7 +480,8 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
           </select>
         )}
         <span className="muted small">
-          Impulse {info.impulse.hash.slice(0, 8)} · {blockInfo?.title} · features {blockInfo?.featureShape ? `[${blockInfo.featureShape.join(', ')}]` : '—'} · backend <strong data-testid="backend">{info.backend.name}</strong>
+          Impulse {info.impulse.hash.slice(0, 8)} · {blockInfo?.title} · features {blockInfo?.featureShape ? `[${blockInfo.featureShape.join(', ')}]` : '—'} ·
+          backend <strong data-testid="backend">{info.backend.name}</strong>
         </span>
       </div>
       {blockInfo?.problem && (
@@ -378,7 +504,15 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
         </div>
         <div className="card">
           <h2>Training settings</h2>
-          {s.settings && <SettingsForm settings={s.settings} anomaly={anomaly} spectrogram={blockInfo?.featureShape?.length === 2} running={running} onChange={(p) => s.setSettings(p)} />}
+          {s.settings && (
+            <SettingsForm
+              settings={s.settings}
+              anomaly={anomaly}
+              spectrogram={blockInfo?.featureShape?.length === 2}
+              running={running}
+              onChange={(p) => s.setSettings(p)}
+            />
+          )}
           {(settingsError || specError) && (
             <p className="error-text" role="alert">
               {settingsError ?? `Fix the network first: ${specError}`}
@@ -390,7 +524,12 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
                 Cancel
               </button>
             ) : (
-              <button className="btn btn-primary" onClick={train} disabled={!!settingsError || !!specError || s.busy || !!blockInfo?.problem} data-testid="start-training">
+              <button
+                className="btn btn-primary"
+                onClick={train}
+                disabled={!!settingsError || !!specError || s.busy || !!blockInfo?.problem}
+                data-testid="start-training"
+              >
                 Start training
               </button>
             )}
@@ -399,7 +538,13 @@ export function TrainingPage({ project, rest }: { project: string; rest: string[
             <div className="job-status" aria-live="polite">
               <ProgressBar value={s.job.progress} label="Training progress" />
               <div className="small muted" data-testid="train-status">
-                {s.job.state === 'failed' ? <span className="error-text">{s.job.error?.message}</span> : s.job.state === 'cancelled' ? 'Cancelled' : s.job.status}
+                {s.job.state === 'failed' ? (
+                  <span className="error-text">{s.job.error?.message}</span>
+                ) : s.job.state === 'cancelled' ? (
+                  'Cancelled'
+                ) : (
+                  s.job.status
+                )}
               </div>
             </div>
           )}

@@ -96,7 +96,15 @@ export function ClassMetricsTable({ classNames, ev }: { classNames: string[]; ev
 /** Loss and accuracy per epoch (training and validation). */
 export function TrainingCurves({ history, total, metricName }: { history: EpochMetrics[]; total: number; metricName: string }) {
   const x = history.map((h) => h.epoch);
-  const line = (y: (number | null)[], name: string, i: number, dash?: string) => ({ x, y, name, type: 'scatter', mode: 'lines+markers', marker: { size: 4 }, line: { color: seriesColor(i), dash } });
+  const line = (y: (number | null)[], name: string, i: number, dash?: string) => ({
+    x,
+    y,
+    name,
+    type: 'scatter',
+    mode: 'lines+markers',
+    marker: { size: 4 },
+    line: { color: seriesColor(i), dash },
+  });
   const range = [0.5, Math.max(total, history.length) + 0.5];
   return (
     <div className="grid-2 curves">
@@ -104,15 +112,44 @@ export function TrainingCurves({ history, total, metricName }: { history: EpochM
         label="Loss per epoch"
         testId="loss-curve"
         height={220}
-        data={[line(history.map((h) => h.loss), 'training loss', 0), line(history.map((h) => h.valLoss), 'validation loss', 1, 'dot')]}
+        data={[
+          line(
+            history.map((h) => h.loss),
+            'training loss',
+            0,
+          ),
+          line(
+            history.map((h) => h.valLoss),
+            'validation loss',
+            1,
+            'dot',
+          ),
+        ]}
         layout={{ title: { text: 'Loss' }, xaxis: { title: { text: 'epoch' }, range }, yaxis: { rangemode: 'tozero' }, legend: { orientation: 'h', y: -0.3 } }}
       />
       <PlotlyChart
         label={`${metricName} per epoch`}
         testId="acc-curve"
         height={220}
-        data={[line(history.map((h) => h.metric), `training ${metricName}`, 0), line(history.map((h) => h.valMetric), `validation ${metricName}`, 1, 'dot')]}
-        layout={{ title: { text: metricName[0]!.toUpperCase() + metricName.slice(1) }, xaxis: { title: { text: 'epoch' }, range }, yaxis: metricName === 'accuracy' ? { range: [0, 1.02] } : { rangemode: 'tozero' }, legend: { orientation: 'h', y: -0.3 } }}
+        data={[
+          line(
+            history.map((h) => h.metric),
+            `training ${metricName}`,
+            0,
+          ),
+          line(
+            history.map((h) => h.valMetric),
+            `validation ${metricName}`,
+            1,
+            'dot',
+          ),
+        ]}
+        layout={{
+          title: { text: metricName[0]!.toUpperCase() + metricName.slice(1) },
+          xaxis: { title: { text: 'epoch' }, range },
+          yaxis: metricName === 'accuracy' ? { range: [0, 1.02] } : { rangemode: 'tozero' },
+          legend: { orientation: 'h', y: -0.3 },
+        }}
       />
     </div>
   );
@@ -130,7 +167,8 @@ export function FeatureExplorer({ model }: { model: ModelDetail }) {
         { name: 'correct', color: 'var(--success)', points: pts.filter((p) => p.predicted === p.label) },
         { name: 'incorrect', color: 'var(--danger)', points: pts.filter((p) => p.predicted !== p.label) },
       ];
-  const css = (v: string) => (typeof document !== 'undefined' && v.startsWith('var(') ? getComputedStyle(document.documentElement).getPropertyValue(v.slice(4, -1)).trim() || '#888' : v);
+  const css = (v: string) =>
+    typeof document !== 'undefined' && v.startsWith('var(') ? getComputedStyle(document.documentElement).getPropertyValue(v.slice(4, -1)).trim() || '#888' : v;
   return (
     <PlotlyChart
       label="Feature explorer"
@@ -146,7 +184,12 @@ export function FeatureExplorer({ model }: { model: ModelDetail }) {
         marker: { size: 5, color: css(g.color), opacity: 0.75 },
         hoverinfo: 'text',
       }))}
-      layout={{ xaxis: { title: { text: 'component 1' }, zeroline: false }, yaxis: { title: { text: 'component 2' }, zeroline: false }, legend: { orientation: 'h', y: -0.32 }, margin: { b: 80 } }}
+      layout={{
+        xaxis: { title: { text: 'component 1' }, zeroline: false },
+        yaxis: { title: { text: 'component 2' }, zeroline: false },
+        legend: { orientation: 'h', y: -0.32 },
+        margin: { b: 80 },
+      }}
     />
   );
 }
@@ -245,7 +288,10 @@ export function DeviceEstimate({ estimate, error, onBoard }: { estimate: Estimat
           ))}
         </tbody>
       </table>
-      <p className="muted small">Estimates from operation counts and per-core cycle costs, not measurements on the board.{rows.flatMap((r) => r.notes).length ? ' ' + [...new Set(rows.flatMap((r) => r.notes))].join(' ') : ''}</p>
+      <p className="muted small">
+        Estimates from operation counts and per-core cycle costs, not measurements on the board.
+        {rows.flatMap((r) => r.notes).length ? ' ' + [...new Set(rows.flatMap((r) => r.notes))].join(' ') : ''}
+      </p>
     </div>
   );
 }
