@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { test, expect, shot } from './fixtures';
 
 test('a student designs an impulse on the motion demo, tunes a block, generates features and explores them', async ({ page, kiln }, testInfo) => {
@@ -109,3 +110,56 @@ test('a student designs an impulse on the motion demo, tunes a block, generates 
   await expect(page.getByText(`Window ${Number(windowIndex) + 1} of`)).toBeVisible();
   await shot(page, testInfo, 'opened from the explorer');
 });
+
+test('a maker writes a custom processing block, sees its error on the right line, saves it and adds it to the impulse', async ({ page, context, kiln }, testInfo) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  test.setTimeout(120_000);
+  page.setDefaultTimeout(15_000);
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'Motion demo' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Motion demo' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Impulse design' }).click();
+  await page.getByRole('button', { name: 'Custom blocks' }).click();
+  await expect(page.getByRole('heading', { name: 'Custom processing blocks' })).toBeVisible();
+  await expect(page.locator('.monaco-editor')).toBeVisible({ timeout: 30_000 });
+
+  // a bad name is refused inline
+  await page.getByLabel('Name', { exact: true }).fill('Energy!');
+  await expect(page.getByRole('alert').filter({ hasText: 'lower-case letters' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
+  await page.getByLabel('Name', { exact: true }).fill('energy');
+  await page.getByLabel('Title').fill('Energy per axis');
+
+  // the template runs on a sample
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(page.getByTestId('custom-test-result')).toContainText('6 features per window');
+
+  // a runtime error names its line, and the editor marks it
+  await replaceCode(page, 'function process(values, axes) {\n  const peaks = undefined;\n  return peaks.map((p) => p * 2);\n}\n');
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(page.getByTestId('custom-test-result')).toContainText(/line 3/i);
+  await expect(page.locator('.monaco-editor .squiggly-error').first()).toBeVisible();
+  await shot(page, testInfo, 'error on its line');
+
+  // fixed, saved, added to the impulse
+  await replaceCode(page, 'function process(values, axes) {\n  let e = 0;\n  for (const v of values) e += v * v;\n  return [e / values.length];\n}\n');
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  await expect(page.getByTestId('custom-test-result')).toContainText('1 features per window');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page).toHaveURL(/\/impulse\/custom\/energy$/);
+  await expect(page.getByRole('button', { name: 'Energy per axis' })).toBeVisible();
+  await shot(page, testInfo, 'saved');
+  await page.getByRole('button', { name: 'Add to impulse' }).click();
+  await expect(page.getByRole('heading', { name: 'Impulse design' })).toBeVisible();
+  await expect(page.getByTestId('node-energy')).toContainText('Energy per axis');
+  await expect(page.getByTestId('save-state')).toHaveText('Unsaved changes');
+  await shot(page, testInfo, 'custom block in the impulse');
+});
+
+/** Replaces the editor's code the way a user pastes it (typing would trigger Monaco's auto-closing). */
+async function replaceCode(page: Page, code: string): Promise<void> {
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Control+v');
+}

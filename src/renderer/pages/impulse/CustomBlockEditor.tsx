@@ -200,7 +200,7 @@ export default function CustomBlockEditor({ project, name }: { project: string; 
                 </>
               ) : (
                 <>
-                  {result.line ? `Line ${result.line}: ` : ''}
+                  {result.line && !/\bline \d+/i.test(result.message) ? `Line ${result.line}: ` : ''}
                   {result.message}
                 </>
               )}

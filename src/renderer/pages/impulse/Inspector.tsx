@@ -14,7 +14,7 @@ export function Inspector({ selected, onOpenBlock }: { selected: string | null; 
     return (
       <aside className="inspector card" aria-label="Block settings">
         <h2>Block settings</h2>
-        <p className="muted">Select a block (click it, or Tab to it) to change its settings here. Double-click a processing block, or press Enter on it, to open its parameters and preview.</p>
+        <p className="muted">Select a block (click it, or Tab to it) to change its settings here. Double-click a processing block, press Enter on it, or use its ⋯ menu to open its parameters and preview.</p>
       </aside>
     );
   }
