@@ -73,7 +73,7 @@ export async function chooseEngine(
     };
   }
   const onnxMs = await timeRuns(onnxRun, row);
-  if (options.force === 'onnx' || onnxMs < floatMs * 0.9) {
+  if (options.force === 'onnx' || onnxMs < floatMs * 0.8) {
     c.run = onnxRun;
     c.engine = 'onnxruntime float32';
     c.dispose = () => runner.dispose();
