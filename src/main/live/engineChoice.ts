@@ -1,6 +1,6 @@
 /**
  * Picks the inference engine for a live session: the model is exported to ONNX and run with
- * ONNX Runtime when that is measurably faster per window than Kiln's float engine (and gives
+ * ONNX Runtime when that is clearly (20 %) faster per window than Kiln's float engine (and gives
  * the same scores); otherwise the float engine stays. Small dense nets usually stay on the
  * float engine (no per-call overhead); convolutional nets usually go to ONNX Runtime.
  */
