@@ -15,7 +15,8 @@ import type { DspOutputShape } from '../../shared/dsp/block';
 import { KilnError } from '../../shared/errors';
 import { blockInputInfo, CUSTOM_BLOCK_PREFIX, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse';
 import type { FeatureInput } from '../../shared/model/defaults';
-import { datasetFeatures, liveSamples, loadImpulse, type SampleMeta } from '../pipeline';
+import { datasetFeatures, liveSamples, loadImpulse, projectCatalog, resolveBlocks, type SampleMeta } from '../pipeline';
+import { cachedLength } from '../pipeline/featureCache';
 import type { Db } from '../store/projectDatabase';
 
 export interface StoredImpulse {
@@ -94,6 +95,26 @@ export function featureLayout(impulse: Impulse, block: LearningBlockConfig, know
     };
   }
   return { length, shape: [length], input: { kind: 'flat', length } };
+}
+
+/**
+ * Values per window of a learning block without reading features: built-in blocks know their
+ * output size; custom blocks take it from generated features (undefined when none yet).
+ */
+export function knownFeatureLength(db: Db, impulse: Impulse, block: LearningBlockConfig): number | undefined {
+  try {
+    const all = resolveBlocks(db, impulse, projectCatalog(db));
+    let total = 0;
+    for (const id of block.inputs) {
+      const b = all.find((x) => x.config.id === id);
+      const n = b ? (b.featuresPerWindow ?? cachedLength(db, b.task.key)) : null;
+      if (!n) return undefined;
+      total += n;
+    }
+    return total || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Live, complete samples of a category. */

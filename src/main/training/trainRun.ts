@@ -8,7 +8,7 @@
  * in-process.
  */
 import type { EpochMetrics, ModelMetrics, SampleTestResult, TestResult, TrainSettingsValue } from '../../shared/api/training.js';
-import { getDspBlock, validateParams } from '../../shared/dsp/index.js';
+import { findDspBlock, validateParams } from '../../shared/dsp/index.js';
 import { KilnError } from '../../shared/errors.js';
 import { blockInputInfo, readingsPerWindow, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
 import { type AnomalyModel, anomalyScores, trainGmm, trainKMeans } from '../../shared/model/anomaly.js';
@@ -154,9 +154,10 @@ function costOf(impulse: Impulse, block: LearningBlockConfig, spec: ModelSpec | 
   const kinds = new Set<string>();
   for (const id of block.inputs) {
     const cfg = impulse.dsp.find((d) => d.id === id)!;
-    const b = getDspBlock(cfg.block);
-    dspOperations += b.operations(blockInputInfo(impulse.input, cfg), validateParams(b, cfg.params));
     kinds.add(cfg.block);
+    // custom blocks declare no operation count: their cost is left out of the estimate
+    const b = findDspBlock(cfg.block);
+    if (b) dspOperations += b.operations(blockInputInfo(impulse.input, cfg), validateParams(b, cfg.params));
   }
   const windowValues =
     impulse.input.type === 'image' ? impulse.input.width * impulse.input.height * 3 : readingsPerWindow(impulse.input) * impulse.input.axes.length;

@@ -218,6 +218,35 @@ describe('training service', () => {
     await expectCode(studio.call('model.estimate', { project: P, modelId: older!.id, board: 'nope' }), 'NOT_FOUND', /Unknown board "nope"/);
   });
 
+  it('trains from a custom DSP block, whose size is known once features are generated', async () => {
+    const energy = `function process(values, axes, frequencyHz, params) {
+  const n = axes.length;
+  const out = new Array(n).fill(0);
+  for (let i = 0; i < values.length; i++) out[i % n] += values[i] * values[i];
+  return out.map((s) => (params.gain * s * n) / values.length);
+}`;
+    await studio.call('customBlocks.save', {
+      project: P,
+      name: 'energy',
+      title: 'Energy',
+      code: energy,
+      params: [{ key: 'gain', label: 'Gain', type: 'float', default: 1, min: 0 }],
+    });
+    const base = motionImpulse(db());
+    const axes = base.input.type === 'time-series' ? base.input.axes : [];
+    const imp = { ...base, dsp: [...base.dsp, { id: 'energy', block: 'custom:energy', title: 'Energy', axes, params: { gain: 1 } }] };
+    imp.learning = [{ ...imp.learning[0]!, inputs: ['spectral', 'energy'] }];
+    saveImpulse(db(), imp);
+    const before = await studio.call('training.info', { project: P });
+    expect(before.blocks[0]!.problem).toMatch(/generate features first/);
+    await impulse(imp);
+    const info = await studio.call('training.info', { project: P });
+    expect(info.blocks[0]!.problem).toBeNull();
+    expect(info.blocks[0]!.featureLength).toBe(39 + 3);
+    const job = await wait((await studio.call('model.train', { project: P, settings })).jobId);
+    expect(job.state, job.error?.message).toBe('succeeded');
+  });
+
   it.each(['anomaly-kmeans', 'anomaly-gmm'] as const)('trains a %s block from the same job kind', async (kind) => {
     await impulse(motionImpulse(db(), 1000, [kind]));
     const job = await wait((await studio.call('model.train', { project: P, settings: { ...settings, clusters: 8 } })).jobId);

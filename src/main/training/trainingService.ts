@@ -32,7 +32,7 @@ import type { ProjectHome } from '../store/projectHome';
 import { exportOnnx } from '../export/onnx/onnxExport';
 import { ENGINE_BACKEND } from './backend';
 import { decodeModel } from './modelBlob';
-import { buildFeatureSet, currentImpulse, datasetHash, featureLayout, learningBlock, samplesOf, type FeatureSet } from './featureSet';
+import { buildFeatureSet, currentImpulse, datasetHash, featureLayout, knownFeatureLength, learningBlock, samplesOf, type FeatureSet } from './featureSet';
 import type { TestTask, TrainOutput, TrainTask } from './trainRun';
 import type { WorkerInput, WorkerMessage } from './trainWorker';
 
@@ -187,7 +187,7 @@ export class TrainingService {
     }
     const blocks = stored.impulse.learning.map((l) => {
       try {
-        const layout = featureLayout(stored.impulse, l);
+        const layout = featureLayout(stored.impulse, l, knownFeatureLength(db, stored.impulse, l));
         return { id: l.id, type: l.type, title: l.title || l.id, featureShape: layout.shape, featureLength: layout.length, problem: null };
       } catch (e) {
         return { id: l.id, type: l.type, title: l.title || l.id, featureShape: null, featureLength: null, problem: e instanceof Error ? e.message : String(e) };
@@ -198,7 +198,7 @@ export class TrainingService {
     const block = learningBlock(stored.impulse, blockId);
     result.block = block.id;
     if (isNetwork(block.type) && blocks.find((b) => b.id === block.id)?.problem === null) {
-      const s = this.specFor(db, stored.impulse, block);
+      const s = this.specFor(db, stored.impulse, block, featureLayout(stored.impulse, block, knownFeatureLength(db, stored.impulse, block)));
       result.spec = s.spec;
       result.defaultSpec = s.defaultSpec;
     }
@@ -212,7 +212,7 @@ export class TrainingService {
     const block = learningBlock(stored.impulse, blockId);
     if (!isNetwork(block.type))
       throw new KilnError('BAD_PARAMS', `"${block.title || block.id}" is an anomaly block; it has no network architecture`, { field: 'block' });
-    const spec = this.checkSpec(db, stored.impulse, block, input);
+    const spec = this.checkSpec(db, stored.impulse, block, input, featureLayout(stored.impulse, block, knownFeatureLength(db, stored.impulse, block)));
     this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
     return { spec };
   }
