@@ -74,6 +74,12 @@ describe('training service', () => {
     );
     // bad settings are refused by the contract
     await expectCode(studio.call('model.train', { project: P, settings: { ...settings, epochs: 0 } }), 'BAD_REQUEST');
+    // time masks need [frames, coefficients] features; spectral features are flat
+    await expectCode(
+      studio.call('model.train', { project: P, settings: { ...settings, augmentation: { timeMask: 3 } } }),
+      'BAD_PARAMS',
+      /Time shift and masks need features shaped \[frames, coefficients\]/,
+    );
     // empty test set
     const testIds = repo.ids({ category: 'test' });
     repo.setCategory(testIds, 'train');

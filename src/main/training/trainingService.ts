@@ -30,6 +30,7 @@ import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { spawnWorker } from '../pipeline/workerPool';
 import type { ProjectHome } from '../store/projectHome';
 import { exportOnnx } from '../export/onnx/onnxExport';
+import { createAugmenter } from './augment';
 import { ENGINE_BACKEND } from './backend';
 import { decodeModel } from './modelBlob';
 import { buildFeatureSet, currentImpulse, datasetHash, featureLayout, knownFeatureLength, learningBlock, samplesOf, type FeatureSet } from './featureSet';
@@ -240,6 +241,8 @@ export class TrainingService {
     // reads the feature cache now: missing or stale features fail the call before a job starts
     const fs = buildFeatureSet(db, stored.impulse, block, 'train');
     assertFinite(fs);
+    // augmentation that does not fit the feature shape (time masks on flat features) fails now
+    if (isNetwork(block.type)) createAugmenter(settings.augmentation, fs.layout.shape, 1);
     let spec: ModelSpec | null = null;
     if (isNetwork(block.type)) {
       spec = this.checkSpec(db, stored.impulse, block, req.spec !== undefined ? req.spec : this.specFor(db, stored.impulse, block, fs.layout).spec, fs.layout);
