@@ -73,6 +73,7 @@ test('a student designs an impulse on the motion demo, tunes a block, generates 
   await expect(page.getByTestId('output-chart')).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
   const count = page.getByTestId('feature-count');
   const before = await count.textContent();
+  await expect(page.getByTestId('device-time')).toContainText(/≈ [\d.]+ ms per window/);
   await shot(page, testInfo, 'block page');
   await page.getByRole('textbox', { name: 'FFT length' }).fill('64');
   await expect(count).not.toHaveText(before ?? '');

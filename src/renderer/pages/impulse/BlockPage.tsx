@@ -14,6 +14,8 @@ import { EditBar } from './EditBar';
 import { FeatureStatusBar } from './FeatureStatusBar';
 import { AxesField } from './Inspector';
 import { ParamForm } from './fields';
+import { BOARDS } from './boards';
+import { estimateOnDevice } from '../../../shared/estimate/onDevice';
 import { computePreview, formatCount, heatmapRows, imagePixels, type BlockPreview, type PreviewSample } from './preview';
 
 export function BlockPage({ project, blockId, sample, window }: { project: string; blockId: string; sample?: string | undefined; window?: string | undefined }) {
@@ -113,16 +115,60 @@ function paramErrorsOf(dsp: DspBlockConfig): Record<string, string> {
 
 function Operations({ impulse, dsp }: { impulse: Impulse; dsp: DspBlockConfig }) {
   const block = findDspBlock(dsp.block)!;
+  const [boardId, setBoardId] = useState(() => localStorage.getItem('kiln-estimate-board') ?? BOARDS[0]?.id ?? '');
+  const selectId = useId();
   let ops: number | null;
+  let outLength = 0;
   try {
-    ops = block.operations(blockInputInfo(impulse.input, dsp), validateParams(block, dsp.params));
+    const params = validateParams(block, dsp.params);
+    const info = blockInputInfo(impulse.input, dsp);
+    ops = block.operations(info, params);
+    outLength = block.outputShape(info, params).length;
   } catch {
     ops = null;
   }
+  const board = BOARDS.find((b) => b.id === boardId) ?? BOARDS[0];
+  const info = blockInputInfo(impulse.input, dsp);
+  const estimate =
+    ops !== null && board
+      ? estimateOnDevice(board, { dspOperations: ops, dspBufferFloats: info.readings * Math.max(1, info.axes) + outLength, modelMacs: 0, modelParams: 0, peakActivationElements: 0, dspBlockKinds: 1 })
+      : null;
   return (
     <>
       <dt>Operations</dt>
       <dd data-testid="operations">{ops === null ? '—' : `${formatCount(ops)} per window`}</dd>
+      {board && (
+        <>
+          <dt>
+            <label htmlFor={selectId}>On</label>
+          </dt>
+          <dd>
+            <select
+              id={selectId}
+              value={board.id}
+              onChange={(e) => {
+                setBoardId(e.target.value);
+                localStorage.setItem('kiln-estimate-board', e.target.value);
+              }}
+            >
+              {BOARDS.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </dd>
+          <dt>Time</dt>
+          <dd data-testid="device-time" title="Estimated from operation counts and the core's cycle costs, not measured">
+            {estimate ? `≈ ${estimate.dspMs < 1 ? estimate.dspMs.toFixed(2) : estimate.dspMs.toFixed(1)} ms per window (estimate)` : '—'}
+            {estimate?.notes.map((n) => (
+              <div key={n} className="muted small">
+                {n}
+              </div>
+            ))}
+          </dd>
+        </>
+      )}
     </>
   );
 }
