@@ -224,6 +224,11 @@ export function QuantizationComparison({ model }: { model: ModelDetail }) {
             <td className="num">{m.int8.weightedF1.toFixed(3)}</td>
           </tr>
           <tr>
+            <td>Rows evaluated</td>
+            <td className="num">{m.float32.rows}</td>
+            <td className="num">{m.int8.rows}</td>
+          </tr>
+          <tr>
             <td>Weights size</td>
             <td className="num">{formatBytes(m.sizes.float32Bytes)}</td>
             <td className="num">{m.sizes.int8Bytes !== null ? formatBytes(m.sizes.int8Bytes) : '—'}</td>
