@@ -125,7 +125,13 @@ export function TrainingCurves({ history, total, metricName }: { history: EpochM
             'dot',
           ),
         ]}
-        layout={{ title: { text: 'Loss' }, xaxis: { title: { text: 'epoch' }, range }, yaxis: { rangemode: 'tozero' }, legend: { orientation: 'h', y: -0.3 } }}
+        layout={{
+          title: { text: 'Loss' },
+          xaxis: { title: { text: 'epoch' }, range },
+          yaxis: { rangemode: 'tozero' },
+          legend: { orientation: 'h', y: -0.3 },
+          margin: { l: 48, r: 16, t: 36, b: 40 },
+        }}
       />
       <PlotlyChart
         label={`${metricName} per epoch`}
