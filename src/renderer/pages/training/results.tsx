@@ -155,6 +155,7 @@ export function TrainingCurves({ history, total, metricName }: { history: EpochM
           xaxis: { title: { text: 'epoch' }, range },
           yaxis: metricName === 'accuracy' ? { range: [0, 1.02] } : { rangemode: 'tozero' },
           legend: { orientation: 'h', y: -0.3 },
+          margin: { l: 48, r: 16, t: 36, b: 40 },
         }}
       />
     </div>
@@ -194,7 +195,7 @@ export function FeatureExplorer({ model }: { model: ModelDetail }) {
         xaxis: { title: { text: 'component 1' }, zeroline: false },
         yaxis: { title: { text: 'component 2' }, zeroline: false },
         legend: { orientation: 'h', y: -0.32 },
-        margin: { b: 80 },
+        margin: { l: 48, r: 16, t: 16, b: 80 },
       }}
     />
   );
