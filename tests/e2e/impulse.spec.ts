@@ -55,6 +55,16 @@ test('a student designs an impulse on the motion demo, tunes a block, generates 
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.locator('.react-flow__edge.edge-feature')).toHaveCount(2);
 
+  // without a mouse: Enter on a palette entry adds the block (selected, its settings shown); Delete on the focused node removes it
+  await page.getByTestId('palette-dsp:raw').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-raw')).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'Block settings' })).toContainText('Axes it reads');
+  await page.locator('.react-flow__node[data-id="raw"]').focus();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node-raw')).toHaveCount(0);
+  await page.locator('.react-flow__controls-fitview').click();
+
   // the input block: a bad window size is shown and not applied
   await page.getByTestId('node-input').click();
   await page.getByTestId('input-window').fill('-5');
@@ -67,7 +77,10 @@ test('a student designs an impulse on the motion demo, tunes a block, generates 
   await expect(page.getByTestId('save-state')).toHaveText('Saved');
 
   // the spectral analysis block page: change the FFT length and the preview follows at once
-  await page.getByTestId('node-spectral-analysis').getByRole('button', { name: /Actions for/ }).click();
+  await page
+    .getByTestId('node-spectral-analysis')
+    .getByRole('button', { name: /Actions for/ })
+    .click();
   await page.getByRole('menuitem', { name: 'Parameters & preview' }).click();
   await expect(page.getByRole('heading', { name: 'Spectral Analysis' })).toBeVisible();
   await expect(page.getByTestId('output-chart')).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
@@ -110,9 +123,20 @@ test('a student designs an impulse on the motion demo, tunes a block, generates 
   await expect(page.getByRole('combobox', { name: 'Sample' })).toHaveValue(sampleId!);
   await expect(page.getByText(`Window ${Number(windowIndex) + 1} of`)).toBeVisible();
   await shot(page, testInfo, 'opened from the explorer');
+
+  // both themes: charts and the canvas follow the dark theme
+  await page.getByLabel('Theme').selectOption('dark');
+  await shot(page, testInfo, 'block page dark');
+  await page.getByRole('button', { name: 'Impulse design' }).first().click();
+  await expect(page.getByTestId('node-flatten')).toBeVisible();
+  await shot(page, testInfo, 'pipeline dark');
 });
 
-test('a maker writes a custom processing block, sees its error on the right line, saves it and adds it to the impulse', async ({ page, context, kiln }, testInfo) => {
+test('a maker writes a custom processing block, sees its error on the right line, saves it and adds it to the impulse', async ({
+  page,
+  context,
+  kiln,
+}, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   test.setTimeout(120_000);
   page.setDefaultTimeout(15_000);

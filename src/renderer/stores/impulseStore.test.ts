@@ -9,7 +9,16 @@ const base: Impulse = {
 };
 
 function reset(impulse: Impulse = base, saved: Impulse | null = base) {
-  useImpulse.setState({ project: 'p', impulse, saved, past: [], future: [], editError: null, customBlocks: [], facts: { ...emptyFacts(), samples: 4, timeSeries: 4, axes: ['accX', 'accY', 'accZ'], frequenciesHz: [62.5], labels: ['idle', 'wave'] } });
+  useImpulse.setState({
+    project: 'p',
+    impulse,
+    saved,
+    past: [],
+    future: [],
+    editError: null,
+    customBlocks: [],
+    facts: { ...emptyFacts(), samples: 4, timeSeries: 4, axes: ['accX', 'accY', 'accZ'], frequenciesHz: [62.5], labels: ['idle', 'wave'] },
+  });
 }
 
 describe('impulse store (no React, no server)', () => {
@@ -99,7 +108,9 @@ describe('impulse store (no React, no server)', () => {
   });
 
   it('custom blocks enter the catalog by their registry name', () => {
-    const catalog = catalogFor([{ name: 'energy', registryName: 'custom:energy', title: 'Energy', code: 'function process(){return [1]}', params: [], createdAt: '', updatedAt: '' }]);
+    const catalog = catalogFor([
+      { name: 'energy', registryName: 'custom:energy', title: 'Energy', code: 'function process(){return [1]}', params: [], createdAt: '', updatedAt: '' },
+    ]);
     expect(catalog('custom:energy')).toMatchObject({ title: 'Energy', custom: true, inputKind: 'time-series' });
     expect(catalog('custom:other')).toBeUndefined();
     expect(catalog('flatten')?.custom).toBe(false);

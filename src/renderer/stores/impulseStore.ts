@@ -176,11 +176,26 @@ export const useImpulse = create<ImpulseState>((set, get) => {
 
     async load(name) {
       if (get().project !== name) {
-        set({ project: name, impulse: null, saved: null, past: [], future: [], status: null, positions: readPositions(name), samples: [], customBlocks: [], facts: emptyFacts() });
+        set({
+          project: name,
+          impulse: null,
+          saved: null,
+          past: [],
+          future: [],
+          status: null,
+          positions: readPositions(name),
+          samples: [],
+          customBlocks: [],
+          facts: emptyFacts(),
+        });
       }
       set({ loading: true, loadError: null });
       try {
-        const [state, rows, custom] = await Promise.all([api().call('impulse.get', { project: name }), allSampleRows(name), api().call('customBlocks.list', { project: name })]);
+        const [state, rows, custom] = await Promise.all([
+          api().call('impulse.get', { project: name }),
+          allSampleRows(name),
+          api().call('customBlocks.list', { project: name }),
+        ]);
         if (get().project !== name) return;
         const keepDraft = get().impulse !== null && isDirty(get());
         set({

@@ -24,7 +24,20 @@ export function chartColors(): ChartColors {
 }
 
 /** A palette that reads on both themes (one colour per series / label). */
-export const SERIES_COLORS = ['#1c7ed6', '#e8590c', '#2b8a3e', '#ae3ec9', '#f59f00', '#0ca678', '#e03131', '#5c7cfa', '#74b816', '#d6336c', '#15aabf', '#868e96'];
+export const SERIES_COLORS = [
+  '#1c7ed6',
+  '#e8590c',
+  '#2b8a3e',
+  '#ae3ec9',
+  '#f59f00',
+  '#0ca678',
+  '#e03131',
+  '#5c7cfa',
+  '#74b816',
+  '#d6336c',
+  '#15aabf',
+  '#868e96',
+];
 
 /** The colour of series i (wraps around). */
 export function seriesColor(i: number): string {
@@ -33,7 +46,13 @@ export function seriesColor(i: number): string {
 
 /** Layout defaults (transparent background, theme text and grid colours) merged under a chart's own layout. */
 export function themedLayout(layout: Record<string, unknown>, colors: ChartColors = chartColors()): Record<string, unknown> {
-  const axis = (a: unknown) => ({ gridcolor: colors.grid, zerolinecolor: colors.grid, linecolor: colors.grid, color: colors.muted, ...(a as object | undefined) });
+  const axis = (a: unknown) => ({
+    gridcolor: colors.grid,
+    zerolinecolor: colors.grid,
+    linecolor: colors.grid,
+    color: colors.muted,
+    ...(a as object | undefined),
+  });
   const out: Record<string, unknown> = {
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',

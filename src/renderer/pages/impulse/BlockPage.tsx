@@ -18,14 +18,27 @@ import { BOARDS } from './boards';
 import { estimateOnDevice } from '../../../shared/estimate/onDevice';
 import { computePreview, formatCount, heatmapRows, imagePixels, type BlockPreview, type PreviewSample } from './preview';
 
-export function BlockPage({ project, blockId, sample, window }: { project: string; blockId: string; sample?: string | undefined; window?: string | undefined }) {
+export function BlockPage({
+  project,
+  blockId,
+  sample,
+  window,
+}: {
+  project: string;
+  blockId: string;
+  sample?: string | undefined;
+  window?: string | undefined;
+}) {
   const impulse = useImpulse((s) => s.impulse)!;
   const facts = useImpulse((s) => s.facts);
   const custom = useImpulse((s) => s.customBlocks);
   const updateDsp = useImpulse((s) => s.updateDsp);
   const go = useRoute((s) => s.go);
   const dsp = impulse.dsp.find((d) => d.id === blockId);
-  const issues = useMemo(() => draftIssues({ impulse, facts, customBlocks: custom }).filter((i) => i.blockId === blockId || i.path === 'input'), [impulse, facts, custom, blockId]);
+  const issues = useMemo(
+    () => draftIssues({ impulse, facts, customBlocks: custom }).filter((i) => i.blockId === blockId || i.path === 'input'),
+    [impulse, facts, custom, blockId],
+  );
 
   if (!dsp) {
     return (
@@ -73,12 +86,21 @@ export function BlockPage({ project, blockId, sample, window }: { project: strin
           {block ? (
             <>
               <p className="muted small">{block.description}</p>
-              <ParamForm specs={block.params} values={dsp.params} errors={paramErrors} onChange={(key, value: ParamValue) => updateDsp(dsp.id, { params: { ...dsp.params, [key]: value } })} />
+              <ParamForm
+                specs={block.params}
+                values={dsp.params}
+                errors={paramErrors}
+                onChange={(key, value: ParamValue) => updateDsp(dsp.id, { params: { ...dsp.params, [key]: value } })}
+              />
             </>
           ) : dsp.block.startsWith(CUSTOM_BLOCK_PREFIX) ? (
             <p>
               A custom block: its code has no parameters here.{' '}
-              <button type="button" className="link" onClick={() => go({ project, page: 'impulse', rest: ['custom', dsp.block.slice(CUSTOM_BLOCK_PREFIX.length)] })}>
+              <button
+                type="button"
+                className="link"
+                onClick={() => go({ project, page: 'impulse', rest: ['custom', dsp.block.slice(CUSTOM_BLOCK_PREFIX.length)] })}
+              >
                 Edit its code
               </button>
             </p>
@@ -131,7 +153,14 @@ function Operations({ impulse, dsp }: { impulse: Impulse; dsp: DspBlockConfig })
   const info = blockInputInfo(impulse.input, dsp);
   const estimate =
     ops !== null && board
-      ? estimateOnDevice(board, { dspOperations: ops, dspBufferFloats: info.readings * Math.max(1, info.axes) + outLength, modelMacs: 0, modelParams: 0, peakActivationElements: 0, dspBlockKinds: 1 })
+      ? estimateOnDevice(board, {
+          dspOperations: ops,
+          dspBufferFloats: info.readings * Math.max(1, info.axes) + outLength,
+          modelMacs: 0,
+          modelParams: 0,
+          peakActivationElements: 0,
+          dspBlockKinds: 1,
+        })
       : null;
   return (
     <>
@@ -179,7 +208,19 @@ function compatible(impulse: Impulse, row: SampleRow): boolean {
   return row.kind !== 'image' && impulse.input.axes.every((a) => names.includes(a));
 }
 
-function Preview({ project, impulse, dsp, initialSample, initialWindow }: { project: string; impulse: Impulse; dsp: DspBlockConfig; initialSample?: string | undefined; initialWindow?: string | undefined }) {
+function Preview({
+  project,
+  impulse,
+  dsp,
+  initialSample,
+  initialWindow,
+}: {
+  project: string;
+  impulse: Impulse;
+  dsp: DspBlockConfig;
+  initialSample?: string | undefined;
+  initialWindow?: string | undefined;
+}) {
   const samples = useImpulse((s) => s.samples);
   const choices = useMemo(() => samples.filter((r) => compatible(impulse, r) && r.status !== 'recording'), [samples, impulse]);
   const [sampleId, setSampleId] = useState<number | null>(() => (initialSample ? Number(initialSample) : null));
@@ -201,7 +242,17 @@ function Preview({ project, impulse, dsp, initialSample, initialWindow }: { proj
       .call('samples.get', { project, id: sampleId })
       .then((r) => {
         if (!live) return;
-        setData({ id: sampleId, sample: { name: r.sample.name, sensors: r.sample.sensors, intervalMs: r.sample.intervalMs, values: r.values, width: r.sample.width, height: r.sample.height } });
+        setData({
+          id: sampleId,
+          sample: {
+            name: r.sample.name,
+            sensors: r.sample.sensors,
+            intervalMs: r.sample.intervalMs,
+            values: r.values,
+            width: r.sample.width,
+            height: r.sample.height,
+          },
+        });
       })
       .catch((e: unknown) => live && setLoadError(errorMessage(e)));
     return () => {
@@ -223,7 +274,10 @@ function Preview({ project, impulse, dsp, initialSample, initialWindow }: { proj
     <div className="card block-preview">
       <h2>Preview</h2>
       {choices.length === 0 ? (
-        <p className="muted">No sample fits the input block yet ({impulse.input.type === 'image' ? 'images' : `axes ${impulse.input.axes.join(', ')}`}). Add samples on the Data acquisition page.</p>
+        <p className="muted">
+          No sample fits the input block yet ({impulse.input.type === 'image' ? 'images' : `axes ${impulse.input.axes.join(', ')}`}). Add samples on the Data
+          acquisition page.
+        </p>
       ) : (
         <div className="row preview-controls">
           <div className="field">
@@ -242,7 +296,14 @@ function Preview({ project, impulse, dsp, initialSample, initialWindow }: { proj
                 Window {preview.window + 1} of {preview.windows}
                 {impulse.input.type === 'time-series' ? ` (from ${(preview.startMs / 1000).toFixed(2)} s)` : ''}
               </label>
-              <input id={sliderId} type="range" min={0} max={preview.windows - 1} value={preview.window} onChange={(e) => setWindowIndex(Number(e.target.value))} />
+              <input
+                id={sliderId}
+                type="range"
+                min={0}
+                max={preview.windows - 1}
+                value={preview.window}
+                onChange={(e) => setWindowIndex(Number(e.target.value))}
+              />
             </div>
           )}
         </div>
@@ -264,7 +325,15 @@ function Preview({ project, impulse, dsp, initialSample, initialWindow }: { proj
 
 function PreviewCharts({ impulse, preview }: { impulse: Impulse; preview: BlockPreview }) {
   const raw = useMemo(
-    () => preview.raw.map((r, i) => ({ type: 'scatter', mode: 'lines', name: r.axis, x: preview.rawTimesMs, y: r.values, line: { width: 1.5, color: seriesColor(i) } })),
+    () =>
+      preview.raw.map((r, i) => ({
+        type: 'scatter',
+        mode: 'lines',
+        name: r.axis,
+        x: preview.rawTimesMs,
+        y: r.values,
+        line: { width: 1.5, color: seriesColor(i) },
+      })),
     [preview],
   );
   const out = preview.output;
@@ -279,7 +348,10 @@ function PreviewCharts({ impulse, preview }: { impulse: Impulse; preview: BlockP
     const x = out.labels && out.labels.length === out.features.length ? out.labels : Array.from(out.features, (_, i) => i);
     return [{ type: 'bar', x, y: Array.from(out.features), marker: { color: seriesColor(1) } }];
   }, [out, shape]);
-  const rawLayout = useMemo(() => ({ xaxis: { title: { text: 'ms in window' } }, legend: { orientation: 'h', y: 1.15 }, margin: { l: 48, r: 16, t: 24, b: 40 } }), []);
+  const rawLayout = useMemo(
+    () => ({ xaxis: { title: { text: 'ms in window' } }, legend: { orientation: 'h', y: 1.15 }, margin: { l: 48, r: 16, t: 24, b: 40 } }),
+    [],
+  );
   const outLayout = useMemo(
     () =>
       shape.type === 'spectrogram'
@@ -290,14 +362,19 @@ function PreviewCharts({ impulse, preview }: { impulse: Impulse; preview: BlockP
     [shape.type, out.labels],
   );
   const shapeText =
-    shape.type === 'spectrogram' ? `${shape.width} frames × ${shape.height}` : shape.type === 'image' ? `${shape.width}×${shape.height}×${shape.channels ?? 1}` : `${out.features.length}`;
+    shape.type === 'spectrogram'
+      ? `${shape.width} frames × ${shape.height}`
+      : shape.type === 'image'
+        ? `${shape.width}×${shape.height}×${shape.channels ?? 1}`
+        : `${out.features.length}`;
   return (
     <>
       {impulse.input.type === 'time-series' && <PlotlyChart label="Raw window" data={raw} layout={rawLayout} height={220} testId="raw-chart" />}
       <h3 className="preview-sub">Processed features</h3>
       <PlotlyChart label="Processed features" data={outTrace} layout={outLayout} height={shape.type === 'flat' ? 240 : 280} testId="output-chart" />
       <p className="small muted" data-testid="preview-facts">
-        Output {shape.type} {shapeText} · {out.features.length} features · {formatCount(preview.operations)} operations per window · {preview.ms.toFixed(1)} ms here
+        Output {shape.type} {shapeText} · {out.features.length} features · {formatCount(preview.operations)} operations per window · {preview.ms.toFixed(1)} ms
+        here
       </p>
     </>
   );

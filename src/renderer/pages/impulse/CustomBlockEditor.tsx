@@ -62,7 +62,12 @@ export default function CustomBlockEditor({ project, name }: { project: string; 
   const [saveError, setSaveError] = useState<string | null>(null);
   const ids = { name: useId(), title: useId(), sample: useId() };
   const isNew = !existing;
-  const nameError = isNew ? checkBlockName(blockName, blocks.map((b) => b.name)) : null;
+  const nameError = isNew
+    ? checkBlockName(
+        blockName,
+        blocks.map((b) => b.name),
+      )
+    : null;
   const choices = useMemo(() => samples.filter((r) => r.kind !== 'image' && r.status !== 'recording'), [samples]);
 
   useEffect(() => {
@@ -127,7 +132,11 @@ export default function CustomBlockEditor({ project, name }: { project: string; 
             <ul>
               {blocks.map((b) => (
                 <li key={b.name}>
-                  <button type="button" className={`link${b.name === name ? ' active' : ''}`} onClick={() => go({ project, page: 'impulse', rest: ['custom', b.name] })}>
+                  <button
+                    type="button"
+                    className={`link${b.name === name ? ' active' : ''}`}
+                    onClick={() => go({ project, page: 'impulse', rest: ['custom', b.name] })}
+                  >
                     {b.title || b.name}
                   </button>
                 </li>
@@ -139,7 +148,13 @@ export default function CustomBlockEditor({ project, name }: { project: string; 
           <div className="row">
             <div className="field">
               <label htmlFor={ids.name}>Name</label>
-              <input id={ids.name} value={blockName} readOnly={!isNew} aria-invalid={nameError ? true : undefined} onChange={(e) => setBlockName(e.target.value.trim())} />
+              <input
+                id={ids.name}
+                value={blockName}
+                readOnly={!isNew}
+                aria-invalid={nameError ? true : undefined}
+                onChange={(e) => setBlockName(e.target.value.trim())}
+              />
               {nameError && blockName && (
                 <span className="error-text small" role="alert">
                   {nameError}
@@ -151,7 +166,12 @@ export default function CustomBlockEditor({ project, name }: { project: string; 
               <input id={ids.title} value={title} maxLength={80} placeholder={blockName} onChange={(e) => setTitle(e.target.value)} />
             </div>
           </div>
-          <CodeEditor code={code} onChange={setCode} errorLine={result && !result.ok ? result.line : null} errorMessage={result && !result.ok ? result.message : null} />
+          <CodeEditor
+            code={code}
+            onChange={setCode}
+            errorLine={result && !result.ok ? result.line : null}
+            errorMessage={result && !result.ok ? result.message : null}
+          />
           <div className="row custom-actions">
             <div className="field">
               <label htmlFor={ids.sample}>Test on sample</label>
@@ -192,10 +212,14 @@ export default function CustomBlockEditor({ project, name }: { project: string; 
             <div className={`test-result ${result.ok ? 'ok' : 'failed'}`} role="status" data-testid="custom-test-result">
               {result.ok ? (
                 <>
-                  Output: {result.featuresPerWindow} features per window · {result.windowsTested} window{result.windowsTested === 1 ? '' : 's'} of {result.sampleName ?? 'the sample'} in{' '}
-                  {result.milliseconds.toFixed(1)} ms
+                  Output: {result.featuresPerWindow} features per window · {result.windowsTested} window{result.windowsTested === 1 ? '' : 's'} of{' '}
+                  {result.sampleName ?? 'the sample'} in {result.milliseconds.toFixed(1)} ms
                   <br />
-                  First window: [{result.features.slice(0, 12).map((v) => +v.toPrecision(4)).join(', ')}
+                  First window: [
+                  {result.features
+                    .slice(0, 12)
+                    .map((v) => +v.toPrecision(4))
+                    .join(', ')}
                   {result.features.length > 12 ? ', …' : ''}]
                 </>
               ) : (
@@ -213,7 +237,17 @@ export default function CustomBlockEditor({ project, name }: { project: string; 
 }
 
 /** Monaco on a JavaScript model; the test error is shown as a marker on its line. */
-function CodeEditor({ code, onChange, errorLine, errorMessage: message }: { code: string; onChange: (code: string) => void; errorLine: number | null; errorMessage: string | null }) {
+function CodeEditor({
+  code,
+  onChange,
+  errorLine,
+  errorMessage: message,
+}: {
+  code: string;
+  onChange: (code: string) => void;
+  errorLine: number | null;
+  errorMessage: string | null;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<{ monaco: MonacoModule['monaco']; editor: import('monaco-editor/editor/editor.api').editor.IStandaloneCodeEditor } | null>(null);
   const onChangeRef = useRef(onChange);
@@ -266,7 +300,16 @@ function CodeEditor({ code, onChange, errorLine, errorMessage: message }: { code
     if (!r || !model) return;
     const markers =
       errorLine && message
-        ? [{ severity: r.monaco.MarkerSeverity.Error, message, startLineNumber: errorLine, endLineNumber: errorLine, startColumn: 1, endColumn: model.getLineMaxColumn(Math.min(errorLine, model.getLineCount())) }]
+        ? [
+            {
+              severity: r.monaco.MarkerSeverity.Error,
+              message,
+              startLineNumber: errorLine,
+              endLineNumber: errorLine,
+              startColumn: 1,
+              endColumn: model.getLineMaxColumn(Math.min(errorLine, model.getLineCount())),
+            },
+          ]
         : [];
     r.monaco.editor.setModelMarkers(model, 'kiln-test', markers);
     if (errorLine) r.editor.revealLineInCenter(errorLine);

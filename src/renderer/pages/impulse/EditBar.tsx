@@ -30,14 +30,22 @@ export function EditBar({ title }: { title: string }) {
           <span className={`save-state small${dirty ? ' dirty' : ''}`} data-testid="save-state" aria-live="polite">
             {saving ? 'Saving…' : dirty ? 'Unsaved changes' : 'Saved'}
           </span>
-          <button type="button" className="btn btn-primary btn-small" onClick={() => void save()} disabled={!dirty || saving} title="Save (Ctrl+S)" aria-keyshortcuts="Control+S">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            onClick={() => void save()}
+            disabled={!dirty || saving}
+            title="Save (Ctrl+S)"
+            aria-keyshortcuts="Control+S"
+          >
             Save impulse
           </button>
         </div>
       </div>
       {suggested && (
         <p className="notice">
-          This is a suggested impulse for your {suggested === 'empty' ? 'project (it has no samples yet)' : `${suggested.replace('-', ' ')} data`}. Change it as you like and save it to keep it.
+          This is a suggested impulse for your {suggested === 'empty' ? 'project (it has no samples yet)' : `${suggested.replace('-', ' ')} data`}. Change it as
+          you like and save it to keep it.
         </p>
       )}
       {saveError && (
@@ -53,4 +61,3 @@ export function EditBar({ title }: { title: string }) {
     </>
   );
 }
-

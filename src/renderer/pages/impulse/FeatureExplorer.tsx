@@ -141,7 +141,8 @@ export function FeatureExplorer({ project, initialBlock }: { project: string; in
             {result && result.points.length > 0 && (
               <p className="muted small" data-testid="explorer-count">
                 {result.points.length} of {result.totalWindows} windows · {result.featuresPerWindow} features each · {method.toUpperCase()}
-                {result.missingSamples > 0 ? ` · ${result.missingSamples} samples without features (generate features to add them)` : ''} · click a point to open that window in the block preview
+                {result.missingSamples > 0 ? ` · ${result.missingSamples} samples without features (generate features to add them)` : ''} · click a point to
+                open that window in the block preview
               </p>
             )}
           </div>

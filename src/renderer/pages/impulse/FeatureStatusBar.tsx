@@ -44,7 +44,11 @@ export function FeatureStatusBar({ blockId, canGenerate }: { blockId?: string; c
           type="button"
           className="btn btn-primary"
           disabled={!!reason || !!(job && isActive(job))}
-          title={reason ? `${reason}: features are made for the saved impulse` : 'Compute the features of every sample for the saved impulse (cached features are reused)'}
+          title={
+            reason
+              ? `${reason}: features are made for the saved impulse`
+              : 'Compute the features of every sample for the saved impulse (cached features are reused)'
+          }
           onClick={() =>
             void generate().then((id) => {
               if (id) setJobId(id);

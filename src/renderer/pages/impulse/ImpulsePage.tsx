@@ -38,7 +38,11 @@ export function ImpulsePage({ project, rest }: PageProps) {
     void load(project);
     void loadJobs(project);
     const off = api().on('samples.changed', (e) => {
-      if (e.project === project) void useImpulse.getState().refreshSamples().catch(() => undefined);
+      if (e.project === project)
+        void useImpulse
+          .getState()
+          .refreshSamples()
+          .catch(() => undefined);
     });
     return off;
   }, [project, load, loadJobs]);
@@ -132,7 +136,8 @@ function PipelinePage({ project, onOpenBlock }: { project: string; onOpenBlock: 
       )}
       <PipelineEditor issues={issues} onOpenBlock={onOpenBlock} />
       <p className="muted small keyboard-help">
-        Keyboard: Tab to a block, Enter to select it (Enter again opens a processing block), Delete removes it; each block&apos;s ⋯ menu connects and disconnects. Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+S save.
+        Keyboard: Tab to a block, Enter to select it (Enter again opens a processing block), Delete removes it; each block&apos;s ⋯ menu connects and
+        disconnects. Ctrl+Z undo, Ctrl+Shift+Z redo, Ctrl+S save.
       </p>
     </section>
   );

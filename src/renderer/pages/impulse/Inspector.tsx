@@ -1,6 +1,15 @@
 /** Settings of the selected block beside the canvas: the input window, a block's axes and connections. */
 import { useId } from 'react';
-import { INPUT_NODE_ID, OUTPUT_NODE_ID, dspOutputLength, learningInputLength, learningTitles, type Impulse, type ImageInput, type TimeSeriesInput } from '../../../shared/impulse/impulse';
+import {
+  INPUT_NODE_ID,
+  OUTPUT_NODE_ID,
+  dspOutputLength,
+  learningInputLength,
+  learningTitles,
+  type Impulse,
+  type ImageInput,
+  type TimeSeriesInput,
+} from '../../../shared/impulse/impulse';
 import { catalogFor, useImpulse } from '../../stores/impulseStore';
 import { NumberField } from './fields';
 
@@ -14,7 +23,10 @@ export function Inspector({ selected, onOpenBlock }: { selected: string | null; 
     return (
       <aside className="inspector card" aria-label="Block settings">
         <h2>Block settings</h2>
-        <p className="muted">Select a block (click it, or Tab to it) to change its settings here. Double-click a processing block, press Enter on it, or use its ⋯ menu to open its parameters and preview.</p>
+        <p className="muted">
+          Select a block (click it, or Tab to it) to change its settings here. Double-click a processing block, press Enter on it, or use its ⋯ menu to open its
+          parameters and preview.
+        </p>
       </aside>
     );
   }
@@ -100,7 +112,9 @@ export function AxesField({ impulse, blockId }: { impulse: Impulse; blockId: str
           <input
             type="checkbox"
             checked={dsp.axes.includes(a)}
-            onChange={(e) => updateDsp(dsp.id, { axes: e.target.checked ? inputAxes.filter((x) => x === a || dsp.axes.includes(x)) : dsp.axes.filter((x) => x !== a) })}
+            onChange={(e) =>
+              updateDsp(dsp.id, { axes: e.target.checked ? inputAxes.filter((x) => x === a || dsp.axes.includes(x)) : dsp.axes.filter((x) => x !== a) })
+            }
           />{' '}
           {a}
         </label>
@@ -126,7 +140,9 @@ function ConnectionsField({ impulse, id }: { impulse: Impulse; id: string }) {
   return (
     <fieldset className="field">
       <legend>{isDsp ? 'Feeds learning blocks' : 'Reads processing blocks'}</legend>
-      {others.length === 0 && <span className="muted small">{isDsp ? 'No learning block yet: add one from the list.' : 'No processing block yet: add one from the list.'}</span>}
+      {others.length === 0 && (
+        <span className="muted small">{isDsp ? 'No learning block yet: add one from the list.' : 'No processing block yet: add one from the list.'}</span>
+      )}
       {others.map((o) => (
         <label key={o.id} className="check">
           <input
@@ -149,7 +165,10 @@ function InputSettings({ impulse, factsAxes }: { impulse: Impulse; factsAxes: st
   const setInput = useImpulse((s) => s.setInput);
   const input = impulse.input;
   const typeId = useId();
-  const lastSeries: TimeSeriesInput = input.type === 'time-series' ? input : { type: 'time-series', windowSizeMs: 2000, windowIncreaseMs: 200, frequencyHz: 62.5, zeroPad: true, axes: factsAxes.length ? factsAxes : ['accX'] };
+  const lastSeries: TimeSeriesInput =
+    input.type === 'time-series'
+      ? input
+      : { type: 'time-series', windowSizeMs: 2000, windowIncreaseMs: 200, frequencyHz: 62.5, zeroPad: true, axes: factsAxes.length ? factsAxes : ['accX'] };
   const lastImage: ImageInput = input.type === 'image' ? input : { type: 'image', width: 96, height: 96, resizeMode: 'fit-short' };
   return (
     <aside className="inspector card" aria-label="Block settings">
@@ -163,11 +182,35 @@ function InputSettings({ impulse, factsAxes }: { impulse: Impulse; factsAxes: st
       </div>
       {input.type === 'time-series' ? (
         <>
-          <NumberField label="Window size" unit="ms" value={input.windowSizeMs} above={0} max={3_600_000} onChange={(v) => setInput({ ...input, windowSizeMs: v })} testId="input-window" />
-          <NumberField label="Window increase" unit="ms" value={input.windowIncreaseMs} above={0} max={3_600_000} onChange={(v) => setInput({ ...input, windowIncreaseMs: v })} help="Step between the starts of two windows" />
-          <NumberField label="Frequency" unit="Hz" value={input.frequencyHz} above={0} max={1_000_000} onChange={(v) => setInput({ ...input, frequencyHz: v })} />
+          <NumberField
+            label="Window size"
+            unit="ms"
+            value={input.windowSizeMs}
+            above={0}
+            max={3_600_000}
+            onChange={(v) => setInput({ ...input, windowSizeMs: v })}
+            testId="input-window"
+          />
+          <NumberField
+            label="Window increase"
+            unit="ms"
+            value={input.windowIncreaseMs}
+            above={0}
+            max={3_600_000}
+            onChange={(v) => setInput({ ...input, windowIncreaseMs: v })}
+            help="Step between the starts of two windows"
+          />
+          <NumberField
+            label="Frequency"
+            unit="Hz"
+            value={input.frequencyHz}
+            above={0}
+            max={1_000_000}
+            onChange={(v) => setInput({ ...input, frequencyHz: v })}
+          />
           <label className="check check-line">
-            <input type="checkbox" checked={input.zeroPad} onChange={(e) => setInput({ ...input, zeroPad: e.target.checked })} /> Zero-pad samples shorter than a window
+            <input type="checkbox" checked={input.zeroPad} onChange={(e) => setInput({ ...input, zeroPad: e.target.checked })} /> Zero-pad samples shorter than
+            a window
           </label>
           <fieldset className="field axes-field">
             <legend>Axes</legend>
@@ -195,7 +238,11 @@ function InputSettings({ impulse, factsAxes }: { impulse: Impulse; factsAxes: st
           <NumberField label="Height" unit="px" integer min={1} max={4096} value={input.height} onChange={(v) => setInput({ ...input, height: v })} />
           <div className="field">
             <label htmlFor={`${typeId}-resize`}>Resize mode</label>
-            <select id={`${typeId}-resize`} value={input.resizeMode} onChange={(e) => setInput({ ...input, resizeMode: e.target.value as ImageInput['resizeMode'] })}>
+            <select
+              id={`${typeId}-resize`}
+              value={input.resizeMode}
+              onChange={(e) => setInput({ ...input, resizeMode: e.target.value as ImageInput['resizeMode'] })}
+            >
               <option value="squash">Squash (stretch to size)</option>
               <option value="fit-short">Fit shortest side (crop)</option>
               <option value="fit-long">Fit longest side (pad)</option>

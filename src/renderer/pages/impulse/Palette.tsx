@@ -57,7 +57,9 @@ export function Palette({ blocks, inputType, onAdd }: { blocks: BlockDescriptor[
             { kind: 'dsp', name: b.name },
             b.title,
             b.custom ? 'Your custom block' : b.singleAxis ? 'Audio: reads one axis' : b.inputKind === 'image' ? 'Images' : 'Time series',
-            b.inputKind !== inputType ? `Reads ${b.inputKind === 'image' ? 'images' : 'time series'}; the input gives ${inputType === 'image' ? 'images' : 'time series'}` : undefined,
+            b.inputKind !== inputType
+              ? `Reads ${b.inputKind === 'image' ? 'images' : 'time series'}; the input gives ${inputType === 'image' ? 'images' : 'time series'}`
+              : undefined,
           ),
         )}
       </ul>

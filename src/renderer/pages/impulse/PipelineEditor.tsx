@@ -1,18 +1,16 @@
 /** The impulse as a graph: input → processing blocks → learning blocks → output, edited on an @xyflow/react canvas. */
-import {
-  Background,
-  Controls,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Connection,
-  type Edge,
-  type EdgeChange,
-  type NodeChange,
-} from '@xyflow/react';
+import { Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
-import { INPUT_NODE_ID, OUTPUT_NODE_ID, builtinDescriptors, impulseGraph, type GraphNode, type Impulse, type ImpulseIssue } from '../../../shared/impulse/impulse';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  INPUT_NODE_ID,
+  OUTPUT_NODE_ID,
+  builtinDescriptors,
+  impulseGraph,
+  type GraphNode,
+  type Impulse,
+  type ImpulseIssue,
+} from '../../../shared/impulse/impulse';
 import { useApp } from '../../stores/appStore';
 import { catalogFor, useImpulse, type XY } from '../../stores/impulseStore';
 import { BlockNode, type BlockFlowNode, type MenuItem } from './BlockNode';
@@ -52,13 +50,27 @@ function Editor({ issues, onOpenBlock }: { issues: ImpulseIssue[]; onOpenBlock: 
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const [dragPos, setDragPos] = useState<Record<string, XY>>({});
   const lastClick = useRef<{ id: string; at: number } | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  // focusing a node outside the view would scroll the canvas box itself (it clips, so the graph
+  // would slide under the page); undo that scroll — the viewport pans to the node instead
+  useEffect(() => {
+    const el = canvasRef.current;
+    if (!el) return;
+    const onScroll = (e: Event) => {
+      const t = e.target as HTMLElement;
+      if (t instanceof HTMLElement && el.contains(t) && (t.scrollTop || t.scrollLeft)) {
+        t.scrollTop = 0;
+        t.scrollLeft = 0;
+      }
+    };
+    el.addEventListener('scroll', onScroll, true);
+    return () => el.removeEventListener('scroll', onScroll, true);
+  }, []);
   const catalog = useMemo(() => catalogFor(custom), [custom]);
   const graph = useMemo(() => impulseGraph(impulse, catalog), [impulse, catalog]);
 
-  const blocks = useMemo(
-    () => [...builtinDescriptors(), ...custom.map((c) => catalog(`custom:${c.name}`)!).filter(Boolean)],
-    [custom, catalog],
-  );
+  const blocks = useMemo(() => [...builtinDescriptors(), ...custom.map((c) => catalog(`custom:${c.name}`)!).filter(Boolean)], [custom, catalog]);
 
   const nodes: BlockFlowNode[] = useMemo(
     () =>
@@ -69,7 +81,14 @@ function Editor({ issues, onOpenBlock }: { issues: ImpulseIssue[]; onOpenBlock: 
         selected: n.id === selected,
         deletable: n.kind === 'dsp' || n.kind === 'learning',
         ariaLabel: `${n.label} (${n.kind === 'dsp' ? 'processing' : n.kind} block)`,
-        data: { kind: n.kind, label: n.label, detail: n.detail, issues: issuesFor(n.id, issues), menu: menuFor(impulse, n, { remove, connect, disconnect, onOpenBlock }), ...(n.kind === 'dsp' ? { onOpen: () => onOpenBlock(n.id) } : {}) },
+        data: {
+          kind: n.kind,
+          label: n.label,
+          detail: n.detail,
+          issues: issuesFor(n.id, issues),
+          menu: menuFor(impulse, n, { remove, connect, disconnect, onOpenBlock }),
+          ...(n.kind === 'dsp' ? { onOpen: () => onOpenBlock(n.id) } : {}),
+        },
       })),
     [graph, dragPos, positions, selected, issues, impulse, remove, connect, disconnect, onOpenBlock],
   );
@@ -78,7 +97,16 @@ function Editor({ issues, onOpenBlock }: { issues: ImpulseIssue[]; onOpenBlock: 
     () =>
       graph.edges.map((e) => {
         const editable = e.from !== INPUT_NODE_ID && e.to !== OUTPUT_NODE_ID;
-        return { id: e.id, source: e.from, target: e.to, deletable: editable, selectable: editable, selected: e.id === selectedEdge, className: editable ? 'edge-feature' : 'edge-fixed', ariaLabel: `${e.from} to ${e.to}` };
+        return {
+          id: e.id,
+          source: e.from,
+          target: e.to,
+          deletable: editable,
+          selectable: editable,
+          selected: e.id === selectedEdge,
+          className: editable ? 'edge-feature' : 'edge-fixed',
+          ariaLabel: `${e.from} to ${e.to}`,
+        };
       }),
     [graph, selectedEdge],
   );
@@ -147,6 +175,7 @@ function Editor({ issues, onOpenBlock }: { issues: ImpulseIssue[]; onOpenBlock: 
     <div className="pipeline">
       <Palette blocks={blocks} inputType={impulse.input.type} onAdd={(item) => add(item)} />
       <div
+        ref={canvasRef}
         className="pipeline-canvas card"
         data-testid="pipeline-canvas"
         onDragOver={(e) => {
@@ -187,6 +216,7 @@ function Editor({ issues, onOpenBlock }: { issues: ImpulseIssue[]; onOpenBlock: 
           }}
           deleteKeyCode={['Delete', 'Backspace']}
           zoomOnDoubleClick={false}
+          autoPanOnNodeFocus
           colorMode={theme}
           fitView
           fitViewOptions={{ padding: 0.15, maxZoom: 1 }}

@@ -36,7 +36,7 @@ export function NumberField({ label, value, onChange, unit, help, testId, ...lim
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     // follow outside changes (undo, another field) unless the box holds an unapplied bad value
-    setText((t) => (checkNumber(t, limits) as { value?: number }).value === value ? t : String(value));
+    setText((t) => ((checkNumber(t, limits) as { value?: number }).value === value ? t : String(value)));
     setError(null);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- limits are static per field
   }, [value]);
@@ -116,7 +116,13 @@ function ParamField({ spec, value, onChange, error }: { spec: ParamSpec; value: 
     return (
       <div className="field field-check">
         <label>
-          <input type="checkbox" checked={value === true || value === 'true'} onChange={(e) => onChange(e.target.checked)} aria-describedby={spec.help ? `${id}-help` : undefined} /> {spec.label}
+          <input
+            type="checkbox"
+            checked={value === true || value === 'true'}
+            onChange={(e) => onChange(e.target.checked)}
+            aria-describedby={spec.help ? `${id}-help` : undefined}
+          />{' '}
+          {spec.label}
         </label>
         {help}
         {blockError}

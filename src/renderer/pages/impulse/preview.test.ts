@@ -27,7 +27,9 @@ describe('block preview', () => {
     expect(p.startMs).toBe(1000);
     expect(p.raw.map((r) => r.axis)).toEqual(['accX', 'accY']);
     expect(p.raw[0]!.values).toHaveLength(100);
-    expect(p.output.features.length).toBe(getDspBlock('flatten').outputShape({ axes: 2, frequencyHz: 100, readings: 100 }, paramsWithDefaults(getDspBlock('flatten').params)).length);
+    expect(p.output.features.length).toBe(
+      getDspBlock('flatten').outputShape({ axes: 2, frequencyHz: 100, readings: 100 }, paramsWithDefaults(getDspBlock('flatten').params)).length,
+    );
     expect(p.operations).toBeGreaterThan(0);
   });
 
