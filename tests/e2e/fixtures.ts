@@ -44,7 +44,15 @@ export async function shot(page: Page, testInfo: TestInfo, name: string): Promis
   const dir = path.resolve('test-results/screens');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${testInfo.titlePath.slice(1).join(' - ').replace(/[^\w -]+/g, '_')} - ${name}.png`);
+  // the studio scrolls inside its own frame: let the page grow for the shot so fullPage sees everything
+  await page.evaluate(() => {
+    const style = document.createElement('style');
+    style.id = 'kiln-shot';
+    style.textContent = 'html, body, #root, .studio { height: auto !important; } .content, .sidebar { overflow: visible !important; }';
+    document.head.appendChild(style);
+  });
   await page.screenshot({ path: file, fullPage: true });
+  await page.evaluate(() => document.getElementById('kiln-shot')?.remove());
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
