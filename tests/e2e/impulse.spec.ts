@@ -188,3 +188,23 @@ async function replaceCode(page: Page, code: string): Promise<void> {
   await page.keyboard.press('Control+a');
   await page.keyboard.press('Control+v');
 }
+
+test('on the keywords demo the MFCC block previews as a heat-map', async ({ page, kiln }, testInfo) => {
+  test.setTimeout(120_000);
+  page.setDefaultTimeout(15_000);
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'Keywords demo' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Keywords demo' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Impulse design' }).click();
+  const mfcc = page.getByTestId('node-mfcc');
+  await expect(mfcc).toBeVisible();
+  await mfcc.getByRole('button', { name: /Actions for/ }).click();
+  await page.getByRole('menuitem', { name: 'Parameters & preview' }).click();
+  await expect(page.getByTestId('output-chart')).toHaveAttribute('aria-busy', 'false', { timeout: 30_000 });
+  await expect(page.getByTestId('preview-facts')).toContainText('Output spectrogram');
+  await expect(page.locator('[data-testid="output-chart"] .heatmaplayer image, [data-testid="output-chart"] .hm image').first()).toBeAttached();
+  const facts = await page.getByTestId('preview-facts').textContent();
+  await page.getByRole('textbox', { name: 'Number of coefficients' }).fill('8');
+  await expect(page.getByTestId('preview-facts')).not.toHaveText(facts ?? '');
+  await shot(page, testInfo, 'mfcc heat-map');
+});

@@ -318,12 +318,12 @@ function Preview({
           {result.error}
         </p>
       )}
-      {preview && <PreviewCharts impulse={impulse} preview={preview} />}
+      {preview && <PreviewCharts impulse={impulse} preview={preview} blockName={dsp.block} />}
     </div>
   );
 }
 
-function PreviewCharts({ impulse, preview }: { impulse: Impulse; preview: BlockPreview }) {
+function PreviewCharts({ impulse, preview, blockName }: { impulse: Impulse; preview: BlockPreview; blockName: string }) {
   const raw = useMemo(
     () =>
       preview.raw.map((r, i) => ({
@@ -355,11 +355,14 @@ function PreviewCharts({ impulse, preview }: { impulse: Impulse; preview: BlockP
   const outLayout = useMemo(
     () =>
       shape.type === 'spectrogram'
-        ? { xaxis: { title: { text: 'frame' } }, yaxis: { title: { text: 'bin' } } }
+        ? {
+            xaxis: { title: { text: 'frame' } },
+            yaxis: { title: { text: blockName === 'mfcc' ? 'coefficient' : blockName === 'mfe' ? 'mel filter' : 'frequency bin' } },
+          }
         : shape.type === 'image'
           ? { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: 'x' } }
           : { xaxis: { title: { text: 'feature' }, type: out.labels ? 'category' : 'linear', tickangle: -45, automargin: true }, bargap: 0.1 },
-    [shape.type, out.labels],
+    [shape.type, out.labels, blockName],
   );
   const shapeText =
     shape.type === 'spectrogram'
