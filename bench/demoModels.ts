@@ -34,8 +34,9 @@ try {
     await call('projects.create', { name: project, demo });
     const createMs = performance.now() - t0;
     const features = await job('features.generate', { project });
-    const info = await call<{ backend?: unknown }>('training.info', { project });
-    const train = await job('model.train', { project, settings: { epochs: 30, seed: 1 } });
+    const info = await call<{ backend?: unknown; settings: Record<string, unknown> }>('training.info', { project });
+    // the project's suggested settings (as the Training page and `kiln train` use them), 30 epochs
+    const train = await job('model.train', { project, settings: { ...info.settings, epochs: 30, seed: 1 } });
     const result = train.result as Record<string, unknown>;
     const metrics = (result.metrics ?? result) as Record<string, unknown>;
     console.log(
@@ -46,6 +47,7 @@ try {
         features: features.result,
         trainMs: Math.round(train.ms),
         epochs: 30,
+        learningRate: info.settings.learningRate,
         backend: info.backend ?? result.backend ?? null,
         validationAccuracy: metrics.accuracy ?? null,
         int8ValidationAccuracy: metrics.int8Accuracy ?? null,

@@ -43,6 +43,12 @@ function db() {
 }
 
 describe('training service', () => {
+  it('suggests 0.0005 for dense nets on spectral features and 0.005 for conv nets on MFCC', async () => {
+    expect((await studio.call('training.info', { project: P })).settings.learningRate).toBe(0.0005);
+    await studio.call('projects.create', { name: 'kws', demo: 'keywords' });
+    expect((await studio.call('training.info', { project: 'kws' })).settings.learningRate).toBe(0.005);
+  });
+
   it('refuses to train without an impulse, naming what to do', async () => {
     db().prepare('DELETE FROM impulses').run();
     await expectCode(studio.call('model.train', { project: P, settings }), 'NOT_FOUND', /no impulse/i);

