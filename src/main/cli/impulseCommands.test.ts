@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkTolerance, loadConformance } from '../../../tests/support/conformance';
 import { createServices } from '../app/services';
 import { SampleRepository } from '../store/sampleRepository';
-import { runCli } from './main';
+import { runKiln } from './testing/runKiln';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -18,19 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI in this process; returns exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await runCli(['node', 'kiln', '--home', dir, ...args]);
-    return { code, out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = (...args: string[]) => runKiln(dir, ...args);
 
 const blocks = ['spectral_analysis', 'flatten', 'raw', 'mfcc', 'mfe', 'spectrogram', 'image'];
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { insertActiveModels, motionImpulse, saveTestImpulse, trainMotionModel } from '../live/testKit';
 import { ProjectHome } from '../store/projectHome';
-import { runCli } from './main';
+import { runKiln } from './testing/runKiln';
 
 let dir: string;
 beforeAll(async () => {
@@ -18,19 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI in this process; returns exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await runCli(['node', 'kiln', '--home', dir, ...args]);
-    return { code, out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = (...args: string[]) => runKiln(dir, ...args);
 
 describe('kiln classify', () => {
   it('prints one line per window from the virtual accelerometer and stops after --seconds', async () => {

@@ -1,27 +1,15 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from './main';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runKiln } from './testing/runKiln';
 
 let home: string;
 beforeEach(() => {
   home = mkdtempSync(path.join(os.tmpdir(), 'kiln-cli-projects-'));
 });
 
-/** Runs the CLI in this process; returns exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await runCli(['node', 'kiln', '--home', home, ...args]);
-    return { code, out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = (...args: string[]) => runKiln(home, ...args);
 
 describe('kiln projects', () => {
   it('creates, lists, renames, duplicates, deletes and restores, in text and JSON', async () => {

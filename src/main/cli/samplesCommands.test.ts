@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SampleRow } from '../../shared/api/samples';
 import { writeMixedFiles } from '../dataset/testKit';
-import { runCli } from './main';
+import { runKiln } from './testing/runKiln';
 
 let home: string;
 let files: string;
@@ -14,19 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI in this process; returns exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await runCli(['node', 'kiln', '--home', home, ...args]);
-    return { code, out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = (...args: string[]) => runKiln(home, ...args);
 
 describe('kiln import / samples list / export-data', () => {
   it('imports a folder, lists the samples, exports them and imports the export into another project', async () => {
