@@ -19,7 +19,8 @@ serveTasks<ProbeTask, number>((task) => {
       break;
     case 'memory': {
       const hoard: number[][] = [];
-      for (;;) hoard.push(new Array(1e6).fill(Math.random()));
+      // small steps: one allocation beyond Node's 16 MB leeway past the limit would abort the process
+      for (;;) hoard.push(new Array(1e5).fill(Math.random()));
     }
   }
   return { result: -1 };
