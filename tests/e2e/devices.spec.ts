@@ -1,32 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { test, expect, shot } from './fixtures';
-
-/** Runs `kiln simulate-board --pty` (socat + simulator) and returns the path to connect to. */
-async function simulateBoard(args: string[]): Promise<{ path: string; proc: ChildProcess; stop: () => Promise<void> }> {
-  const proc = spawn(process.execPath, ['bin/kiln.js', 'simulate-board', '--pty', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += String(d)));
-  const path = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += String(d);
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl).trim());
-    });
-    proc.on('exit', (code) => reject(new Error(`simulate-board exited with ${code}: ${err}`)));
-    setTimeout(() => reject(new Error(`simulate-board did not start: ${err}`)), 20_000);
-  });
-  // wait until the simulator says it is streaming
-  for (let i = 0; i < 100 && !err.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 100));
-  const stop = async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGINT'); // by its own PID; it stops its socat too
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  };
-  return { path, proc, stop };
-}
+import { test, expect, shot, simulateBoard } from './fixtures';
 
 test('a maker detects a simulated board and records from it and from the virtual accelerometer', async ({ page, kiln }, testInfo) => {
   test.setTimeout(120_000);

@@ -1,6 +1,5 @@
 import type { Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { test, expect, shot } from './fixtures';
+import { test, expect, shot, simulateBoard } from './fixtures';
 
 /** Calls the Kiln API over the page's own WebSocket (the page must have loaded the studio once, for the token). */
 async function call<T = unknown>(page: Page, method: string, args: unknown): Promise<T> {
@@ -24,32 +23,6 @@ async function call<T = unknown>(page: Page, method: string, args: unknown): Pro
   );
   if (!response.ok) throw new Error(`${method}: ${response.error?.code} ${response.error?.message}`);
   return response.result as T;
-}
-
-/** Runs `kiln simulate-board --pty` (socat + simulator) and returns the path to connect to. */
-async function simulateBoard(args: string[]): Promise<{ path: string; proc: ChildProcess; stop: () => Promise<void> }> {
-  const proc = spawn(process.execPath, ['bin/kiln.js', 'simulate-board', '--pty', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  proc.stderr!.on('data', (d) => (err += String(d)));
-  const path = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += String(d);
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl).trim());
-    });
-    proc.on('exit', (code) => reject(new Error(`simulate-board exited with ${code}: ${err}`)));
-    setTimeout(() => reject(new Error(`simulate-board did not start: ${err}`)), 20_000);
-  });
-  for (let i = 0; i < 100 && !err.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 100));
-  const stop = async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGINT'); // by its own PID; it stops its socat too
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-  };
-  return { path, proc, stop };
 }
 
 async function waitForJob(page: Page, jobId: string, timeoutMs: number): Promise<void> {
