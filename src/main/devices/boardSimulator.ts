@@ -45,6 +45,12 @@ export interface AtOptions {
   replyOverride?: { command: string; reply: string };
   /** close the port right after printing `Sampling...` (see onDisappear) */
   disappearWhileSampling?: boolean;
+  /** `Data Transfer Baudrate` in AT+CONFIG? (default 115200) */
+  transferBaudRate?: number;
+  /** where in the board's buffer the sample starts (default 0) */
+  bufferOffset?: number;
+  /** print `OK` after every read-back payload, as some firmware does */
+  okAfterPayload?: boolean;
 }
 
 export interface BoardSimulatorOptions {
@@ -228,7 +234,7 @@ function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator
       `ID:         ${at.deviceId ?? 'DE:AD:BE:EF:00:01'}`,
       `Type:       ${at.deviceType ?? 'KILN_BOARD_SIMULATOR'}`,
       `AT Version: ${version}`,
-      'Data Transfer Baudrate: 115200',
+      `Data Transfer Baudrate: ${at.transferBaudRate ?? 115200}`,
       '',
       '===== Sensors ======',
       ...SIM_SENSORS.map((s) =>
@@ -317,10 +323,20 @@ function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator
     if (at.useFile) {
       files.set(fileName, doc);
     } else {
-      buffer = doc;
-      await println(`Not uploading file, not connected to WiFi. Used buffer, from=0, to=${doc.length}.`);
+      const offset = at.bufferOffset ?? 0;
+      buffer = Buffer.concat([Buffer.alloc(offset, 0xff), doc]);
+      await println(`Not uploading file, not connected to WiFi. Used buffer, from=${offset}, to=${offset + doc.length}.`);
     }
     await println('OK');
+  };
+
+  // a read-back payload; with `y` the firmware says OK, switches to its transfer speed (a pty
+  // cannot show the switch), sends, and says OK again
+  const sendPayload = async (text: string, fast: boolean): Promise<void> => {
+    if (fast) await println('OK');
+    for (let i = 0; i < text.length; i += 1024) await send(text.slice(i, i + 1024));
+    await println();
+    if (fast || at.okAfterPayload) await println('OK');
   };
 
   const handle = async (command: string): Promise<void> => {
@@ -353,25 +369,25 @@ function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator
         await sample(arg);
         return;
       case 'AT+READBUFFER': {
-        const [from = 0, to = 0] = arg.split(',').map(Number);
-        if (!(to > from) || to > buffer.length) {
+        // AT+READBUFFER=<from>,<length>[,y]: y = switch to the data-transfer baud rate
+        const [fromText = '', lengthText = '', fast = ''] = arg.split(',');
+        const from = Number(fromText);
+        const length = Number(lengthText);
+        if (!Number.isInteger(from) || !Number.isInteger(length) || from < 0 || length <= 0 || from + length > buffer.length) {
           await println(`ERR: Invalid buffer range ${arg}`);
           return;
         }
-        const b64 = buffer.subarray(from, to).toString('base64');
-        for (let i = 0; i < b64.length; i += 1024) await send(b64.slice(i, i + 1024));
-        await println();
+        await sendPayload(buffer.subarray(from, from + length).toString('base64'), fast === 'y');
         return;
       }
       case 'AT+READFILE': {
-        const file = files.get(arg);
+        const [name = '', fast = ''] = arg.split(',');
+        const file = files.get(name);
         if (!file) {
-          await println(`ERR: File '${arg}' does not exist`);
+          await println(`ERR: File '${name}' does not exist`);
           return;
         }
-        const text = versionBelow(version, 1, 2) ? file.toString('hex') : file.toString('base64');
-        for (let i = 0; i < text.length; i += 1024) await send(text.slice(i, i + 1024));
-        await println();
+        await sendPayload(versionBelow(version, 1, 2) ? file.toString('hex') : file.toString('base64'), fast === 'y');
         return;
       }
       case 'AT+UNLINKFILE':

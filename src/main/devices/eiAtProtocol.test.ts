@@ -58,7 +58,13 @@ describe('AT response parsing', () => {
       { name: 'Built-in accelerometer', frequencies: [62.5, 100], maxSampleLengthS: 300 },
       { name: 'Built-in microphone', frequencies: [16000], maxSampleLengthS: 60 },
     ]);
-    expect(c.snapshot).toEqual({ hasSnapshot: true, resolutions: [{ width: 96, height: 96 }, { width: 160, height: 120 }] });
+    expect(c.snapshot).toEqual({
+      hasSnapshot: true,
+      resolutions: [
+        { width: 96, height: 96 },
+        { width: 160, height: 120 },
+      ],
+    });
     expect(c.sampling).toEqual({ label: 'idle', intervalMs: 16, lengthMs: 10000, hmacKey: 'secret' });
   });
 });
@@ -67,7 +73,12 @@ describe('Edge Impulse AT board over a pty', () => {
   it('reads the config of a board with the new sensor format', async () => {
     const client = await atBoard();
     const c = await client.readConfig();
-    expect(c.info).toMatchObject({ id: 'DE:AD:BE:EF:00:01', type: 'KILN_BOARD_SIMULATOR', atVersion: { major: 1, minor: 3, patch: 0 }, transferBaudRate: 115200 });
+    expect(c.info).toMatchObject({
+      id: 'DE:AD:BE:EF:00:01',
+      type: 'KILN_BOARD_SIMULATOR',
+      atVersion: { major: 1, minor: 3, patch: 0 },
+      transferBaudRate: 115200,
+    });
     expect(c.sensors).toEqual([
       { name: 'Built-in accelerometer', frequencies: [62.5, 100], maxSampleLengthS: 300 },
       { name: 'Built-in microphone', frequencies: [16000], maxSampleLengthS: 60 },
@@ -87,9 +98,8 @@ describe('Edge Impulse AT board over a pty', () => {
   it('records an accelerometer sample and decodes the padded firmware CBOR from the buffer', async () => {
     const client = await atBoard({}, 11);
     const progress: SampleProgress[] = [];
-    const { sample, fileName } = await client.sample(
-      { sensor: 'Built-in accelerometer', label: 'wave', intervalMs: 16, lengthMs: 2000 },
-      (p) => progress.push(p),
+    const { sample, fileName } = await client.sample({ sensor: 'Built-in accelerometer', label: 'wave', intervalMs: 16, lengthMs: 2000 }, (p) =>
+      progress.push(p),
     );
     expect(fileName).toBe('/fs/wave.1');
     expect(sample.sensors.map((s) => s.name)).toEqual(['accX', 'accY', 'accZ']);
@@ -100,6 +110,44 @@ describe('Edge Impulse AT board over a pty', () => {
     expect(Array.from(sample.values)).toEqual(Array.from(expected));
     expect(progress.map((p) => p.stage)).toEqual(['settings', 'starting', 'sampling', 'processing', 'uploading', 'reading', 'done']);
     expect(sim!.stats.commands.some((c) => /^AT\+READBUFFER=0,\d+$/.test(c))).toBe(true);
+  });
+
+  it('asks for a buffer by offset and length, wherever in the buffer the sample starts', async () => {
+    const client = await atBoard({ bufferOffset: 4096, okAfterPayload: true }, 5);
+    const { sample } = await client.sample({ sensor: 'Built-in accelerometer', label: 'idle', intervalMs: 16, lengthMs: 1000 });
+    expect(sample.readings).toBe(63);
+    const read = sim!.stats.commands.find((c) => c.startsWith('AT+READBUFFER='))!;
+    const [from, length] = read.slice('AT+READBUFFER='.length).split(',').map(Number);
+    expect(from).toBe(4096);
+    expect(length).toBeLessThan(4096); // a length, not the end offset
+  });
+
+  it('decodes only the payload when the firmware prints OK after it', async () => {
+    const client = await atBoard({ okAfterPayload: true, useFile: true }, 6);
+    const { sample } = await client.sample({ sensor: 'Built-in accelerometer', label: 'wave', intervalMs: 16, lengthMs: 1000 });
+    const expected = createAccelerometerStream({ motion: 'wave', frequencyHz: 62.5, seed: 6 }).next(63);
+    expect(Array.from(sample.values)).toEqual(Array.from(expected));
+  });
+
+  it("switches to the board's faster data-transfer baud rate for the read-back and back again", async () => {
+    const client = await atBoard({ transferBaudRate: 921600 }, 7);
+    const speeds: number[] = [];
+    const setBaudRate = conn!.setBaudRate.bind(conn!);
+    conn!.setBaudRate = async (b: number) => {
+      speeds.push(b);
+      await setBaudRate(b);
+    };
+    const { sample } = await client.sample({ sensor: 'Built-in accelerometer', label: 'wave', intervalMs: 16, lengthMs: 1000 });
+    expect(sample.readings).toBe(63);
+    expect(sim!.stats.commands.some((c) => /^AT\+READBUFFER=0,\d+,y$/.test(c))).toBe(true);
+    expect(speeds).toEqual([921600, 115200]);
+    expect(conn!.baudRate).toBe(115200);
+  });
+
+  it('stays at the port speed when the transfer rate is not faster', async () => {
+    const client = await atBoard({ transferBaudRate: 115200, useFile: true }, 8);
+    await client.sample({ sensor: 'Built-in accelerometer', label: 'wave', intervalMs: 16, lengthMs: 500 });
+    expect(sim!.stats.commands.some((c) => /^AT\+READFILE=[^,]+$/.test(c))).toBe(true);
   });
 
   it('reads a stored file as hex on AT 1.1 and as base64 on AT 1.3', async () => {

@@ -175,7 +175,7 @@ export class EiAtClient {
     let writtenTime = 0;
     let echoEnd = -1;
     const findEcho = (): void => {
-      for (let from = 0; from < ECHO_SEARCH_LIMIT; ) {
+      for (let from = 0; from < ECHO_SEARCH_LIMIT;) {
         const i = raw.indexOf(command, from);
         if (i < 0) return;
         const next = raw[i + command.length];
@@ -278,11 +278,12 @@ export class EiAtClient {
     let raw: Uint8Array;
     if (range) {
       const from = Number(range[1]);
-      const to = Number(range[2]);
-      const text = await this.exec(`AT+READBUFFER=${from},${to}`, { timeoutMs: this.transferTimeout(to - from), signal });
+      const length = Number(range[2]) - from;
+      // the firmware's second argument is a length, not an end offset
+      const text = await this.readBack(`AT+READBUFFER=${from},${length}`, config, this.transferTimeout(length), signal);
       raw = decodeBase64(text, this.conn.path);
     } else if (fileName) {
-      const text = await this.exec(`AT+READFILE=${fileName}`, { timeoutMs: this.transferTimeout(lengthMs * 10), signal });
+      const text = await this.readBack(`AT+READFILE=${fileName}`, config, this.transferTimeout(lengthMs * 10), signal);
       const { major, minor } = config.info.atVersion;
       raw = major > 1 || (major === 1 && minor >= 2) ? decodeBase64(text, this.conn.path) : decodeHex(text, this.conn.path);
     } else {
@@ -294,6 +295,35 @@ export class EiAtClient {
     sample.label = label;
     onProgress({ stage: 'done' });
     return { sample, fileName, raw };
+  }
+
+  /**
+   * Sends a read-back command and returns only its payload. When the board reports a faster
+   * data-transfer baud rate (AT+CONFIG?), asks for it with the third argument `y`, as Edge
+   * Impulse's daemon does: the board answers `OK`, switches speed, sends the payload (often
+   * followed by another `OK`) and switches back; the port follows it and is restored after.
+   */
+  private async readBack(command: string, config: EiDeviceConfig, timeoutMs: number, signal: AbortSignal | undefined): Promise<string> {
+    const { conn } = this;
+    const normal = conn.baudRate;
+    const fast = config.info.transferBaudRate;
+    const switchSpeed = conn.setBaudRate && normal !== undefined && fast !== undefined && fast > normal;
+    if (!switchSpeed) return payloadOf(await this.exec(command, { timeoutMs, signal }));
+    let switched: Promise<void> | undefined;
+    try {
+      const text = await this.exec(`${command},y`, {
+        timeoutMs,
+        signal,
+        onLine: (line) => {
+          if (!switched && line.trim() === 'OK') switched = conn.setBaudRate!(fast);
+        },
+      });
+      await switched;
+      return payloadOf(text);
+    } finally {
+      if (switched) await switched.catch(() => undefined);
+      if (conn.isOpen && conn.baudRate !== normal) await conn.setBaudRate!(normal).catch(() => undefined);
+    }
   }
 
   /** Reading back a sample takes ~2 chars per byte at serial speed; allow generously. */
@@ -334,6 +364,15 @@ function stageOf(line: string): SampleStage | null {
 
 function formatNumber(n: number): string {
   return String(Number(n.toFixed(6)));
+}
+
+/** The data lines of a read-back body: the `OK` lines some firmware prints around it are not data. */
+export function payloadOf(body: string): string {
+  return body
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && l !== 'OK')
+    .join('');
 }
 
 function decodeBase64(text: string, path: string): Uint8Array {

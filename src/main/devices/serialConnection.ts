@@ -52,6 +52,19 @@ export class SerialConnection extends ConnectionBase {
     return this.port.isOpen;
   }
 
+  get baudRate(): number {
+    return this.port.baudRate;
+  }
+
+  setBaudRate(baudRate: number): Promise<void> {
+    if (!this.port.isOpen) return Promise.reject(new KilnError('DEVICE_GONE', `Cannot change the speed of ${this.path}: the port is closed.`));
+    return new Promise((resolve, reject) => {
+      this.port.update({ baudRate }, (err) =>
+        err ? reject(new KilnError('DEVICE_ERROR', `Switching ${this.path} to ${baudRate} baud failed: ${err.message}`)) : resolve(),
+      );
+    });
+  }
+
   write(data: string | Uint8Array): Promise<void> {
     if (!this.port.isOpen) {
       return Promise.reject(new KilnError('DEVICE_GONE', `Cannot write to ${this.path}: the port is closed.`));
@@ -77,18 +90,10 @@ function describeOpenError(path: string, err: Error): KilnError {
     return new KilnError('DEVICE_GONE', `No serial port at ${path}. Is the board plugged in?`, { path });
   }
   if (/EACCES|Permission denied/i.test(msg)) {
-    return new KilnError(
-      'DEVICE_ERROR',
-      `Permission denied opening ${path}. On Linux add your user to the "dialout" group and log in again.`,
-      { path },
-    );
+    return new KilnError('DEVICE_ERROR', `Permission denied opening ${path}. On Linux add your user to the "dialout" group and log in again.`, { path });
   }
   if (/lock|EBUSY|busy/i.test(msg)) {
-    return new KilnError(
-      'DEVICE_ERROR',
-      `${path} is in use by another program (a serial monitor?). Close it and try again.`,
-      { path },
-    );
+    return new KilnError('DEVICE_ERROR', `${path} is in use by another program (a serial monitor?). Close it and try again.`, { path });
   }
   return new KilnError('DEVICE_ERROR', `Could not open ${path}: ${msg}`, { path });
 }

@@ -95,4 +95,8 @@ export interface DeviceConnection {
   /** the port went away (unplugged, closed); reason is a sentence for a person */
   onClose(listener: (reason: string) => void): () => void;
   close(): Promise<void>;
+  /** current baud rate, where the transport has one */
+  readonly baudRate?: number;
+  /** switch the port's speed (serial ports only; ptys accept and ignore it) */
+  setBaudRate?(baudRate: number): Promise<void>;
 }
