@@ -5,6 +5,11 @@ import { Studio, ThemeSwitch } from './Studio';
 import { useApp } from './stores/appStore';
 import { useJobs } from './stores/jobsStore';
 import { useRoute } from './stores/routeStore';
+import { installProjectSession } from './stores/projectSession';
+
+// leaving a project closes it and clears every per-project store; installed before the first
+// render so the first pages load into the right project's state
+installProjectSession();
 
 export function App() {
   const project = useRoute((s) => s.project);

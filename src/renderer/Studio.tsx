@@ -17,7 +17,15 @@ export function Studio({ project }: { project: string }) {
           Kiln
         </button>
         <div className="project-name" title={project}>
-          {project}
+          <span className="project-title">{project}</span>
+          <button
+            type="button"
+            className="link small close-project"
+            onClick={() => go({ project: null })}
+            title="Close this project and go back to all projects"
+          >
+            Close project
+          </button>
         </div>
         <ul>
           {PAGES.map((p) => {

@@ -43,7 +43,10 @@ describe('the API dispatcher', () => {
   it('maps service errors to typed error results', async () => {
     expect(await api.call('projects.info', { project: 'missing' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     await api.call('projects.create', { name: 'twice' });
-    expect(await api.call('projects.create', { name: 'twice' })).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS', message: 'A project named "twice" already exists' } });
+    expect(await api.call('projects.create', { name: 'twice' })).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_EXISTS', message: 'A project named "twice" already exists' },
+    });
   });
 
   it('creates, lists, renames, deletes and restores projects', async () => {
@@ -70,7 +73,12 @@ describe('the API dispatcher', () => {
     const job = await services.jobs.wait((r as { result: { jobId: string } }).result.jobId);
     expect(job.state).toBe('succeeded');
     expect(updates.at(-1)).toBe(1);
-    expect(services.home.list().map((p) => p.name).sort()).toEqual(['copy', 'src']);
+    expect(
+      services.home
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['copy', 'src']);
   });
 
   it('imports a .kiln file by path as a job, and reports a bad file as a failed job', async () => {
@@ -94,7 +102,10 @@ describe('the API dispatcher', () => {
     const { uploadId } = (begin as { result: { uploadId: string } }).result;
     expect(await api.call('uploads.chunk', { uploadId, offset: 2, base64: 'AAA=' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'not base64!' })).toMatchObject({ ok: false });
-    expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'AAAAAAAA' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('more bytes') } });
+    expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'AAAAAAAA' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('more bytes') },
+    });
     expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'AAECAw==' })).toEqual({ ok: true, result: { received: 4 } });
   });
 });

@@ -15,6 +15,8 @@ export interface DispatcherOptions {
   validateResults?: boolean;
   /** where unexpected errors are reported */
   onInternalError?: (method: string, error: unknown) => void;
+  /** runs after every call, whatever its outcome (the composition root checkpoints projects here) */
+  afterCall?: () => void;
 }
 
 export class Dispatcher {
@@ -40,6 +42,12 @@ export class Dispatcher {
       return { ok: true, result };
     } catch (e) {
       return { ok: false, error: toApiError(method, e, this.options.onInternalError) };
+    } finally {
+      try {
+        this.options.afterCall?.();
+      } catch (e) {
+        this.options.onInternalError?.(method, e);
+      }
     }
   }
 }
@@ -48,7 +56,11 @@ function zodToApiError(method: string, error: z.ZodError): ApiError {
   const first = error.issues[0];
   const field = first?.path.join('.') ?? '';
   const message = first ? `${field ? `${field}: ` : ''}${first.message}` : 'Invalid arguments';
-  return { code: 'BAD_REQUEST', message: `${method}: ${message}`, details: { field, issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } };
+  return {
+    code: 'BAD_REQUEST',
+    message: `${method}: ${message}`,
+    details: { field, issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+  };
 }
 
 export function toApiError(method: string, e: unknown, report?: (method: string, error: unknown) => void): ApiError {

@@ -25,6 +25,6 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...trainingHandlers(services),
       ...liveHandlers(services),
     },
-    options,
+    { afterCall: () => services.home.settle(), ...options },
   );
 }

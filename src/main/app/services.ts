@@ -12,6 +12,9 @@ import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
 
+/** How often open projects are checkpointed when something changed, ms. */
+const SETTLE_INTERVAL_MS = 1000;
+
 export type HostKind = 'electron' | 'web' | 'cli';
 
 export interface Services {
@@ -38,6 +41,10 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const live = new LiveService({ home, events, devices });
   const training = new TrainingService(home, events, jobs);
   const pipeline = new PipelineService(home, events, jobs);
+  // recordings and jobs write between API calls: write their WAL back when they go quiet, so the
+  // project file alone is always a complete copy (README: Files)
+  const settler = setInterval(() => home.settle(), SETTLE_INTERVAL_MS);
+  settler.unref();
   return {
     host: options.host,
     home,
@@ -50,6 +57,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     training,
     pipeline,
     dispose() {
+      clearInterval(settler);
       uploads.dispose();
       void live.dispose();
       void devices.dispose();

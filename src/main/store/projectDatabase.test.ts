@@ -98,7 +98,9 @@ describe('a project file', () => {
   it('refuses a corrupt project and leaves it untouched', () => {
     const file = path.join(dir, 'corrupt.kiln');
     const p = ProjectDatabase.create(file);
-    p.db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO project (key, value) SELECT 'k' || i, hex(randomblob(200)) FROM n");
+    p.db.exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO project (key, value) SELECT 'k' || i, hex(randomblob(200)) FROM n",
+    );
     p.close();
     const bytes = readFileSync(file);
     // overwrite the middle pages with garbage, keeping the header intact

@@ -111,6 +111,23 @@ export class ProjectDatabase {
     return !this.closed;
   }
 
+  /** `total_changes()` when the WAL was last written back into the main file */
+  private checkpointedChanges = -1;
+
+  /**
+   * Writes the WAL back into the project file when anything changed since the last time, so a
+   * plain copy of the `.kiln` file (without its `-wal`) holds every committed row. Cheap when
+   * nothing changed; skipped inside an open transaction.
+   */
+  checkpointIfChanged(): boolean {
+    if (this.closed || this.db.inTransaction) return false;
+    const changes = (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    if (changes === this.checkpointedChanges) return false;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.checkpointedChanges = changes;
+    return true;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

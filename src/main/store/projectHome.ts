@@ -47,8 +47,12 @@ export class ProjectHome {
   }
 
   summary(file: string): ProjectSummary {
+    this.open.get(file)?.checkpointIfChanged();
     const st = statSync(file);
-    const base = { name: this.nameOf(file), path: file, sizeBytes: st.size, modifiedAt: st.mtime.toISOString() };
+    // an open project may still hold its latest writes in the WAL: count them in size and time
+    const wal = existsSync(file + '-wal') ? statSync(file + '-wal') : null;
+    const modified = wal && wal.size > 0 && wal.mtimeMs > st.mtimeMs ? wal.mtime : st.mtime;
+    const base = { name: this.nameOf(file), path: file, sizeBytes: st.size + (wal?.size ?? 0), modifiedAt: modified.toISOString() };
     const handle = this.open.get(file);
     try {
       if (handle?.isOpen) {
@@ -174,6 +178,27 @@ export class ProjectHome {
       handle.close();
       this.open.delete(file);
     }
+  }
+
+  /** Checkpoints every open project that changed (see ProjectDatabase.checkpointIfChanged). */
+  settle(): void {
+    for (const handle of this.open.values()) {
+      try {
+        handle.checkpointIfChanged();
+      } catch {
+        // a busy or vanished file is checkpointed on the next round or at close
+      }
+    }
+  }
+
+  /** Closes a project by name (a no-op when it is not open). */
+  close(nameOrPath: string): void {
+    this.closeFile(this.resolve(nameOrPath));
+  }
+
+  /** Whether a project is open in this process. */
+  isOpen(nameOrPath: string): boolean {
+    return this.open.get(this.resolve(nameOrPath))?.isOpen ?? false;
   }
 
   closeAll(): void {

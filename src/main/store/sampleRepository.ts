@@ -160,7 +160,8 @@ export class SampleRepository {
 
   /** The sample's values (interleaved readings). */
   data(id: number): Float32Array {
-    const row = this.db.prepare('SELECT data, status FROM samples WHERE id = ? AND deleted_at IS NULL').get(id) as { data: Buffer; status: SampleStatus } | undefined;
+    const row = this.db.prepare('SELECT data, status FROM samples WHERE id = ? AND deleted_at IS NULL').get(id) as
+      { data: Buffer; status: SampleStatus } | undefined;
     if (!row) throw new KilnError('NOT_FOUND', `Sample ${id} does not exist (it may have been deleted)`);
     if (row.status === 'recording') return this.chunkData(id);
     return fromBlob(row.data);
@@ -187,7 +188,9 @@ export class SampleRepository {
     // pick the page's ids on the covering index (samples_list), then read only those rows:
     // filtering, sorting and skipping never touch the rows that hold sample data
     const rows = this.db
-      .prepare(`SELECT ${COLUMNS} FROM samples WHERE id IN (SELECT id FROM samples WHERE ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset) ORDER BY ${order}`)
+      .prepare(
+        `SELECT ${COLUMNS} FROM samples WHERE id IN (SELECT id FROM samples WHERE ${clause} ORDER BY ${order} LIMIT @limit OFFSET @offset) ORDER BY ${order}`,
+      )
       .all({ ...params, limit: q.limit ?? -1, offset: q.offset ?? 0 }) as Row[];
     return { rows: rows.map(toRecord), total };
   }
@@ -199,7 +202,9 @@ export class SampleRepository {
 
   counts(): { label: string; train: number; test: number }[] {
     return this.db
-      .prepare(`SELECT label, sum(category = 'train') AS train, sum(category = 'test') AS test FROM samples WHERE deleted_at IS NULL GROUP BY label ORDER BY label`)
+      .prepare(
+        `SELECT label, sum(category = 'train') AS train, sum(category = 'test') AS test FROM samples WHERE deleted_at IS NULL GROUP BY label ORDER BY label`,
+      )
       .all() as { label: string; train: number; test: number }[];
   }
 
@@ -238,7 +243,11 @@ export class SampleRepository {
    */
   rebalance(testFraction: number, seed = 1): number {
     if (!(testFraction >= 0 && testFraction <= 1)) throw new KilnError('BAD_REQUEST', 'The test share must be between 0 and 100 %');
-    const rows = this.db.prepare("SELECT id, label, category FROM samples WHERE deleted_at IS NULL ORDER BY id").all() as { id: number; label: string; category: Category }[];
+    const rows = this.db.prepare('SELECT id, label, category FROM samples WHERE deleted_at IS NULL ORDER BY id').all() as {
+      id: number;
+      label: string;
+      category: Category;
+    }[];
     const byLabel = new Map<string, typeof rows>();
     for (const r of rows) byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), r]);
     const moves: [number, Category][] = [];
@@ -287,9 +296,16 @@ export class SampleRepository {
     const all = this.data(id);
     const bounds = [0, ...points, s.readings];
     return this.db.transaction(() => {
-      const created = bounds.slice(0, -1).map((from, i) =>
-        this.insertOne({ ...recordToNew(s), values: all.slice(from * axes, bounds[i + 1]! * axes), name: `${s.name}.${i + 1}`, note: `split from ${s.name}` }),
-      );
+      const created = bounds
+        .slice(0, -1)
+        .map((from, i) =>
+          this.insertOne({
+            ...recordToNew(s),
+            values: all.slice(from * axes, bounds[i + 1]! * axes),
+            name: `${s.name}.${i + 1}`,
+            note: `split from ${s.name}`,
+          }),
+        );
       this.remove([id]);
       return { created, replaced: id };
     })();
@@ -297,13 +313,30 @@ export class SampleRepository {
 
   // --- recordings written as they arrive ---
 
-  beginRecording(meta: { label: string; category: Category; sensors: SensorInfo[]; intervalMs: number; source: string; deviceName?: string; deviceType?: string }): number {
+  beginRecording(meta: {
+    label: string;
+    category: Category;
+    sensors: SensorInfo[];
+    intervalMs: number;
+    source: string;
+    deviceName?: string;
+    deviceType?: string;
+  }): number {
     const result = this.db
       .prepare(
         `INSERT INTO samples (name, label, category, sensors, interval_ms, readings, source, device_name, device_type, status, created_at)
          VALUES ('', ?, ?, ?, ?, 0, ?, ?, ?, 'recording', ?)`,
       )
-      .run(meta.label, meta.category, JSON.stringify(meta.sensors), meta.intervalMs, meta.source, meta.deviceName ?? null, meta.deviceType ?? null, new Date().toISOString());
+      .run(
+        meta.label,
+        meta.category,
+        JSON.stringify(meta.sensors),
+        meta.intervalMs,
+        meta.source,
+        meta.deviceName ?? null,
+        meta.deviceType ?? null,
+        new Date().toISOString(),
+      );
     const id = Number(result.lastInsertRowid);
     this.db.prepare('UPDATE samples SET name = ? WHERE id = ?').run(`${meta.label}.${id}`, id);
     return id;
@@ -315,7 +348,9 @@ export class SampleRepository {
     const axes = (JSON.parse(row.sensors) as SensorInfo[]).length;
     if (values.length % axes !== 0) throw new KilnError('BAD_DATA', `A chunk of ${values.length} values does not divide into ${axes} axes`);
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO sample_chunks (sample_id, seq, data) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM sample_chunks WHERE sample_id = ?), ?)').run(id, id, toBlob(values));
+      this.db
+        .prepare('INSERT INTO sample_chunks (sample_id, seq, data) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM sample_chunks WHERE sample_id = ?), ?)')
+        .run(id, id, toBlob(values));
       this.db.prepare('UPDATE samples SET readings = readings + ? WHERE id = ?').run(values.length / axes, id);
     })();
   }
@@ -333,7 +368,14 @@ export class SampleRepository {
       const sensors = JSON.parse(row.sensors) as SensorInfo[];
       this.db
         .prepare('UPDATE samples SET data = ?, hash = ?, status = ?, note = ?, readings = ? WHERE id = ?')
-        .run(toBlob(values), sampleHash(values, sensors, row.interval_ms), result.truncated ? 'truncated' : 'complete', result.reason ?? null, values.length / sensors.length, id);
+        .run(
+          toBlob(values),
+          sampleHash(values, sensors, row.interval_ms),
+          result.truncated ? 'truncated' : 'complete',
+          result.reason ?? null,
+          values.length / sensors.length,
+          id,
+        );
       this.db.prepare('DELETE FROM sample_chunks WHERE sample_id = ?').run(id);
       return this.get(id);
     })();
@@ -369,13 +411,19 @@ function validateNew(s: NewSample): void {
   if (!s.label.trim()) throw new KilnError('BAD_REQUEST', 'A sample needs a label');
   if (s.sensors.length === 0) throw new KilnError('BAD_DATA', 'A sample needs at least one sensor');
   if (isImage ? s.values.length !== s.width! * s.height! : s.values.length % s.sensors.length !== 0) {
-    throw new KilnError('BAD_DATA', `Sample "${s.name ?? s.label}" has ${s.values.length} values, which does not fit ${isImage ? `${s.width}×${s.height} pixels` : `${s.sensors.length} axes`}`);
+    throw new KilnError(
+      'BAD_DATA',
+      `Sample "${s.name ?? s.label}" has ${s.values.length} values, which does not fit ${isImage ? `${s.width}×${s.height} pixels` : `${s.sensors.length} axes`}`,
+    );
   }
   if (!isImage && !(s.intervalMs > 0)) throw new KilnError('BAD_DATA', `Sample "${s.name ?? s.label}" has no valid interval (${s.intervalMs} ms)`);
   for (let i = 0; i < s.values.length; i++) {
     if (!Number.isFinite(s.values[i]!)) {
       const axes = s.sensors.length;
-      throw new KilnError('BAD_DATA', `Sample "${s.name ?? s.label}" has a non-finite value (${s.values[i]}) at reading ${Math.floor(i / axes)}, axis ${s.sensors[i % axes]?.name}`);
+      throw new KilnError(
+        'BAD_DATA',
+        `Sample "${s.name ?? s.label}" has a non-finite value (${s.values[i]}) at reading ${Math.floor(i / axes)}, axis ${s.sensors[i % axes]?.name}`,
+      );
     }
   }
 }
@@ -419,7 +467,7 @@ function recordToNew(s: SampleRecord): Omit<NewSample, 'values'> {
 /** Deterministic Fisher–Yates with a small xorshift generator. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  let x = (seed >>> 0) || 0x9e3779b9;
+  let x = seed >>> 0 || 0x9e3779b9;
   const next = () => {
     x ^= x << 13;
     x >>>= 0;

@@ -28,7 +28,11 @@ export interface LiveBuffer {
 }
 
 interface RecordState {
+  /** the project whose form this is (each project remembers its own) */
+  project: string | null;
   form: RecordForm;
+  /** true until the user changes this project's form (the panel may then suggest a device) */
+  fresh: boolean;
   jobId: string | null;
   starting: boolean;
   error: string | null;
@@ -39,6 +43,8 @@ interface RecordState {
   /** bumped when `live` grows, so the chart redraws */
   liveVersion: number;
   setForm(patch: Partial<RecordForm>): void;
+  /** switches to a project's own form and forgets the last plot and result */
+  forProject(project: string | null): void;
   /** starts a recording; resolves with the finished job's result (null when it failed) */
   start(project: string): Promise<RecordResult | null>;
   /** follows a recording job that is already running (after a page reload); resolves like start() */
@@ -51,9 +57,11 @@ interface RecordState {
 const STORAGE_KEY = 'kiln-record-form';
 const DEFAULT_FORM: RecordForm = { device: 'virtual-accelerometer', sensor: '', label: '', lengthMs: 10_000, frequencyHz: null, category: 'train' };
 
-function loadForm(): RecordForm {
+const storageKey = (project: string | null): string => (project ? `${STORAGE_KEY}:${project}` : STORAGE_KEY);
+
+function loadForm(project: string | null): RecordForm {
   try {
-    const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
+    const raw = typeof localStorage !== 'undefined' ? localStorage.getItem(storageKey(project)) : null;
     if (!raw) return DEFAULT_FORM;
     const f = JSON.parse(raw) as Partial<RecordForm>;
     return {
@@ -70,7 +78,9 @@ function loadForm(): RecordForm {
 }
 
 export const useRecord = create<RecordState>((set, get) => ({
-  form: loadForm(),
+  project: null,
+  form: DEFAULT_FORM,
+  fresh: true,
   jobId: null,
   starting: false,
   error: null,
@@ -78,11 +88,27 @@ export const useRecord = create<RecordState>((set, get) => ({
   outcome: null,
   live: null,
   liveVersion: 0,
+  forProject(project) {
+    if (project === get().project) return;
+    const saved = typeof localStorage !== 'undefined' && localStorage.getItem(storageKey(project)) !== null;
+    set({
+      project,
+      form: loadForm(project),
+      fresh: !saved,
+      jobId: null,
+      starting: false,
+      error: null,
+      result: null,
+      outcome: null,
+      live: null,
+      liveVersion: get().liveVersion + 1,
+    });
+  },
   setForm(patch) {
     const form = { ...get().form, ...patch };
-    set({ form });
+    set({ form, fresh: false });
     try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(form));
+      localStorage.setItem(storageKey(get().project), JSON.stringify(form));
     } catch {
       // private mode: the form just is not remembered
     }

@@ -57,6 +57,11 @@ export const contract = {
     result: jobRef,
   },
   'projects.info': { args: projectRef.strict(), result: projectInfo },
+  /** leave a project: its file is written back and unlocked (kept open while it runs jobs) */
+  'projects.close': {
+    args: z.object({ name: z.string().min(1) }).strict(),
+    result: z.object({ closed: z.boolean(), reason: z.string().optional() }),
+  },
 
   'uploads.begin': {
     args: z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(0) }).strict(),

@@ -6,13 +6,29 @@ import { existsSync, statSync } from 'node:fs';
 
 type ProjectMethods = Pick<
   Handlers,
-  'projects.list' | 'projects.create' | 'projects.rename' | 'projects.duplicate' | 'projects.delete' | 'projects.restore' | 'projects.import' | 'projects.info'
+  | 'projects.list'
+  | 'projects.create'
+  | 'projects.rename'
+  | 'projects.duplicate'
+  | 'projects.delete'
+  | 'projects.restore'
+  | 'projects.import'
+  | 'projects.info'
+  | 'projects.close'
 >;
 
 export function projectHandlers(s: Services): ProjectMethods {
   const changed = () => s.events.emit('projects.changed', {});
   return {
     'projects.list': () => s.home.list(),
+    'projects.close': ({ name }) => {
+      if (!s.home.isOpen(name)) return { closed: false, reason: 'not open' };
+      const busy = s.jobs.list(name).filter((j) => j.state === 'running' || j.state === 'queued');
+      if (busy.length > 0) return { closed: false, reason: `${busy.length} job${busy.length > 1 ? 's' : ''} still running` };
+      s.home.close(name);
+      changed();
+      return { closed: true };
+    },
     'projects.create': async ({ name, demo }) => {
       const db = s.home.create(name);
       if (demo) {
@@ -52,7 +68,12 @@ export function projectHandlers(s: Services): ProjectMethods {
       const job = s.jobs.start('project.import', `Import ${from.fileName}`, null, async (ctx) => {
         try {
           ctx.progress(0, 'Checking the file…');
-          const file = await s.home.importFile(from.file, preferred, (p) => ctx.progress(p, `Copying… ${Math.round(p * 100)}%`), () => ctx.signal.aborted);
+          const file = await s.home.importFile(
+            from.file,
+            preferred,
+            (p) => ctx.progress(p, `Copying… ${Math.round(p * 100)}%`),
+            () => ctx.signal.aborted,
+          );
           changed();
           return { project: s.home.nameOf(file) };
         } finally {

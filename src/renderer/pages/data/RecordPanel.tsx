@@ -6,6 +6,7 @@ import { useApp } from '../../stores/appStore';
 import { recordableDevices, useDevices } from '../../stores/devicesStore';
 import { isActive, useJobs } from '../../stores/jobsStore';
 import { useRecord, type LiveBuffer } from '../../stores/recordStore';
+import { useDataset } from '../../stores/datasetStore';
 import { useRoute } from '../../stores/routeStore';
 import '../devices/record.css';
 
@@ -86,6 +87,16 @@ export function RecordPanel({ project, onRecorded, onDevicesPage = false }: Reco
   useEffect(() => {
     if (running && !useRecord.getState().jobId && !useRecord.getState().starting) void attach(running).then((r) => reportRef.current(r));
   }, [running, attach]);
+
+  // a project seen for the first time on this machine records with the device its data came from
+  const fresh = useRecord((s) => s.fresh);
+  const firstSample = useDataset((s) => s.pages[0]?.[0]);
+  useEffect(() => {
+    if (!fresh || !firstSample) return;
+    const audio = firstSample.sensors.length === 1 && firstSample.intervalMs < 1;
+    const device = audio ? 'virtual-microphone' : 'virtual-accelerometer';
+    if (device !== useRecord.getState().form.device) useRecord.setState({ form: { ...useRecord.getState().form, device, sensor: '' } });
+  }, [fresh, firstSample]);
 
   const choices = recordableDevices(devices);
   const unconnected = devices.filter((d) => d.kind === 'serial' && d.status === 'available').length;

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, expect, shot } from './fixtures';
+
+function cli(home: string, ...args: string[]): string {
+  const r = spawnSync(process.execPath, ['bin/kiln.js', ...args, '--home', home], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`kiln ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+test('switching projects shows only the new project, and closing one leaves a complete, unlocked file', async ({ page, kiln }, testInfo) => {
+  cli(kiln.home, 'projects', 'create', 'Gestures', '--demo', 'motion');
+  cli(kiln.home, 'projects', 'create', 'Keywords', '--demo', 'keywords');
+  for (const p of ['Gestures', 'Keywords']) {
+    cli(kiln.home, 'features', '--project', p);
+    cli(kiln.home, 'train', '--project', p, '--epochs', '1');
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // motion: record panel on the accelerometer, a label typed, the live page on a motion
+  await page.goto(`${kiln.url}#/p/Gestures/data`);
+  const record = page.getByRole('form', { name: 'Record a sample' });
+  await expect(record.getByLabel('Device', { exact: true })).toHaveValue('virtual-accelerometer');
+  await record.getByLabel('Label').fill('wave');
+  await expect(page.getByRole('cell', { name: 'circle' }).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Live classification' }).click();
+  await expect(page.getByRole('form', { name: 'Live source' }).getByLabel('Device', { exact: true })).toHaveValue('virtual-accelerometer');
+  await shot(page, testInfo, 'motion live');
+
+  // leave it: the project is closed, and a plain copy of its file alone has every sample
+  await page.getByRole('button', { name: 'Close project' }).click();
+  const row = page.getByTestId('project-row').filter({ hasText: 'Gestures' });
+  await expect(row).toBeVisible();
+  const file = path.join(kiln.home, 'Gestures.kiln');
+  await expect.poll(() => existsSync(`${file}-wal`)).toBe(false);
+  const copyHome = mkdtempSync(path.join(os.tmpdir(), 'kiln-copy-'));
+  copyFileSync(file, path.join(copyHome, 'Copied.kiln'));
+  expect(JSON.parse(cli(copyHome, 'projects', 'info', 'Copied', '--json')) as { samples: { total: number } }).toMatchObject({ samples: { total: 48 } });
+  await shot(page, testInfo, 'picker after close');
+
+  // keywords: nothing of the motion project is left on any page
+  await page.goto(`${kiln.url}#/p/Keywords/data`);
+  await expect(record.getByLabel('Device', { exact: true })).toHaveValue('virtual-microphone');
+  await expect(record.getByLabel('Label')).toHaveValue('');
+  await expect(page.getByRole('cell', { name: 'yes' }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'circle' })).toHaveCount(0);
+  await shot(page, testInfo, 'keywords data');
+  await page.getByRole('button', { name: 'Live classification' }).click();
+  await expect(page.getByRole('form', { name: 'Live source' }).getByLabel('Device', { exact: true })).toHaveValue('virtual-microphone');
+  await page.getByRole('button', { name: 'Impulse design' }).click();
+  await expect(page.locator('.react-flow__node').filter({ hasText: 'Audio (MFCC)' })).toBeVisible();
+  await expect(page.locator('.react-flow__node').filter({ hasText: 'Spectral' })).toHaveCount(0);
+  await shot(page, testInfo, 'keywords impulse');
+
+  // back in motion, its own form is remembered
+  await page.goto(`${kiln.url}#/p/Gestures/data`);
+  await expect(record.getByLabel('Label')).toHaveValue('wave');
+});
