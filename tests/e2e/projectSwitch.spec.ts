@@ -58,3 +58,22 @@ test('switching projects shows only the new project, and closing one leaves a co
   await page.goto(`${kiln.url}#/p/Gestures/data`);
   await expect(record.getByLabel('Label')).toHaveValue('wave');
 });
+
+test('the dashboard shows deleted samples with their size and purges them after a confirmation', async ({ page, kiln }, testInfo) => {
+  cli(kiln.home, 'projects', 'create', 'Trash', '--demo', 'motion');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${kiln.url}#/p/Trash/data`);
+  await page.getByRole('cell', { name: 'circle' }).first().click();
+  await page.getByRole('button', { name: 'Select all' }).click();
+  await page.getByRole('button', { name: /^Delete/ }).click();
+  const confirm = page.getByRole('dialog');
+  if (await confirm.isVisible().catch(() => false)) await confirm.getByRole('button', { name: /Delete/ }).click();
+  await page.getByRole('button', { name: 'Dashboard' }).click();
+  await expect(page.getByText(/48 deleted samples \(/)).toBeVisible();
+  await shot(page, testInfo, 'trash');
+  await page.getByRole('button', { name: /Purge now/ }).click();
+  await page.getByRole('dialog', { name: 'Purge deleted samples?' }).getByRole('button', { name: 'Purge' }).click();
+  await expect(page.getByText(/Purged 48 deleted samples; freed/)).toBeVisible();
+  await expect(page.getByText('No deleted samples.')).toBeVisible();
+  await expect(page.getByTestId('sample-total')).toHaveText('0');
+});

@@ -126,6 +126,32 @@ describe('bulk edits', () => {
     await expect(studio.call('samples.restore', { project: 'lab', undoToken: 'rm -rf' })).rejects.toThrow(/undo token is not valid/);
   });
 
+  it('shows the trash with its size, purges it for good and frees the space in the file', async () => {
+    const ids = Array.from({ length: 20 }, () => add('a', 20_000));
+    const keep = add('b', 10);
+    await studio.call('samples.delete', { project: 'lab', ids });
+    const trash = await studio.call('samples.trash', { project: 'lab' });
+    expect(trash).toEqual({ count: 20, bytes: 20 * 20_000 * 3 * 4, keepDays: 30 });
+    const { purged, freedBytes } = await studio.call('samples.purge', { project: 'lab' });
+    expect(purged).toBe(20);
+    expect(freedBytes).toBeGreaterThan(0.9 * trash.bytes);
+    expect(await studio.call('samples.trash', { project: 'lab' })).toMatchObject({ count: 0, bytes: 0 });
+    // purged means gone: undo cannot bring them back, the live sample is untouched
+    expect(await studio.call('samples.restore', { project: 'lab', ids })).toEqual({ restored: 0, removed: 0 });
+    expect((await studio.call('samples.list', { project: 'lab', offset: 0, limit: 10 })).rows.map((r) => r.id)).toEqual([keep]);
+  });
+
+  it('purges samples deleted more than 30 days ago when the project is opened', async () => {
+    const old = add('a', 5);
+    const recent = add('a', 5);
+    await studio.call('samples.delete', { project: 'lab', ids: [old, recent] });
+    const db = studio.services.home.get('lab').db;
+    db.prepare('UPDATE samples SET deleted_at = ? WHERE id = ?').run(new Date(Date.now() - 31 * 86_400_000).toISOString(), old);
+    studio.services.home.close('lab');
+    expect(await studio.call('samples.trash', { project: 'lab' })).toMatchObject({ count: 1 });
+    expect(await studio.call('samples.restore', { project: 'lab', ids: [old, recent] })).toEqual({ restored: 1, removed: 0 });
+  });
+
   it('rebalance puts the asked share of each label in test', async () => {
     for (let i = 0; i < 10; i++) add('a', 5);
     for (let i = 0; i < 5; i++) add('b', 5, 'test');

@@ -3,6 +3,7 @@
  * plots, bulk edits with undo, crop/split, and import/export as jobs. Every change emits
  * `samples.changed` so open pages refresh.
  */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { SampleRow, DatasetCounts, ExportFormat, ImportResult, ExportResult } from '../../shared/api/samples';
 import { KilnError } from '../../shared/errors';
@@ -10,7 +11,7 @@ import type { CsvOptions } from '../../shared/formats';
 import type { EventBus } from '../api/eventBus';
 import type { Uploads } from '../app/uploads';
 import type { JobRunner } from '../jobs/jobRunner';
-import type { ProjectHome } from '../store/projectHome';
+import { TRASH_KEEP_DAYS, type ProjectHome } from '../store/projectHome';
 import { SampleRepository, type Category, type SampleQuery, type SampleRecord } from '../store/sampleRepository';
 import { decimateMinMax, shrinkImage } from './decimate';
 import { exportSamples } from './exportSamples';
@@ -152,6 +153,26 @@ export class DatasetService {
     const deleted = repo.remove(ids);
     this.changed(project);
     return { deleted, undoToken: encodeUndo(ids.filter((id) => live.has(id))) };
+  }
+
+  /** Deleted samples still kept for undo, and the space they take. */
+  trash(project: string): { count: number; bytes: number; keepDays: number } {
+    return { ...this.repo(project).trash(), keepDays: TRASH_KEEP_DAYS };
+  }
+
+  /** Drops deleted samples for good and compacts the file; returns how many and the bytes freed. */
+  purge(project: string): { purged: number; freedBytes: number } {
+    const handle = this.home.get(project);
+    const size = (): number => statSync(handle.file).size + (existsSync(`${handle.file}-wal`) ? statSync(`${handle.file}-wal`).size : 0);
+    handle.checkpointIfChanged();
+    const before = size();
+    const purged = new SampleRepository(handle.db).purgeDeleted();
+    if (purged > 0) {
+      handle.db.exec('VACUUM');
+      handle.checkpointIfChanged();
+    }
+    this.changed(project);
+    return { purged, freedBytes: Math.max(0, before - size()) };
   }
 
   restore(project: string, args: { ids?: number[]; undoToken?: string; remove?: number[] }): { restored: number; removed: number } {

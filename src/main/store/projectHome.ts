@@ -19,6 +19,9 @@ export function defaultHome(): string {
   return process.env.KILN_HOME || path.join(os.homedir(), 'Kiln');
 }
 
+/** Days a soft-deleted sample is kept before it is purged automatically. */
+export const TRASH_KEEP_DAYS = 30;
+
 export class ProjectHome {
   private readonly open = new Map<string, ProjectDatabase>();
 
@@ -73,7 +76,10 @@ export class ProjectHome {
     if (existing?.isOpen) return existing;
     if (!existsSync(file)) throw new KilnError('NOT_FOUND', `No project named "${this.nameOf(file)}" in ${this.dir}`);
     const db = ProjectDatabase.open(file);
-    new SampleRepository(db.db).recoverInterruptedRecordings();
+    const samples = new SampleRepository(db.db);
+    samples.recoverInterruptedRecordings();
+    // deleted samples stay restorable for a month, then go for good
+    samples.purgeDeleted(new Date(Date.now() - TRASH_KEEP_DAYS * 86_400_000).toISOString());
     this.open.set(file, db);
     return db;
   }

@@ -232,9 +232,19 @@ export class SampleRepository {
     return ids.filter((id) => stmt.get(id) !== undefined);
   }
 
-  /** Drops soft-deleted samples for good. */
-  purgeDeleted(): number {
-    return this.db.prepare('DELETE FROM samples WHERE deleted_at IS NOT NULL').run().changes;
+  /** Soft-deleted samples (kept for undo until purged) and the bytes of their data. */
+  trash(): { count: number; bytes: number } {
+    const r = this.db.prepare('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM samples WHERE deleted_at IS NOT NULL').get() as {
+      n: number;
+      bytes: number;
+    };
+    return { count: r.n, bytes: r.bytes };
+  }
+
+  /** Drops soft-deleted samples for good (only those deleted before `before`, an ISO time, when given). */
+  purgeDeleted(before?: string): number {
+    if (before === undefined) return this.db.prepare('DELETE FROM samples WHERE deleted_at IS NOT NULL').run().changes;
+    return this.db.prepare('DELETE FROM samples WHERE deleted_at IS NOT NULL AND deleted_at < ?').run(before).changes;
   }
 
   /**
@@ -296,16 +306,14 @@ export class SampleRepository {
     const all = this.data(id);
     const bounds = [0, ...points, s.readings];
     return this.db.transaction(() => {
-      const created = bounds
-        .slice(0, -1)
-        .map((from, i) =>
-          this.insertOne({
-            ...recordToNew(s),
-            values: all.slice(from * axes, bounds[i + 1]! * axes),
-            name: `${s.name}.${i + 1}`,
-            note: `split from ${s.name}`,
-          }),
-        );
+      const created = bounds.slice(0, -1).map((from, i) =>
+        this.insertOne({
+          ...recordToNew(s),
+          values: all.slice(from * axes, bounds[i + 1]! * axes),
+          name: `${s.name}.${i + 1}`,
+          note: `split from ${s.name}`,
+        }),
+      );
       this.remove([id]);
       return { created, replaced: id };
     })();

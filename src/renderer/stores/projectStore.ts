@@ -17,6 +17,11 @@ interface ProjectState {
   duplicate(name: string, newName: string): Promise<string | null>;
   remove(name: string): Promise<void>;
   importFile(file: File, onUpload?: (fraction: number) => void): Promise<string | null>;
+  /** deleted samples of the open project, kept for undo */
+  trash: { project: string; count: number; bytes: number; keepDays: number } | null;
+  loadTrash(project: string): Promise<void>;
+  /** drops them for good; resolves with the bytes freed */
+  purge(project: string): Promise<number>;
 }
 
 export const useProjects = create<ProjectState>((set, get) => ({
@@ -25,6 +30,19 @@ export const useProjects = create<ProjectState>((set, get) => ({
   error: null,
   info: null,
   infoError: null,
+  trash: null,
+  async loadTrash(project) {
+    try {
+      set({ trash: { project, ...(await api().call('samples.trash', { project })) } });
+    } catch {
+      set({ trash: null });
+    }
+  },
+  async purge(project) {
+    const { freedBytes } = await api().call('samples.purge', { project });
+    await Promise.all([get().loadTrash(project), get().loadInfo(project)]);
+    return freedBytes;
+  },
   async refresh() {
     set({ loading: true });
     try {

@@ -151,6 +151,13 @@ export const samplesMethods = {
     args: z.object({ project, id: sampleId, cuts: z.array(z.number().int().min(1)).min(1).max(10_000) }).strict(),
     result: z.object({ samples: z.array(sampleRow), replaced: z.number() }),
   },
+  /** Deleted samples still kept for undo (purged automatically `keepDays` after deletion). */
+  'samples.trash': {
+    args: z.object({ project }).strict(),
+    result: z.object({ count: z.number(), bytes: z.number(), keepDays: z.number() }),
+  },
+  /** Drops deleted samples for good (no undo) and compacts the project file. */
+  'samples.purge': { args: z.object({ project }).strict(), result: z.object({ purged: z.number(), freedBytes: z.number() }) },
   /** Starts a `samples.import` job over uploaded files or paths on this machine (files or folders). */
   'samples.import': {
     args: z

@@ -15,6 +15,8 @@ export function samplesHandlers(s: Services): Pick<Handlers, keyof typeof sample
     'samples.move': ({ project, ids, category }) => d.move(project, ids, category),
     'samples.delete': ({ project, ids }) => d.delete(project, ids),
     'samples.restore': ({ project, ...args }) => d.restore(project, args),
+    'samples.trash': ({ project }) => d.trash(project),
+    'samples.purge': ({ project }) => d.purge(project),
     'samples.rebalance': ({ project, testFraction, seed }) => d.rebalance(project, testFraction, seed),
     'samples.crop': ({ project, id, start, end }) => d.crop(project, id, start, end),
     'samples.split': ({ project, id, cuts }) => d.split(project, id, cuts),

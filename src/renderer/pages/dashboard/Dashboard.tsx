@@ -1,4 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { Dialog } from '../../components/Dialog';
+import { errorMessage, useApp } from '../../stores/appStore';
 import { useJobs } from '../../stores/jobsStore';
 import { useProjects } from '../../stores/projectStore';
 import { formatBytes, formatDate } from '../../format';
@@ -11,10 +13,12 @@ export function Dashboard({ project }: { project: string }) {
   const jobs = useJobs((s) => s.jobs);
   const loadJobs = useJobs((s) => s.load);
 
+  const loadTrash = useProjects((s) => s.loadTrash);
   useEffect(() => {
     void loadInfo(project);
     void loadJobs(project);
-  }, [project, loadInfo, loadJobs]);
+    void loadTrash(project);
+  }, [project, loadInfo, loadJobs, loadTrash]);
 
   if (infoError) {
     return (
@@ -100,6 +104,8 @@ export function Dashboard({ project }: { project: string }) {
         </div>
       </div>
 
+      <TrashCard project={project} />
+
       <div className="card">
         <h2>Recent jobs</h2>
         {recent.length === 0 ? (
@@ -116,5 +122,62 @@ export function Dashboard({ project }: { project: string }) {
         )}
       </div>
     </section>
+  );
+}
+
+/** Deleted samples wait here for undo; purging frees their space for good (after a confirmation). */
+function TrashCard({ project }: { project: string }) {
+  const trash = useProjects((s) => (s.trash?.project === project ? s.trash : null));
+  const purge = useProjects((s) => s.purge);
+  const toast = useApp((s) => s.toast);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!trash) return null;
+  const run = async () => {
+    setBusy(true);
+    try {
+      const freed = await purge(project);
+      toast({ kind: 'success', message: `Purged ${trash.count} deleted sample${trash.count === 1 ? '' : 's'}; freed ${formatBytes(freed)}.` });
+    } catch (e) {
+      toast({ kind: 'error', message: errorMessage(e) });
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+  return (
+    <div className="card" style={{ marginBottom: 16 }}>
+      <h2>Deleted samples</h2>
+      {trash.count === 0 ? (
+        <p className="muted">No deleted samples. Deleted samples stay restorable for {trash.keepDays} days, then are purged.</p>
+      ) : (
+        <p>
+          {trash.count} deleted sample{trash.count === 1 ? '' : 's'} ({formatBytes(trash.bytes)}) kept so deleting can be undone; purged automatically{' '}
+          {trash.keepDays} days after deletion.{' '}
+          <button type="button" className="btn-danger" onClick={() => setConfirming(true)}>
+            Purge now (frees {formatBytes(trash.bytes)})
+          </button>
+        </p>
+      )}
+      <Dialog
+        open={confirming}
+        title="Purge deleted samples?"
+        onClose={() => setConfirming(false)}
+        footer={
+          <>
+            <button type="button" onClick={() => setConfirming(false)} disabled={busy}>
+              Cancel
+            </button>
+            <button type="button" className="btn-danger" onClick={() => void run()} disabled={busy}>
+              {busy ? 'Purging…' : 'Purge'}
+            </button>
+          </>
+        }
+      >
+        <p>
+          {trash.count} deleted sample{trash.count === 1 ? '' : 's'} will be removed for good. This cannot be undone.
+        </p>
+      </Dialog>
+    </div>
   );
 }
