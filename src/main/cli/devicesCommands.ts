@@ -177,12 +177,14 @@ export function devicesCommands(program: Command): void {
       });
       const what = opts.protocol === 'forwarder' ? `a data forwarder (${opts.axes} axes at ${opts.hz} Hz)` : 'a board with Edge Impulse AT firmware';
       process.stderr.write(`Simulating ${what} on ${port}${opts.pty ? '; connect Kiln to the path printed above' : ''}. Press Ctrl+C to stop.\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      const gone = await new Promise<string | null>((resolve) => {
+        process.once('SIGINT', () => resolve(null));
+        process.once('SIGTERM', () => resolve(null));
+        void sim.gone.then(resolve);
       });
       await sim.stop();
       await stopPair?.();
+      if (gone !== null) throw new KilnError('DEVICE_GONE', `${gone} Stopped the simulator (${sim.stats.linesSent} lines sent).`);
       process.stderr.write(`Stopped (${sim.stats.linesSent} lines sent).\n`);
     });
 }

@@ -79,12 +79,24 @@ export interface BoardSimulator {
   /** lines written (forwarder), including faulty ones */
   readonly stats: { linesSent: number; faultyLinesSent: number; commands: string[] };
   stop(): Promise<void>;
+  /** resolves with a sentence when the port goes away by itself (not after stop()) */
+  readonly gone: Promise<string>;
 }
 
 export async function runBoardSimulator(options: BoardSimulatorOptions): Promise<BoardSimulator> {
   const conn = options.connection ?? (options.path ? await SerialConnection.open(options.path, options.baudRate) : undefined);
   if (!conn) throw new Error('runBoardSimulator needs a path or a connection');
-  return options.protocol === 'forwarder' ? runForwarder(conn, options) : runAt(conn, options);
+  const sim = options.protocol === 'forwarder' ? runForwarder(conn, options) : runAt(conn, options);
+  let stopping = false;
+  const gone = new Promise<string>((resolve) => conn.onClose((reason) => (stopping ? undefined : resolve(reason))));
+  return {
+    stats: sim.stats,
+    gone,
+    stop: () => {
+      stopping = true;
+      return sim.stop();
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,7 +125,7 @@ function every(n: number | undefined, i: number): boolean {
   return !!n && n > 0 && i % n === n - 1;
 }
 
-function runForwarder(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator {
+function runForwarder(conn: DeviceConnection, o: BoardSimulatorOptions): Omit<BoardSimulator, 'gone'> {
   const hz = o.hz ?? 62.5;
   const axes = o.axes ?? 3;
   const rng = createRng(o.seed ?? 1);
@@ -212,7 +224,7 @@ function versionBelow(v: string, major: number, minor: number): boolean {
   return a < major || (a === major && b < minor);
 }
 
-function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): BoardSimulator {
+function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): Omit<BoardSimulator, 'gone'> {
   const at = o.at ?? {};
   const version = at.atVersion ?? '1.3.0';
   const settings = { label: 'test', intervalMs: 16, lengthMs: 10000, hmacKey: '' };
