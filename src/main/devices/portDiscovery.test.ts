@@ -33,6 +33,23 @@ describe('port discovery', () => {
     ]);
   });
 
+  it('leaves out legacy /dev/ttyS* UARTs that udev lists without any USB identity', async () => {
+    const devDir = fakeDev([]);
+    const lister = () =>
+      Promise.resolve([
+        { path: '/dev/ttyS0' },
+        { path: '/dev/ttyS31' },
+        { path: '/dev/ttyS4', vendorId: '0403', productId: '6001', manufacturer: 'FTDI' },
+        { path: '/dev/ttyACM0', vendorId: '2341' },
+      ]);
+    const ports = await listPorts({ lister, devDir, extraPaths: ['/dev/ttyS1'] });
+    expect(ports.map((p) => [p.path, p.source])).toEqual([
+      ['/dev/ttyACM0', 'serialport'],
+      ['/dev/ttyS1', 'user'],
+      ['/dev/ttyS4', 'serialport'],
+    ]);
+  });
+
   it('works with the real serialport list on this machine, whatever it does', async () => {
     await expect(listPorts()).resolves.toBeInstanceOf(Array);
   });

@@ -28,7 +28,7 @@ export async function listPorts(options: ListPortsOptions = {}): Promise<PortInf
     listed = null; // the scan below covers it
   }
   if (listed) {
-    for (const p of listed) byPath.set(p.path, { ...p, source: 'serialport', present: true });
+    for (const p of listed) if (!isBareLegacyUart(p)) byPath.set(p.path, { ...p, source: 'serialport', present: true });
   }
   // Scan even when list() worked: it can miss ports on some systems (no udev properties).
   for (const path of scanDev(options.devDir ?? '/dev')) {
@@ -38,6 +38,15 @@ export async function listPorts(options: ListPortsOptions = {}): Promise<PortInf
     if (!byPath.has(path)) byPath.set(path, { path, source: 'user', present: existsSync(path) });
   }
   return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * A motherboard's legacy UART (`/dev/ttyS0`…`ttyS31`, listed by udev whether or not anything is
+ * wired to it) with no USB identity: never a board. Ones with a vendor id (USB adapters, some
+ * boards) are kept, and a user can still add any path by hand.
+ */
+function isBareLegacyUart(p: Omit<PortInfo, 'source' | 'present'>): boolean {
+  return /^\/dev\/ttyS\d+$/.test(p.path) && !p.vendorId && !p.productId && !p.manufacturer;
 }
 
 async function defaultLister(): Promise<Omit<PortInfo, 'source' | 'present'>[]> {
