@@ -3,6 +3,9 @@ import { pageComponents } from './pages/registry';
 import { PAGES, useRoute } from './stores/routeStore';
 import { useApp, type Theme } from './stores/appStore';
 
+/** Pages whose record panel shows a recording's progress itself. */
+const PAGES_WITH_RECORD_PANEL = new Set(['data', 'devices']);
+
 /** The studio frame: left navigation over the pages of one project. */
 export function Studio({ project }: { project: string }) {
   const { page, rest, go } = useRoute();
@@ -51,7 +54,7 @@ export function Studio({ project }: { project: string }) {
         </div>
       </nav>
       <div className="content">
-        <JobsTray project={project} />
+        <JobsTray project={project} shownByPage={PAGES_WITH_RECORD_PANEL.has(page) ? ['samples.record'] : []} />
         {Page ? <Page project={project} rest={rest} /> : <section className="page">This page is not available yet.</section>}
       </div>
     </div>

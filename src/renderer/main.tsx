@@ -14,7 +14,11 @@ function start(): void {
   } else {
     const token = readToken();
     if (!token) {
-      root.render(<p className="fatal">This page needs the address printed by <code>kiln serve</code> (it carries an access token).</p>);
+      root.render(
+        <p className="fatal">
+          This page needs the address printed by <code>kiln serve</code> (it carries an access token).
+        </p>,
+      );
       return;
     }
     // keep the token out of the address bar and history once it is stored for this tab

@@ -77,3 +77,15 @@ test('the dashboard shows deleted samples with their size and purges them after 
   await expect(page.getByText('No deleted samples.')).toBeVisible();
   await expect(page.getByTestId('sample-total')).toHaveText('0');
 });
+
+test('creating the keywords demo shows its progress, then opens the project', async ({ page, kiln }, testInfo) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(kiln.url);
+  await page.getByRole('button', { name: 'Keywords demo' }).first().click();
+  const bar = page.getByRole('progressbar', { name: 'Creating the demo project' });
+  await expect(bar).toBeVisible();
+  await expect(page.getByText(/Recording "/)).toBeVisible();
+  await shot(page, testInfo, 'demo progress');
+  await expect(page.getByRole('heading', { name: 'Keywords demo' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('sample-total')).toHaveText('800');
+});

@@ -54,39 +54,42 @@ export const DEMO_SPECS: Record<DemoKind, DemoSpec> = {
  */
 export function demoSamples(kind: DemoKind): NewSample[] {
   const spec = DEMO_SPECS[kind];
-  const samples: NewSample[] = [];
+  return spec.labels.flatMap((_, li) => demoLabelSamples(kind, li));
+}
+
+/** The demo samples of one label (index into the spec's labels), generated from their seeds. */
+function demoLabelSamples(kind: DemoKind, li: number): NewSample[] {
+  const spec = DEMO_SPECS[kind];
+  const label = spec.labels[li]!;
   const device = kind === 'motion' ? virtualAccelerometer : virtualMicrophone;
   const sensors: SensorInfo[] = device.sensors.map((s) => ({ ...s }));
-  spec.labels.forEach((label, li) => {
-    for (let i = 0; i < spec.samplesPerLabel; i++) {
-      const seed = 1000 * (li + 1) + i + 1;
-      const values =
-        kind === 'motion'
-          ? virtualAccelerometer.generate({ motion: label as Motion, lengthMs: spec.lengthMs, frequencyHz: spec.frequencyHz, seed })
-          : virtualMicrophone.generate({ word: label as Word, lengthMs: spec.lengthMs, frequencyHz: spec.frequencyHz, seed });
-      samples.push({
-        label,
-        category: 'train',
-        sensors,
-        intervalMs: 1000 / spec.frequencyHz,
-        values,
-        source: `demo:${device.info.path}`,
-        deviceName: device.info.name,
-        deviceType: `KILN_VIRTUAL_${device.info.id.toUpperCase()}`,
-      });
-    }
+  return Array.from({ length: spec.samplesPerLabel }, (_, i) => {
+    const seed = 1000 * (li + 1) + i + 1;
+    const values =
+      kind === 'motion'
+        ? virtualAccelerometer.generate({ motion: label as Motion, lengthMs: spec.lengthMs, frequencyHz: spec.frequencyHz, seed })
+        : virtualMicrophone.generate({ word: label as Word, lengthMs: spec.lengthMs, frequencyHz: spec.frequencyHz, seed });
+    return {
+      label,
+      category: 'train' as const,
+      sensors,
+      intervalMs: 1000 / spec.frequencyHz,
+      values,
+      source: `demo:${device.info.path}`,
+      deviceName: device.info.name,
+      deviceType: `KILN_VIRTUAL_${device.info.id.toUpperCase()}`,
+    };
   });
-  return samples;
 }
 
 /**
  * Fills a new project with a labelled dataset recorded from the virtual devices and splits it
  * 80/20 per label, and saves the default impulse for that data. Returns the stored sample count.
  */
-export async function fillDemoProject(db: ProjectDatabase, kind: DemoKind): Promise<number> {
+export async function fillDemoProject(db: ProjectDatabase, kind: DemoKind, onProgress?: (fraction: number, status: string) => void): Promise<number> {
   const spec = DEMO_SPECS[kind] as DemoSpec | undefined;
   if (!spec) throw new KilnError('BAD_PARAMS', `There is no demo project "${String(kind)}"; choose motion or keywords.`);
-  await fillDemoDataset(db, spec);
+  await fillDemoDataset(db, spec, onProgress);
   // a demo trains at once: save the default impulse for its data
   // (motion: spectral analysis → classification; keywords: MFCC → classification)
   saveImpulse(db.db, defaultImpulseFor(factsOf(liveSamples(db.db))).impulse);
@@ -94,10 +97,16 @@ export async function fillDemoProject(db: ProjectDatabase, kind: DemoKind): Prom
 }
 
 /** The dataset part of a demo: samples in one transaction, then a stratified, seeded split. */
-export async function fillDemoDataset(db: ProjectDatabase, spec: DemoSpec): Promise<void> {
+export async function fillDemoDataset(db: ProjectDatabase, spec: DemoSpec, onProgress?: (fraction: number, status: string) => void): Promise<void> {
   const repo = new SampleRepository(db.db);
-  const samples = demoSamples(spec.kind);
-  // Let other work on the event loop run between generation and the write.
+  const samples: NewSample[] = [];
+  // one label at a time, yielding in between: other calls are served and progress is reported
+  for (let li = 0; li < spec.labels.length; li++) {
+    onProgress?.((0.9 * li) / spec.labels.length, `Recording "${spec.labels[li]}" (${li + 1} of ${spec.labels.length})`);
+    await new Promise((r) => setImmediate(r));
+    samples.push(...demoLabelSamples(spec.kind, li));
+  }
+  onProgress?.(0.92, 'Saving the samples');
   await new Promise((r) => setImmediate(r));
   db.db.transaction(() => {
     repo.insertMany(samples);

@@ -13,6 +13,8 @@ interface ProjectState {
   refresh(): Promise<void>;
   loadInfo(project: string): Promise<void>;
   create(name: string, demo?: DemoKind): Promise<ProjectSummary>;
+  /** the job filling a demo project, while it runs (the picker shows its progress) */
+  demoJobId: string | null;
   rename(name: string, newName: string): Promise<ProjectSummary>;
   duplicate(name: string, newName: string): Promise<string | null>;
   remove(name: string): Promise<void>;
@@ -30,6 +32,7 @@ export const useProjects = create<ProjectState>((set, get) => ({
   error: null,
   info: null,
   infoError: null,
+  demoJobId: null,
   trash: null,
   async loadTrash(project) {
     try {
@@ -61,8 +64,22 @@ export const useProjects = create<ProjectState>((set, get) => ({
     }
   },
   async create(name, demo) {
-    const p = await api().call('projects.create', demo ? { name, demo } : { name });
+    if (!demo) {
+      const p = await api().call('projects.create', { name });
+      await get().refresh();
+      return p;
+    }
+    const { jobId } = await api().call('projects.createDemo', { name, demo });
+    set({ demoJobId: jobId });
+    try {
+      const job = await useJobs.getState().waitFor(jobId);
+      if (job.state !== 'succeeded') throw new Error(job.error?.message ?? `Creating the demo ${job.state}`);
+    } finally {
+      set({ demoJobId: null });
+    }
     await get().refresh();
+    const p = get().list.find((x) => x.name === name);
+    if (!p) throw new Error(`The demo project "${name}" was not created`);
     return p;
   },
   async rename(name, newName) {

@@ -33,6 +33,11 @@ export const contract = {
     args: z.object({ name: projectName, demo: demoKind.optional() }).strict(),
     result: projectSummary,
   },
+  /** Creates a project filled with a demo dataset, as a job (the keywords demo takes seconds). */
+  'projects.createDemo': {
+    args: z.object({ name: projectName, demo: demoKind }).strict(),
+    result: jobRef,
+  },
   'projects.rename': {
     args: z.object({ name: z.string().min(1), newName: projectName }).strict(),
     result: projectSummary,

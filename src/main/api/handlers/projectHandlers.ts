@@ -8,6 +8,7 @@ type ProjectMethods = Pick<
   Handlers,
   | 'projects.list'
   | 'projects.create'
+  | 'projects.createDemo'
   | 'projects.rename'
   | 'projects.duplicate'
   | 'projects.delete'
@@ -37,6 +38,25 @@ export function projectHandlers(s: Services): ProjectMethods {
       }
       changed();
       return s.home.summary(db.file);
+    },
+    'projects.createDemo': ({ name, demo }) => {
+      const db = s.home.create(name);
+      changed();
+      const job = s.jobs.start('project.demo', `Create the ${demo} demo "${name}"`, null, async (ctx) => {
+        const { fillDemoProject } = await import('../../app/demoProjects');
+        try {
+          await fillDemoProject(db, demo, (p, status) => ctx.progress(p, status));
+        } catch (e) {
+          // a half-filled demo is no use: take the new project away again
+          s.home.closeFile(db.file);
+          s.home.delete(name);
+          changed();
+          throw e;
+        }
+        changed();
+        return { project: name };
+      });
+      return { jobId: job.id };
     },
     'projects.rename': ({ name, newName }) => {
       const file = s.home.rename(name, newName);

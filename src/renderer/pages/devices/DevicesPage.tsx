@@ -94,7 +94,9 @@ export function DevicesPage({ project }: { project: string }) {
                 <td>{d.sensors[0]?.frequencies.map((f) => `${f} Hz`).join(' / ')}</td>
                 <td>{d.variants.join(', ')}</td>
                 <td>
-                  <span className={`status status-${d.status}`}>{d.status === 'recording' ? 'Recording' : 'Ready'}</span>
+                  <span className={`status status-${d.status === 'recording' ? 'recording' : 'ready'}`}>
+                    {d.status === 'recording' ? 'Recording' : 'Ready'}
+                  </span>
                 </td>
               </tr>
             ))}

@@ -3,6 +3,7 @@ import type { DemoKind, ProjectSummary } from '../../../shared/api/projects';
 import { ConfirmDialog, NameDialog } from '../../components/Dialog';
 import { ProgressBar } from '../../components/ProgressBar';
 import { errorMessage, useApp } from '../../stores/appStore';
+import { useJobs } from '../../stores/jobsStore';
 import { useProjects } from '../../stores/projectStore';
 import { useRoute } from '../../stores/routeStore';
 import { formatBytes, formatDate } from '../../format';
@@ -105,6 +106,7 @@ export function ProjectPicker() {
         <section className="empty card">
           <h2>No projects yet</h2>
           <p>Create an empty project, or start from a demo dataset recorded with the built-in virtual devices — no board needed.</p>
+          <DemoProgress />
           <div className="row center">
             <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'create' })}>
               New project
@@ -147,10 +149,20 @@ export function ProjectPicker() {
                     <button type="button" className="btn btn-small" onClick={() => setDialog({ kind: 'rename', project: p })} aria-label={`Rename ${p.name}`}>
                       Rename
                     </button>
-                    <button type="button" className="btn btn-small" onClick={() => setDialog({ kind: 'duplicate', project: p })} aria-label={`Duplicate ${p.name}`}>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      onClick={() => setDialog({ kind: 'duplicate', project: p })}
+                      aria-label={`Duplicate ${p.name}`}
+                    >
                       Duplicate
                     </button>
-                    <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => setDialog({ kind: 'delete', project: p })} aria-label={`Delete ${p.name}`}>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-ghost"
+                      onClick={() => setDialog({ kind: 'delete', project: p })}
+                      aria-label={`Delete ${p.name}`}
+                    >
                       Delete
                     </button>
                   </td>
@@ -167,6 +179,7 @@ export function ProjectPicker() {
               {busy === 'demo-keywords' ? 'Recording…' : 'Keywords demo'}
             </button>
           </div>
+          <DemoProgress />
         </>
       )}
 
@@ -207,7 +220,9 @@ export function ProjectPicker() {
       <ConfirmDialog
         open={dialog?.kind === 'delete'}
         title="Delete project?"
-        message={dialog?.kind === 'delete' ? <>“{dialog.project.name}” and its samples and models are moved to the trash. You can undo this right after.</> : ''}
+        message={
+          dialog?.kind === 'delete' ? <>“{dialog.project.name}” and its samples and models are moved to the trash. You can undo this right after.</> : ''
+        }
         confirm="Delete"
         onClose={close}
         onConfirm={() => {
@@ -215,5 +230,18 @@ export function ProjectPicker() {
         }}
       />
     </main>
+  );
+}
+
+/** Progress of a demo being recorded from the virtual devices (the keywords demo takes seconds). */
+function DemoProgress() {
+  const jobId = useProjects((s) => s.demoJobId);
+  const job = useJobs((s) => (jobId ? s.jobs[jobId] : undefined));
+  if (!jobId) return null;
+  return (
+    <div className="demo-progress">
+      <ProgressBar value={job?.progress ?? 0} label="Creating the demo project" />
+      <div className="muted small">{job?.status || 'Starting…'}</div>
+    </div>
   );
 }
