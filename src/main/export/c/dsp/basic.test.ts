@@ -1,0 +1,142 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkTolerance, loadConformance } from '../../../../../tests/support/conformance';
+import type { DspBlock, DspInput, DspParams } from '../../../../shared/dsp/block';
+import { flattenBlock } from '../../../../shared/dsp/flatten';
+import { imageBlock } from '../../../../shared/dsp/image';
+import { rawBlock } from '../../../../shared/dsp/raw';
+import { createRng, type Rng } from '../../../../shared/model/random';
+import { cFloat } from './basic';
+import { deviation, runCDsp, type CDspResult } from './dspTestHarness';
+import { planDspBlock } from './index';
+
+interface BlockCase {
+  name: string;
+  params: DspParams;
+  input: DspInput;
+  /** Edge Impulse's features (conformance cases only) */
+  expected?: number[];
+}
+
+function conformanceCases(file: string): BlockCase[] {
+  return loadConformance(file).map((c) => ({
+    name: c.name,
+    params: c.params,
+    input: {
+      axes: c.input.axes ?? ['value'],
+      frequencyHz: c.input.frequency_hz ?? 0,
+      values: Float32Array.from(c.input.values),
+      width: c.input.width,
+      height: c.input.height,
+    },
+    expected: c.output.features,
+  }));
+}
+
+function randomSignal(rng: Rng, axes: number, readings: number): DspInput {
+  const values = new Float32Array(axes * readings);
+  for (let a = 0; a < axes; a++) {
+    const amplitude = 0.5 + 20 * rng.next();
+    const offset = 10 * rng.normal();
+    const period = 3 + rng.int(40);
+    for (let r = 0; r < readings; r++) values[r * axes + a] = offset + amplitude * Math.sin((2 * Math.PI * r) / period) + rng.normal();
+  }
+  return { axes: Array.from({ length: axes }, (_, a) => `axis${a}`), frequencyHz: 50 + rng.int(150), values };
+}
+
+/**
+ * Plans, compiles (one gcc run) and runs every case through the C block; compares each with the
+ * TypeScript block and, for conformance cases, with Edge Impulse's expected features.
+ */
+function describeCBlock(block: DspBlock, cases: BlockCase[]): void {
+  describe(`the C ${block.name} block`, () => {
+    let results: CDspResult[] = [];
+    beforeAll(() => {
+      results = runCDsp(
+        cases.map((c, i) => {
+          const readings = c.input.values.length / c.input.axes.length;
+          const spec = {
+            kind: block.name,
+            params: c.params,
+            axes: c.input.axes.length,
+            frequencyHz: c.input.frequencyHz,
+            readings,
+            width: c.input.width,
+            height: c.input.height,
+          };
+          return { plan: planDspBlock(spec, `b${i}`), input: c.input.values };
+        }),
+      );
+    });
+
+    it("gives Edge Impulse's features on every conformance case, within the README tolerance", () => {
+      let worst = 0;
+      cases.forEach((c, i) => {
+        if (!c.expected) return;
+        expect(results[i]!.status, c.name).toBe(0);
+        const report = checkTolerance(results[i]!.features, c.expected);
+        expect(report.ok, `${c.name}: ${report.message}`).toBe(true);
+        worst = Math.max(worst, deviation(results[i]!.features, c.expected).rel);
+      });
+      console.info(`C ${block.name}: worst deviation from the conformance vectors ${worst.toExponential(2)} of scale`);
+    });
+
+    it("gives the TypeScript block's features on conformance and random-parameter cases", () => {
+      let worst = 0;
+      cases.forEach((c, i) => {
+        const ts = block.run(c.input, c.params).features;
+        expect(results[i]!.status, c.name).toBe(0);
+        const report = checkTolerance(results[i]!.features, Array.from(ts));
+        expect(report.ok, `${c.name}: ${report.message}`).toBe(true);
+        worst = Math.max(worst, deviation(results[i]!.features, ts).rel);
+      });
+      console.info(`C ${block.name}: worst deviation from the TypeScript block ${worst.toExponential(2)} of scale (${cases.length} cases)`);
+      // float32 arithmetic on both sides of these blocks: a few ulps, far inside the tolerance
+      expect(worst).toBeLessThan(1e-5);
+    });
+  });
+}
+
+const rng = createRng(10);
+
+describeCBlock(rawBlock, [
+  ...conformanceCases('raw'),
+  ...Array.from({ length: 4 }, (_, i) => ({
+    name: `random raw ${i}`,
+    params: { 'scale-axes': i === 0 ? 1 : Math.round(rng.next() * 1000) / 100 },
+    input: randomSignal(rng, 1 + rng.int(6), 1 + rng.int(300)),
+  })),
+]);
+
+const FLATTEN_KEYS = ['average', 'minimum', 'maximum', 'rms', 'stdev', 'skewness', 'kurtosis'];
+describeCBlock(flattenBlock, [
+  ...conformanceCases('flatten'),
+  ...Array.from({ length: 6 }, (_, i) => {
+    const params: DspParams = { 'scale-axes': Math.round(rng.next() * 500) / 100 };
+    for (const key of FLATTEN_KEYS) params[key] = rng.next() < 0.6;
+    params[FLATTEN_KEYS[rng.int(FLATTEN_KEYS.length)]!] = true;
+    return { name: `random flatten ${i}`, params, input: randomSignal(rng, 1 + rng.int(6), 2 + rng.int(500)) };
+  }),
+  { name: 'constant axis', params: {}, input: { axes: ['x', 'y'], frequencyHz: 10, values: Float32Array.from({ length: 40 }, (_, i) => (i % 2 ? 3 : i)) } },
+]);
+
+describeCBlock(imageBlock, [
+  ...conformanceCases('image'),
+  ...['RGB', 'Grayscale'].map((channels) => {
+    const width = 1 + rng.int(40);
+    const height = 1 + rng.int(40);
+    const values = Float32Array.from({ length: width * height }, () => rng.int(0x1000000));
+    values[0] = 0xffffff;
+    return { name: `random ${channels} ${width}×${height}`, params: { channels }, input: { axes: ['image'], frequencyHz: 0, values, width, height } };
+  }),
+]);
+
+describe('C literals', () => {
+  it('writes the shortest float literal that reads back as the same float32', () => {
+    expect(cFloat(1)).toBe('1.0f');
+    expect(cFloat(0.1)).toBe('0.1f');
+    expect(cFloat(-2.5e-7)).toBe('-2.5e-7f');
+    expect(cFloat(16777215)).toBe('16777215.0f');
+    expect(cFloat(1e30)).toBe('1e30f');
+    expect(() => cFloat(NaN)).toThrow(/cannot write NaN/);
+  });
+});

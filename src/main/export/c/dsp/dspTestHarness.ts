@@ -1,0 +1,117 @@
+/**
+ * Test support for the C DSP planners: builds one host program holding many planned blocks
+ * with their inputs as const data, compiles it once with gcc (the issue's warning flags) and
+ * returns each block's status and features.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cArray, cFloat } from './basic';
+import type { DspBlockPlan } from './index';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
+export const cDspDir = path.join(repoRoot, 'resources/export/c/dsp');
+
+export const HOST_CFLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+export const ARM_CFLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-Os', '-std=c99', '-Wall', '-Wextra', '-Werror'];
+
+export interface CDspCase {
+  plan: DspBlockPlan;
+  input: ArrayLike<number>;
+}
+
+export interface CDspResult {
+  status: number;
+  features: number[];
+}
+
+/** True when the command runs (`--version`). */
+export function hasTool(tool: string): boolean {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The C program: every case's config and input, then one call per case printing its features. */
+export function cDspProgram(cases: readonly CDspCase[]): string {
+  const headers = new Set<string>();
+  for (const c of cases) for (const f of c.plan.sources) if (f.endsWith('.h')) headers.add(f);
+  let maxOut = 1;
+  let maxScratch = 1;
+  let body = '';
+  cases.forEach((c, i) => {
+    maxOut = Math.max(maxOut, c.plan.outputLength);
+    maxScratch = Math.max(maxScratch, c.plan.scratchFloats);
+    body += `    status = ${c.plan.call(`case${i}_input`, 'output', 'scratch')};\n`;
+    body += `    print_case(${i}, status, ${c.plan.outputLength}u);\n`;
+  });
+  return [
+    '#include <stdio.h>',
+    ...[...headers].sort().map((h) => `#include "${h}"`),
+    '',
+    ...cases.map((c, i) => c.plan.configDecl + cArray('float', `case${i}_input`, c.input, cFloat)),
+    `static float output[${maxOut}];`,
+    `static float scratch[${maxScratch}];`,
+    '',
+    'static void print_case(int index, int status, unsigned length)',
+    '{',
+    '    unsigned i;',
+    '    printf("case %d %d", index, status);',
+    '    for (i = 0; i < length; i++) printf(" %.9g", (double)output[i]);',
+    '    printf("\\n");',
+    '}',
+    '',
+    'int main(void)',
+    '{',
+    '    int status;',
+    '    (void)scratch; /* blocks without scratch leave it unused */',
+    body + '    return 0;',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Compiles the cases into one program with host gcc, runs it and parses its output. */
+export function runCDsp(cases: readonly CDspCase[]): CDspResult[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kiln-cdsp-'));
+  try {
+    const sources = new Set<string>();
+    const defines = new Set<string>();
+    for (const c of cases) {
+      for (const f of c.plan.sources) if (f.endsWith('.c')) sources.add(path.join(cDspDir, f));
+      for (const d of c.plan.defines) defines.add(d);
+    }
+    const main = path.join(dir, 'main.c');
+    writeFileSync(main, cDspProgram(cases));
+    const exe = path.join(dir, 'dsp_test');
+    const args = [...HOST_CFLAGS, `-I${cDspDir}`, ...[...defines].map((d) => `-D${d}`), main, ...sources, '-o', exe, '-lm'];
+    execFileSync('gcc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = execFileSync(exe, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const results: CDspResult[] = [];
+    for (const line of text.trim().split('\n')) {
+      const [tag, index, status, ...values] = line.split(' ');
+      if (tag !== 'case' || Number(index) !== results.length) throw new Error(`unexpected output line: ${line.slice(0, 80)}`);
+      results.push({ status: Number(status), features: values.map(Number) });
+    }
+    if (results.length !== cases.length) throw new Error(`program printed ${results.length} of ${cases.length} cases`);
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Largest |a − e| and the same relative to the largest |e| (a case's "scale"). */
+export function deviation(actual: ArrayLike<number>, expected: ArrayLike<number>): { abs: number; rel: number } {
+  let abs = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    abs = Math.max(abs, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  return { abs, rel: scale > 0 ? abs / scale : abs };
+}
