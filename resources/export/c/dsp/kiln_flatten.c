@@ -19,6 +19,7 @@ int kiln_flatten_run(const kiln_flatten_config_t *config, const float *in, float
         kiln_moments_t m;
         for (r = 0; r < readings; r++) {
             const float v = in[r * axes + a] * config->scale;
+            if (!isfinite(in[r * axes + a])) return KILN_DSP_ERR_NOT_FINITE;
             column[r] = v;
             if (v < lo) lo = v;
             if (v > hi) hi = v;

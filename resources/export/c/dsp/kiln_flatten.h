@@ -25,7 +25,8 @@ typedef struct {
 } kiln_flatten_config_t;
 
 /* in: readings * axes interleaved (in[r * axes + a]); out: axes * enabled statistics;
- * scratch: readings floats. Returns KILN_DSP_OK. */
+ * scratch: readings floats. Returns KILN_DSP_OK, or KILN_DSP_ERR_NOT_FINITE for a NaN or
+ * infinite input. */
 int kiln_flatten_run(const kiln_flatten_config_t *config, const float *in, float *out, float *scratch);
 
 #ifdef __cplusplus

@@ -13,7 +13,8 @@ typedef struct {
     float scale;     /* scale-axes */
 } kiln_raw_config_t;
 
-/* out[i] = in[i] * scale for the whole window; returns KILN_DSP_OK */
+/* out[i] = in[i] * scale for the whole window; returns KILN_DSP_OK, or KILN_DSP_ERR_NOT_FINITE
+ * for a NaN or infinite input */
 int kiln_raw_run(const kiln_raw_config_t *config, const float *in, float *out);
 
 #ifdef __cplusplus

@@ -26,6 +26,8 @@ static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t 
     const size_t nfft = c->fft_length;
     const size_t half = nfft / 2 + 1;
     const size_t step = nfft - (c->overlap ? nfft / 2 : 0);
+    /* 1/N is a power of two: multiplying by it is exactly dividing by N */
+    const float inv_nfft = 1.0f / (float)nfft;
     float *spectrum = work;
     float *frame = spectrum + half;
     float *bins_out = frame + nfft;
@@ -42,15 +44,23 @@ static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t 
     for (k = 0; k < half; k++) spectrum[k] = 0.0f;
     /* max-hold of |rfft|^2 / N over frames (the last ones zero-padded) */
     for (start = 0; start < n; start += step) {
-        const size_t count = n - start < nfft ? n - start : nfft;
-        int status;
-        for (k = 0; k < count; k++) frame[k] = x[start + k];
-        for (; k < nfft; k++) frame[k] = 0.0f;
-        status = kiln_rfft(frame, bins_out, nfft, fft_scratch);
-        if (status < 0) return status;
+        const float *in = x + start;
+        if (n - start < nfft) { /* the last frames run past the end: zero-pad a copy */
+            for (k = 0; k < n - start; k++) frame[k] = x[start + k];
+            for (; k < nfft; k++) frame[k] = 0.0f;
+            in = frame;
+        }
+        if (nfft == 2) { /* below kiln_rfft's smallest length */
+            bins_out[0] = in[0] + in[1];
+            bins_out[2] = in[0] - in[1];
+            bins_out[1] = bins_out[3] = 0.0f;
+        } else {
+            const int status = kiln_rfft(in, bins_out, nfft, fft_scratch);
+            if (status < 0) return status;
+        }
         for (k = 0; k < half; k++) {
             const float re = bins_out[2 * k], im = bins_out[2 * k + 1];
-            const float v = (re * re + im * im) / (float)nfft;
+            const float v = (re * re + im * im) * inv_nfft;
             if (v > spectrum[k]) spectrum[k] = v;
         }
     }
@@ -87,7 +97,11 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
         size_t n = readings;
         float *axis_out = out + (size_t)a * (size_t)per_axis;
         uint8_t s;
-        for (r = 0; r < readings; r++) x[r] = in[r * axes + a] * config->scale;
+        for (r = 0; r < readings; r++) {
+            const float v = in[r * axes + a];
+            if (!isfinite(v)) return KILN_DSP_ERR_NOT_FINITE;
+            x[r] = v * config->scale;
+        }
 #ifdef KILN_DSP_SPECTRAL_DECIMATE
         for (s = 0; s < config->decimation_stages; s++) n = kiln_decimate(&config->decimators[s], x, n);
 #else

@@ -46,7 +46,8 @@ typedef struct {
 } kiln_spectral_config_t;
 
 /* in: readings * axes interleaved (in[r * axes + a]); out: the block's features; scratch:
- * the float count the exporter planned. Returns KILN_DSP_OK or a KILN_DSP_ERR_* code. */
+ * the float count the exporter planned. Returns KILN_DSP_OK, KILN_DSP_ERR_NOT_FINITE for a NaN
+ * or infinite input, or another KILN_DSP_ERR_* code. */
 int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, float *out, float *scratch);
 
 #ifdef __cplusplus

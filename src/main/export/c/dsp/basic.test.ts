@@ -15,6 +15,8 @@ interface BlockCase {
   input: DspInput;
   /** Edge Impulse's features (conformance cases only) */
   expected?: number[];
+  /** the C status a refused input gives (the TS block throws there) */
+  status?: number;
 }
 
 function conformanceCases(file: string): BlockCase[] {
@@ -83,6 +85,7 @@ function describeCBlock(block: DspBlock, cases: BlockCase[]): void {
     it("gives the TypeScript block's features on conformance and random-parameter cases", () => {
       let worst = 0;
       cases.forEach((c, i) => {
+        if (c.status !== undefined) return;
         const ts = block.run(c.input, c.params).features;
         expect(results[i]!.status, c.name).toBe(0);
         const report = checkTolerance(results[i]!.features, Array.from(ts));
@@ -93,7 +96,26 @@ function describeCBlock(block: DspBlock, cases: BlockCase[]): void {
       // float32 arithmetic on both sides of these blocks: a few ulps, far inside the tolerance
       expect(worst).toBeLessThan(1e-5);
     });
+
+    const refused = cases.filter((c) => c.status !== undefined);
+    it.skipIf(refused.length === 0)('refuses inputs the TypeScript block refuses, with a status code', () => {
+      cases.forEach((c, i) => {
+        if (c.status === undefined) return;
+        expect(() => block.run(c.input, c.params), c.name).toThrow();
+        expect(results[i]!.status, c.name).toBe(c.status);
+      });
+    });
   });
+}
+
+/** kiln_dsp.h status codes */
+const KILN_DSP_ERR_NOT_FINITE = -3;
+const KILN_DSP_ERR_INPUT_RANGE = -5;
+
+function withValue(input: DspInput, index: number, value: number): DspInput {
+  const values = Float32Array.from(input.values);
+  values[index] = value;
+  return { ...input, values };
 }
 
 const rng = createRng(10);
@@ -105,6 +127,7 @@ describeCBlock(rawBlock, [
     params: { 'scale-axes': i === 0 ? 1 : Math.round(rng.next() * 1000) / 100 },
     input: randomSignal(rng, 1 + rng.int(6), 1 + rng.int(300)),
   })),
+  { name: 'a NaN sample', params: {}, input: withValue(randomSignal(rng, 3, 20), 31, NaN), status: KILN_DSP_ERR_NOT_FINITE },
 ]);
 
 const FLATTEN_KEYS = ['average', 'minimum', 'maximum', 'rms', 'stdev', 'skewness', 'kurtosis'];
@@ -117,6 +140,7 @@ describeCBlock(flattenBlock, [
     return { name: `random flatten ${i}`, params, input: randomSignal(rng, 1 + rng.int(6), 2 + rng.int(500)) };
   }),
   { name: 'constant axis', params: {}, input: { axes: ['x', 'y'], frequencyHz: 10, values: Float32Array.from({ length: 40 }, (_, i) => (i % 2 ? 3 : i)) } },
+  { name: 'an infinite sample', params: {}, input: withValue(randomSignal(rng, 2, 30), 5, -Infinity), status: KILN_DSP_ERR_NOT_FINITE },
 ]);
 
 describeCBlock(imageBlock, [
@@ -128,6 +152,12 @@ describeCBlock(imageBlock, [
     values[0] = 0xffffff;
     return { name: `random ${channels} ${width}×${height}`, params: { channels }, input: { axes: ['image'], frequencyHz: 0, values, width, height } };
   }),
+  {
+    name: 'a pixel above 0xFFFFFF',
+    params: {},
+    input: { axes: ['image'], frequencyHz: 0, values: Float32Array.from([0, 0x1000000, 0, 0]), width: 2, height: 2 },
+    status: KILN_DSP_ERR_INPUT_RANGE,
+  },
 ]);
 
 describe('C literals', () => {

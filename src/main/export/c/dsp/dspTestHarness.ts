@@ -37,6 +37,13 @@ export function hasTool(tool: string): boolean {
   }
 }
 
+/** Input samples may be NaN or infinite (to test the blocks' refusals). */
+function inputLiteral(v: number): string {
+  if (Number.isNaN(v)) return 'NAN';
+  if (!Number.isFinite(v)) return v > 0 ? 'INFINITY' : '-INFINITY';
+  return cFloat(v);
+}
+
 /** The C program: every case's config and input, then one call per case printing its features. */
 export function cDspProgram(cases: readonly CDspCase[]): string {
   const headers = new Set<string>();
@@ -51,10 +58,11 @@ export function cDspProgram(cases: readonly CDspCase[]): string {
     body += `    print_case(${i}, status, ${c.plan.outputLength}u);\n`;
   });
   return [
+    '#include <math.h>',
     '#include <stdio.h>',
     ...[...headers].sort().map((h) => `#include "${h}"`),
     '',
-    ...cases.map((c, i) => c.plan.configDecl + cArray('float', `case${i}_input`, c.input, cFloat)),
+    ...cases.map((c, i) => c.plan.configDecl + cArray('float', `case${i}_input`, c.input, inputLiteral)),
     `static float output[${maxOut}];`,
     `static float scratch[${maxScratch}];`,
     '',

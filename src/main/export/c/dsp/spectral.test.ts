@@ -82,7 +82,13 @@ function randomCases(seed: number, count: number): SpectralCase[] {
   return cases;
 }
 
-const cases = [...conformance, ...randomCases(Number(process.env.SEED ?? 2026), Number(process.env.COUNT ?? 24))];
+const random = randomCases(Number(process.env.SEED ?? 2026), Number(process.env.COUNT ?? 24));
+const nanWindow = Float32Array.from(conformance[0]!.input.values);
+nanWindow[100] = NaN;
+const refused: SpectralCase = { name: 'a NaN sample', params: conformance[0]!.params, input: { ...conformance[0]!.input, values: nanWindow } };
+const cases = [...conformance, ...random, refused];
+/** kiln_dsp.h */
+const KILN_DSP_ERR_NOT_FINITE = -3;
 
 describe('the C spectral analysis block', () => {
   let results: CDspResult[] = [];
@@ -105,6 +111,7 @@ describe('the C spectral analysis block', () => {
     let worst = 0;
     let worstName = '';
     cases.forEach((c, i) => {
+      if (c === refused) return;
       const ts = spectralAnalysisBlock.run(c.input, c.params).features;
       expect(results[i]!.status, c.name).toBe(0);
       const report = checkTolerance(results[i]!.features, Array.from(ts));
@@ -113,6 +120,11 @@ describe('the C spectral analysis block', () => {
       if (d > worst) [worst, worstName] = [d, c.name];
     });
     console.info(`C spectral analysis: worst deviation from the TypeScript block ${worst.toExponential(2)} of scale (${cases.length} cases; ${worstName})`);
+  });
+
+  it('refuses a window with a NaN, as the TypeScript block does', () => {
+    expect(() => spectralAnalysisBlock.run(refused.input, refused.params)).toThrow();
+    expect(results[cases.length - 1]!.status).toBe(KILN_DSP_ERR_NOT_FINITE);
   });
 
   it('plans only the code a configuration uses', () => {
