@@ -8,6 +8,9 @@
 #include "kiln_fft.h"
 #endif
 
+/* log10(x) = ln(x) * log10(e); kiln_dsp_logf gives the same bits on every target */
+#define KILN_LOG10_E 0.434294482f
+
 static void subtract_mean(float *x, size_t n)
 {
     float s = 0.0f, mean;
@@ -69,7 +72,7 @@ static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t 
     out[4] = kiln_kurtosis(&m);
     for (i = 0; i < bin_count; i++) {
         const float v = spectrum[bins[i]];
-        out[KILN_SPECTRAL_FFT_STATISTICS + i] = c->do_log ? log10f(v == 0.0f ? 1e-10f : v) : v;
+        out[KILN_SPECTRAL_FFT_STATISTICS + i] = c->do_log ? kiln_dsp_logf(v == 0.0f ? 1e-10f : v) * KILN_LOG10_E : v;
     }
     return KILN_SPECTRAL_FFT_STATISTICS + bin_count;
 }
@@ -93,6 +96,7 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
     }
     low_freq_out = out + (size_t)axes * (size_t)per_axis;
     (void)work; /* unused when neither analysis is compiled in */
+    (void)low_freq_out; /* unused without extra-low-freq */
     for (a = 0; a < axes; a++) {
         size_t n = readings;
         float *axis_out = out + (size_t)a * (size_t)per_axis;
@@ -143,7 +147,6 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
         }
 #else
         (void)axis_out;
-        (void)low_freq_out;
         return KILN_DSP_ERR_CONFIG;
 #endif
     }

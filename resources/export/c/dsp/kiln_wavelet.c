@@ -121,7 +121,7 @@ static float histogram_entropy(const float *x, size_t n)
     for (b = 0; b < KILN_HISTOGRAM_BINS; b++) {
         if (counts[b] > 0) {
             const float p = (float)counts[b] / (float)n;
-            h -= p * logf(p);
+            h -= p * kiln_dsp_logf(p);
         }
     }
     return h;

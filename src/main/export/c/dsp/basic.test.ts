@@ -5,9 +5,8 @@ import { flattenBlock } from '../../../../shared/dsp/flatten';
 import { imageBlock } from '../../../../shared/dsp/image';
 import { rawBlock } from '../../../../shared/dsp/raw';
 import { createRng, type Rng } from '../../../../shared/model/random';
-import { cFloat } from './basic';
-import { deviation, runCDsp, type CDspResult } from './dspTestHarness';
-import { planDspBlock } from './index';
+import { deviation, runCDsp, type CDspResult } from './dspTestHarness.js';
+import { planDspBlock } from './index.js';
 
 interface BlockCase {
   name: string;
@@ -159,14 +158,3 @@ describeCBlock(imageBlock, [
     status: KILN_DSP_ERR_INPUT_RANGE,
   },
 ]);
-
-describe('C literals', () => {
-  it('writes the shortest float literal that reads back as the same float32', () => {
-    expect(cFloat(1)).toBe('1.0f');
-    expect(cFloat(0.1)).toBe('0.1f');
-    expect(cFloat(-2.5e-7)).toBe('-2.5e-7f');
-    expect(cFloat(16777215)).toBe('16777215.0f');
-    expect(cFloat(1e30)).toBe('1e30f');
-    expect(() => cFloat(NaN)).toThrow(/cannot write NaN/);
-  });
-});

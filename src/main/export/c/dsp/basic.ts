@@ -1,40 +1,16 @@
 /**
- * C plans of the raw, flatten and image blocks (resources/export/c/dsp/kiln_{raw,flatten,image}.c),
- * and the C literal helpers every DSP planner uses.
+ * C plans of the raw, flatten and image blocks (resources/export/c/dsp/kiln_{raw,flatten,image}.c).
  */
-import { KilnError } from '../../../../shared/errors';
-import type { DspInputInfo } from '../../../../shared/dsp/block';
-import { flattenBlock, flattenParamSpecs } from '../../../../shared/dsp/flatten';
-import { imageBlock, parseImageChannels } from '../../../../shared/dsp/image';
-import { rawBlock, rawParamSpecs } from '../../../../shared/dsp/raw';
-import { readBoolean, readNumber } from '../../../../shared/dsp/blockParams';
-import type { DspBlockPlan, DspBlockSpec } from './index';
+import { KilnError } from '../../../../shared/errors.js';
+import type { DspInputInfo } from '../../../../shared/dsp/block.js';
+import { readBoolean, readNumber } from '../../../../shared/dsp/blockParams.js';
+import { flattenBlock, flattenParamSpecs } from '../../../../shared/dsp/flatten.js';
+import { imageBlock, parseImageChannels } from '../../../../shared/dsp/image.js';
+import { rawBlock, rawParamSpecs } from '../../../../shared/dsp/raw.js';
+import { cFloat } from './cSource.js';
+import type { DspBlockPlan, DspBlockSpec } from './plan.js';
 
-/** The shortest C float literal that reads back as the float32 nearest to v. */
-export function cFloat(v: number): string {
-  if (!Number.isFinite(v)) throw new KilnError('INTERNAL', `cannot write ${v} as a C float constant`);
-  const target = Math.fround(v);
-  let text = String(target);
-  for (let p = 1; p <= 9; p++) {
-    const t = target.toPrecision(p);
-    if (Math.fround(Number(t)) === target) {
-      text = t;
-      break;
-    }
-  }
-  text = text.replace('e+', 'e');
-  if (!/[.e]/.test(text)) text += '.0';
-  return `${text}f`;
-}
-
-/** `static const <type> name[n] = {…};` wrapped at a readable width. */
-export function cArray(type: string, name: string, values: ArrayLike<number>, format: (v: number) => string = String): string {
-  const items = Array.from(values, format);
-  const lines: string[] = [];
-  for (let i = 0; i < items.length; i += 8) lines.push(`    ${items.slice(i, i + 8).join(', ')},`);
-  return `static const ${type} ${name}[${items.length}] = {\n${lines.join('\n')}\n};\n`;
-}
-
+/** The time-series facts of a block spec, checked. */
 export function timeSeriesInfo(block: DspBlockSpec): DspInputInfo {
   for (const key of ['axes', 'readings'] as const) {
     const v = block[key];

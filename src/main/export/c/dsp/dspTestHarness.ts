@@ -1,21 +1,11 @@
 /**
- * Test support for the C DSP planners: builds one host program holding many planned blocks
- * with their inputs as const data, compiles it once with gcc (the issue's warning flags) and
- * returns each block's status and features.
+ * Test support for the time-series and image DSP planners: one host program holding many
+ * planned blocks with their inputs as const data, compiled once with gcc (cHostTestKit's flags),
+ * printing each block's status and features.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cArray, cFloat } from './basic';
-import type { DspBlockPlan } from './index';
-
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
-export const cDspDir = path.join(repoRoot, 'resources/export/c/dsp');
-
-export const HOST_CFLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
-export const ARM_CFLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-Os', '-std=c99', '-Wall', '-Wextra', '-Werror'];
+import { buildHostProgram } from './cHostTestKit.js';
+import { cArray, cFloat } from './cSource.js';
+import type { DspBlockPlan } from './plan.js';
 
 export interface CDspCase {
   plan: DspBlockPlan;
@@ -25,16 +15,6 @@ export interface CDspCase {
 export interface CDspResult {
   status: number;
   features: number[];
-}
-
-/** True when the command runs (`--version`). */
-export function hasTool(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Input samples may be NaN or infinite (to test the blocks' refusals). */
@@ -62,7 +42,7 @@ export function cDspProgram(cases: readonly CDspCase[]): string {
     '#include <stdio.h>',
     ...[...headers].sort().map((h) => `#include "${h}"`),
     '',
-    ...cases.map((c, i) => c.plan.configDecl + cArray('float', `case${i}_input`, c.input, inputLiteral)),
+    ...cases.map((c, i) => `${c.plan.configDecl}${cArray('float', `case${i}_input`, Array.from(c.input, inputLiteral))}\n`),
     `static float output[${maxOut}];`,
     `static float scratch[${maxScratch}];`,
     '',
@@ -86,20 +66,13 @@ export function cDspProgram(cases: readonly CDspCase[]): string {
 
 /** Compiles the cases into one program with host gcc, runs it and parses its output. */
 export function runCDsp(cases: readonly CDspCase[]): CDspResult[] {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kiln-cdsp-'));
+  const program = buildHostProgram({
+    sources: cases.flatMap((c) => c.plan.sources),
+    defines: [...new Set(cases.flatMap((c) => c.plan.defines))],
+    main: cDspProgram(cases),
+  });
   try {
-    const sources = new Set<string>();
-    const defines = new Set<string>();
-    for (const c of cases) {
-      for (const f of c.plan.sources) if (f.endsWith('.c')) sources.add(path.join(cDspDir, f));
-      for (const d of c.plan.defines) defines.add(d);
-    }
-    const main = path.join(dir, 'main.c');
-    writeFileSync(main, cDspProgram(cases));
-    const exe = path.join(dir, 'dsp_test');
-    const args = [...HOST_CFLAGS, `-I${cDspDir}`, ...[...defines].map((d) => `-D${d}`), main, ...sources, '-o', exe, '-lm'];
-    execFileSync('gcc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const text = execFileSync(exe, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const text = program.run(new Uint8Array(0)).toString('utf8');
     const results: CDspResult[] = [];
     for (const line of text.trim().split('\n')) {
       const [tag, index, status, ...values] = line.split(' ');
@@ -109,7 +82,7 @@ export function runCDsp(cases: readonly CDspCase[]): CDspResult[] {
     if (results.length !== cases.length) throw new Error(`program printed ${results.length} of ${cases.length} cases`);
     return results;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    program.dispose();
   }
 }
 

@@ -1,60 +1,34 @@
 /**
- * Plans the C code of one DSP block of an exported impulse: which files of
- * `resources/export/c/dsp` it needs, the defines that compile in only the paths it uses, its
- * configuration as const data (tables computed here, at export time) and the call that runs
- * it. One planner per family: spectral.ts (spectral analysis), basic.ts (raw, flatten,
- * image), audio.ts (MFCC, MFE, spectrogram).
+ * Plans the C version of one DSP block of an impulse (see plan.ts for what a plan holds),
+ * dispatching by block kind to the planner that knows it.
  */
-import { KilnError } from '../../../../shared/errors';
-import type { DspParams } from '../../../../shared/dsp/block';
-import { planFlattenBlock, planImageBlock, planRawBlock } from './basic';
-import { planSpectralBlock } from './spectral';
+import { KilnError } from '../../../../shared/errors.js';
+import { planAudioBlock, isAudioKind } from './audio.js';
+import { planFlattenBlock, planImageBlock, planRawBlock } from './basic.js';
+import { checkCIdentifier } from './cSource.js';
+import type { DspBlockPlan, DspBlockSpec } from './plan.js';
+import { planSpectralBlock } from './spectral.js';
 
-/** What the planner needs to know about a block of the impulse. */
-export interface DspBlockSpec {
-  /** block name as in the impulse (`spectral_analysis`, `raw`, …) */
-  kind: string;
-  params: DspParams;
-  axes: number;
-  frequencyHz: number;
-  /** readings per window */
-  readings: number;
-  /** image blocks only */
-  width?: number;
-  height?: number;
-}
+export type { DspBlockPlan, DspBlockSpec } from './plan.js';
+export { dspConfigHeader } from './plan.js';
+export { C_FFT_MAX, C_FFT_MIN, FFT_SOURCES, checkCFftLength, fftDefine, fftTableDecl } from './fft.js';
 
-export interface DspBlockPlan {
-  kind: string;
-  /** every file (headers and sources) under resources/export/c/dsp the block needs */
-  sources: string[];
-  /** preprocessor defines (`NAME` or `NAME=value`) for compiling those sources */
-  defines: string[];
-  /** C declaring `static const <type> <instance>_config = {…}` and the const tables it uses */
-  configDecl: string;
-  /** a C expression running the block, evaluating to KILN_DSP_OK (0) or a negative status */
-  call(inputPtr: string, outputPtr: string, scratchPtr: string): string;
-  /** output features */
-  outputLength: number;
-  /** floats of scratch space the call needs */
-  scratchFloats: number;
-}
-
-/** Plans one block; a KilnError('UNSUPPORTED') for a block the C library cannot run. */
+/** The plan of block for the C library; instance prefixes its C symbols (a C identifier). */
 export function planDspBlock(block: DspBlockSpec, instance: string): DspBlockPlan {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(instance)) {
-    throw new KilnError('BAD_PARAMS', `C instance name "${instance}" is not a C identifier`, { field: 'instance' });
-  }
+  if (isAudioKind(block.kind)) return planAudioBlock(block, instance);
   switch (block.kind) {
     case 'raw':
+      checkCIdentifier(instance);
       return planRawBlock(block, instance);
     case 'flatten':
+      checkCIdentifier(instance);
       return planFlattenBlock(block, instance);
     case 'image':
+      checkCIdentifier(instance);
       return planImageBlock(block, instance);
     case 'spectral_analysis':
+      checkCIdentifier(instance);
       return planSpectralBlock(block, instance);
-    default:
-      throw new KilnError('UNSUPPORTED', `DSP block "${block.kind}" cannot be exported to C yet`, { field: 'kind' });
   }
+  throw new KilnError('UNSUPPORTED', `The DSP block "${block.kind}" cannot be exported to C yet`, { field: 'kind' });
 }

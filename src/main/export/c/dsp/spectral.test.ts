@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkTolerance, loadConformance } from '../../../../../tests/support/conformance';
 import type { DspInput, DspParams } from '../../../../shared/dsp/block';
@@ -9,8 +7,9 @@ import { spectralAnalysisBlock } from '../../../../shared/dsp/spectralAnalysis';
 import { WAVELET_NAMES } from '../../../../shared/dsp/wavelet';
 import { isKilnError } from '../../../../shared/errors';
 import { createRng, type Rng } from '../../../../shared/model/random';
-import { ARM_CFLAGS, cDspDir, deviation, hasTool, runCDsp, type CDspResult } from './dspTestHarness';
-import { planDspBlock, type DspBlockSpec } from './index';
+import { crossCompile, hasCompiler } from './cHostTestKit.js';
+import { deviation, runCDsp, type CDspResult } from './dspTestHarness.js';
+import { planDspBlock, type DspBlockPlan, type DspBlockSpec } from './index.js';
 
 interface SpectralCase {
   name: string;
@@ -146,25 +145,76 @@ describe('the C spectral analysis block', () => {
 
   it('refuses an FFT longer than the C library computes, naming the field', () => {
     expect(() => planDspBlock({ kind: 'spectral_analysis', axes: 1, frequencyHz: 100, readings: 10000, params: { 'fft-length': 8192 } }, 'x')).toThrow(
-      /FFT length 8192 is more than the C library's 4096/,
+      /parameter "fft-length" is 8192, but the exported C library computes FFTs of powers of two from 4 to 4096/,
     );
   });
 });
 
+/** A translation unit holding the plan's config and a function that runs it (so nothing is dropped). */
+function configUnit(plan: DspBlockPlan): string {
+  const headers = plan.sources.filter((f) => f.endsWith('.h')).map((h) => `#include "${h}"`);
+  return [
+    ...headers,
+    plan.configDecl,
+    `int kiln_test_run(const float *in, float *out, float *scratch);`,
+    `int kiln_test_run(const float *in, float *out, float *scratch) { return ${plan.call('in', 'out', 'scratch')}; }`,
+    '',
+  ].join('\n');
+}
+
+function armSizes(objects: string[]): { file: string; text: number; data: number; bss: number }[] {
+  const out = execFileSync('arm-none-eabi-size', objects, { encoding: 'utf8' });
+  return out
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [text, data, bss, , , file] = line.trim().split(/\s+/);
+      return { file: file!.split('/').pop()!, text: Number(text), data: Number(data), bss: Number(bss) };
+    });
+}
+
 describe('the C DSP sources on a Cortex-M4', () => {
-  const arm = hasTool('arm-none-eabi-gcc');
-  it.skipIf(!arm)('cross-compile without a warning (arm-none-eabi-gcc -mcpu=cortex-m4 -Os -Wall -Wextra -Werror)', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kiln-cdsp-arm-'));
+  const arm = hasCompiler('arm-none-eabi-gcc');
+  if (!arm) console.info('skipped the Cortex-M4 checks: arm-none-eabi-gcc is not installed (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)');
+
+  it.skipIf(!arm)('cross-compile without a warning, every path compiled in (arm-none-eabi-gcc -mcpu=cortex-m4 -Os -Wall -Wextra -Werror)', () => {
+    const defines = ['KILN_DSP_SPECTRAL_FFT', 'KILN_DSP_SPECTRAL_WAVELET', 'KILN_DSP_SPECTRAL_FILTER', 'KILN_DSP_SPECTRAL_DECIMATE', 'KILN_FFT_64'];
+    const sources = [
+      'kiln_dsp.c',
+      'kiln_fft.c',
+      'kiln_stats.c',
+      'kiln_raw.c',
+      'kiln_flatten.c',
+      'kiln_image.c',
+      'kiln_iir.c',
+      'kiln_wavelet.c',
+      'kiln_spectral.c',
+    ];
+    const { dir, objects } = crossCompile(sources, defines);
+    rmSync(dir, { recursive: true, force: true });
+    expect(objects).toHaveLength(sources.length);
+  });
+
+  it.skipIf(!arm)("build the motion demo's spectral block with a 6th-order low-pass in float32 only: no double maths, no strtod, no heap", () => {
+    const plan = planDspBlock(
+      { kind: 'spectral_analysis', axes: 3, frequencyHz: 62.5, readings: 125, params: { 'filter-type': 'low', 'filter-cutoff': 3, 'filter-order': 6 } },
+      'motion',
+    );
+    const { dir, objects } = crossCompile(plan.sources, plan.defines, configUnit(plan));
     try {
-      const defines = ['KILN_DSP_SPECTRAL_FFT', 'KILN_DSP_SPECTRAL_WAVELET', 'KILN_DSP_SPECTRAL_FILTER', 'KILN_DSP_SPECTRAL_DECIMATE'].map((d) => `-D${d}`);
-      for (const file of ['kiln_stats.c', 'kiln_raw.c', 'kiln_flatten.c', 'kiln_image.c', 'kiln_iir.c', 'kiln_wavelet.c', 'kiln_spectral.c']) {
-        execFileSync('arm-none-eabi-gcc', [...ARM_CFLAGS, ...defines, `-I${cDspDir}`, '-c', path.join(cDspDir, file), '-o', path.join(dir, `${file}.o`)], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-      }
+      const sizes = armSizes(objects);
+      const total = sizes.reduce((t, s) => ({ text: t.text + s.text, data: t.data + s.data, bss: t.bss + s.bss }), { text: 0, data: 0, bss: 0 });
+      console.info(
+        `Cortex-M4 -Os, spectral analysis (3 axes × 125 @ 62.5 Hz, low-pass 3 Hz order 6, FFT 16): ` +
+          `${sizes.map((s) => `${s.file} ${s.text}`).join(', ')}; total text ${total.text} B, data ${total.data} B, bss ${total.bss} B; scratch ${plan.scratchFloats * 4} B`,
+      );
+      const undefinedSymbols = execFileSync('arm-none-eabi-nm', ['-u', ...objects], { encoding: 'utf8' });
+      expect(undefinedSymbols).not.toMatch(/__aeabi_d|__aeabi_[fi]2d|strtod|malloc|printf/);
+      expect(total.data + total.bss).toBe(0);
+      expect(total.text).toBeLessThan(6000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  if (!arm) console.info('skipped the Cortex-M4 compile check: arm-none-eabi-gcc is not installed (apt-get install gcc-arm-none-eabi)');
 });

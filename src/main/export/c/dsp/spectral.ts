@@ -5,15 +5,28 @@
  * wavelet's decomposition filters — so the board runs nothing but arithmetic: no filter
  * design, no string parsing, no double precision.
  */
-import { KilnError } from '../../../../shared/errors';
-import { DECIMATION_STAGES, decimationFilter } from '../../../../shared/dsp/filters';
-import { spectralAnalysisPlan } from '../../../../shared/dsp/spectralAnalysis';
-import { dwtLength } from '../../../../shared/dsp/wavelet';
-import { cArray, cFloat, timeSeriesInfo } from './basic';
-import type { DspBlockPlan, DspBlockSpec } from './index';
+import { KilnError } from '../../../../shared/errors.js';
+import { DECIMATION_STAGES, decimationFilter } from '../../../../shared/dsp/filters.js';
+import { spectralAnalysisPlan } from '../../../../shared/dsp/spectralAnalysis.js';
+import { dwtLength } from '../../../../shared/dsp/wavelet.js';
+import { timeSeriesInfo } from './basic.js';
+import { cArray, cFloat } from './cSource.js';
+import { FFT_SOURCES, checkCFftLength, fftDefine, fftTableDecl } from './fft.js';
+import type { DspBlockPlan, DspBlockSpec } from './plan.js';
 
-/** Largest transform kiln_rfft (kiln_fft.c) computes. */
-export const C_FFT_MAX_LENGTH = 4096;
+/** const float table, one declaration per line */
+function floatTable(name: string, values: ArrayLike<number>): string {
+  return `${cArray('float', name, Array.from(values, cFloat), 6)}\n`;
+}
+
+function binTable(name: string, bins: Int32Array): string {
+  return `${cArray(
+    'uint16_t',
+    name,
+    Array.from(bins, (b) => `${b}u`),
+    12,
+  )}\n`;
+}
 /** kiln_wavelet.c counts histogram bins in uint16 */
 const C_WAVELET_MAX_SAMPLES = 65535;
 
@@ -29,7 +42,7 @@ function sectionCoefficients(sos: Float64Array): number[] {
 
 function decimatorDecl(name: string, ratio: number): { decl: string; init: string } {
   const { sos, zi } = decimationFilter(ratio);
-  const decl = cArray('float', `${name}_sos`, sectionCoefficients(sos), cFloat) + cArray('float', `${name}_zi`, zi, cFloat);
+  const decl = floatTable(`${name}_sos`, sectionCoefficients(sos)) + floatTable(`${name}_zi`, zi);
   return { decl, init: `{ ${ratio}u, { ${sos.length / 6}u, ${name}_sos }, ${name}_zi }` };
 }
 
@@ -56,7 +69,7 @@ export function planSpectralBlock(block: DspBlockSpec, instance: string): DspBlo
   }
   let filter = 'NULL';
   if (plan.sos) {
-    decl += cArray('float', `${instance}_filter_coefficients`, sectionCoefficients(plan.sos), cFloat);
+    decl += floatTable(`${instance}_filter_coefficients`, sectionCoefficients(plan.sos));
     decl += `static const kiln_sos_t ${instance}_filter = { ${plan.sos.length / 6}u, ${instance}_filter_coefficients };\n`;
     filter = `&${instance}_filter`;
     defines.push('KILN_DSP_SPECTRAL_FILTER');
@@ -75,7 +88,7 @@ export function planSpectralBlock(block: DspBlockSpec, instance: string): DspBlo
         },
       );
     }
-    decl += cArray('float', `${instance}_wavelet_lo`, bank.decLo, cFloat) + cArray('float', `${instance}_wavelet_hi`, bank.decHi, cFloat);
+    decl += floatTable(`${instance}_wavelet_lo`, bank.decLo) + floatTable(`${instance}_wavelet_hi`, bank.decHi);
     waveletPart = `{ ${bank.decLo.length}u, ${instance}_wavelet_lo, ${instance}_wavelet_hi, ${p.waveletLevel}u }`;
     let n = plan.length;
     let details = 0;
@@ -85,27 +98,28 @@ export function planSpectralBlock(block: DspBlockSpec, instance: string): DspBlo
     }
     scratch += details + (p.waveletLevel > 0 ? dwtLength(plan.length, bank.decLo.length) : 0);
     defines.push('KILN_DSP_SPECTRAL_WAVELET');
-    files.push('kiln_wavelet.c');
+    files.push('kiln_dsp.c', 'kiln_wavelet.c');
   } else {
-    if (p.fftLength > C_FFT_MAX_LENGTH) {
-      throw new KilnError('UNSUPPORTED', `Spectral analysis: FFT length ${p.fftLength} is more than the C library's ${C_FFT_MAX_LENGTH}`, {
-        field: 'fft-length',
-      });
+    // length 2 is computed inline by kiln_spectral.c
+    if (p.fftLength !== 2) {
+      checkCFftLength(p.fftLength, 'Spectral analysis', 'fft-length');
+      defines.push(fftDefine(p.fftLength));
+      decl += `${fftTableDecl(p.fftLength)}\n`;
     }
     const bands = plan.bands!;
-    decl += cArray('uint16_t', `${instance}_bins`, bands.bins);
+    decl += binTable(`${instance}_bins`, bands.bins);
     let lowFreq = 'NULL, 0u, NULL';
     if (plan.lowFreq) {
       const d = decimatorDecl(`${instance}_low_freq`, 10);
       decl += d.decl + `static const kiln_decimator_t ${instance}_low_freq = ${d.init};\n`;
-      decl += cArray('uint16_t', `${instance}_low_freq_bins`, plan.lowFreq.bands.bins);
+      decl += binTable(`${instance}_low_freq_bins`, plan.lowFreq.bands.bins);
       lowFreq = `&${instance}_low_freq, ${plan.lowFreq.bands.bins.length}u, ${instance}_low_freq_bins`;
     }
     fftPart = `${p.fftLength}u, ${p.doLog ? 1 : 0}u, ${p.doFftOverlap ? 1 : 0}u, ${bands.bins.length}u, ${instance}_bins, ${lowFreq}`;
     // spectrum (N/2+1), frame (N), transform output (N+2), kiln_rfft scratch (N)
     scratch += 2 * p.fftLength + 3 * ((p.fftLength >> 1) + 1);
     defines.push('KILN_DSP_SPECTRAL_FFT');
-    files.push('kiln_fft.h', 'kiln_fft.c');
+    files.push(...FFT_SOURCES);
   }
   if (stages.length > 0 || plan.lowFreq) defines.push('KILN_DSP_SPECTRAL_DECIMATE');
   if (stages.length > 0 || plan.sos || plan.lowFreq) files.push('kiln_iir.c');
@@ -118,7 +132,7 @@ export function planSpectralBlock(block: DspBlockSpec, instance: string): DspBlo
     `    ${waveletPart}\n};\n`;
   return {
     kind: block.kind,
-    sources: files,
+    sources: [...new Set(files)],
     defines,
     configDecl: decl,
     call: (input, output, scratchPtr) => `kiln_spectral_run(&${instance}_config, ${input}, ${output}, ${scratchPtr})`,
