@@ -10,10 +10,8 @@
 extern "C" {
 #endif
 
-#define KILN_SOS_MAX_SECTIONS 4
-
 typedef struct {
-    uint8_t sections;          /* 1...KILN_SOS_MAX_SECTIONS */
+    uint8_t sections;
     const float *coefficients; /* 5 per section: b0, b1, b2, a1, a2 (a0 = 1) */
 } kiln_sos_t;
 
