@@ -30,7 +30,9 @@ enum {
     /** the input window holds a NaN or an infinity */
     KILN_DSP_ERR_NOT_FINITE = -3,
     /** a block configuration that does not describe a valid block */
-    KILN_DSP_ERR_CONFIG = -4
+    KILN_DSP_ERR_CONFIG = -4,
+    /** an input value outside the block's range (an image pixel outside 0...0xFFFFFF) */
+    KILN_DSP_ERR_INPUT_RANGE = -5
 };
 
 /** Natural logarithm in float32 arithmetic only (within 2 ulp; 0 gives -inf, x < 0 NaN). */
