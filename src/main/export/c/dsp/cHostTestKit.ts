@@ -15,6 +15,8 @@ export const cDspDir = path.join(repoRoot, 'resources/export/c/dsp');
 export const conformanceDspDir = path.resolve(repoRoot, '../shared/conformance/dsp');
 
 export const HOST_CFLAGS = ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+/** KILN_C_SANITIZE=1 builds the test programs with AddressSanitizer and UBSan (any finding aborts). */
+const SANITIZE = process.env.KILN_C_SANITIZE === '1' ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'] : [];
 export const ARM_CFLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-Os', '-std=c99', '-Wall', '-Wextra', '-Werror'];
 
 export function hasCompiler(name: string): boolean {
@@ -36,7 +38,7 @@ export function buildHostProgram(program: CProgram): { run(stdin: Uint8Array): B
   writeFileSync(path.join(dir, 'main.c'), program.main);
   const cFiles = [...new Set(program.sources)].filter((f) => f.endsWith('.c')).map((f) => path.join(cDspDir, f));
   const exe = path.join(dir, 'test');
-  execFileSync('gcc', [...HOST_CFLAGS, `-I${dir}`, `-I${cDspDir}`, path.join(dir, 'main.c'), ...cFiles, '-o', exe, '-lm'], { stdio: 'pipe' });
+  execFileSync('gcc', [...HOST_CFLAGS, ...SANITIZE, `-I${dir}`, `-I${cDspDir}`, path.join(dir, 'main.c'), ...cFiles, '-o', exe, '-lm'], { stdio: 'pipe' });
   return {
     run: (stdin) => execFileSync(exe, [], { input: stdin, maxBuffer: 256 << 20 }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
