@@ -91,7 +91,7 @@ static void gather_first_stages(const float *in, float *s, size_t m)
 }
 
 /* Spans h and 2h for butterfly k of every group of 4h: twiddle w1 at span h, w2 at span 2h. */
-KILN_FFT_INLINE void radix4_groups(float *s, size_t m, size_t h, size_t k, float w1r, float w1i, float w2r, float w2i)
+static void radix4_groups(float *s, size_t m, size_t h, size_t k, float w1r, float w1i, float w2r, float w2i)
 {
     size_t start;
     for (start = k; start < m; start += 4 * h) {
