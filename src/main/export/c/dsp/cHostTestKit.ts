@@ -29,16 +29,27 @@ export interface CProgram {
   defines: readonly string[];
   /** the test's main.c */
   main: string;
+  /** compile main as C++11 with g++ (the library sources stay C) to check the headers from C++ */
+  cxxMain?: boolean;
 }
 
 /** Compiles the program; returns a function running it with stdin bytes, giving stdout bytes. */
 export function buildHostProgram(program: CProgram): { run(stdin: Uint8Array): Buffer; dispose(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'kiln-cdsp-'));
   writeFileSync(path.join(dir, 'kiln_dsp_config.h'), dspConfigHeader([{ defines: [...program.defines] }]));
-  writeFileSync(path.join(dir, 'main.c'), program.main);
   const cFiles = [...new Set(program.sources)].filter((f) => f.endsWith('.c')).map((f) => path.join(cDspDir, f));
   const exe = path.join(dir, 'test');
-  execFileSync('gcc', [...HOST_CFLAGS, ...SANITIZE, `-I${dir}`, `-I${cDspDir}`, path.join(dir, 'main.c'), ...cFiles, '-o', exe, '-lm'], { stdio: 'pipe' });
+  const include = [`-I${dir}`, `-I${cDspDir}`];
+  if (program.cxxMain) {
+    writeFileSync(path.join(dir, 'main.cpp'), program.main);
+    const objects = cFiles.map((f) => path.join(dir, `${path.basename(f, '.c')}.o`));
+    cFiles.forEach((f, i) => execFileSync('gcc', [...HOST_CFLAGS, ...SANITIZE, ...include, '-c', f, '-o', objects[i]!], { stdio: 'pipe' }));
+    const cxxFlags = ['-std=c++11', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'];
+    execFileSync('g++', [...cxxFlags, ...SANITIZE, ...include, path.join(dir, 'main.cpp'), ...objects, '-o', exe, '-lm'], { stdio: 'pipe' });
+  } else {
+    writeFileSync(path.join(dir, 'main.c'), program.main);
+    execFileSync('gcc', [...HOST_CFLAGS, ...SANITIZE, ...include, path.join(dir, 'main.c'), ...cFiles, '-o', exe, '-lm'], { stdio: 'pipe' });
+  }
   return {
     run: (stdin) => execFileSync(exe, [], { input: stdin, maxBuffer: 256 << 20 }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
