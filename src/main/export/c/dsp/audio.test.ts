@@ -52,6 +52,8 @@ const extraCases: Record<string, Case[]> = {
     audio('short window 7, shift 3, more coefficients than filters', { win_size: 7, pre_shift: 3, num_cepstral: 40 }, 16000, 1, 13),
     audio('frames longer than the FFT (truncated)', { fft_length: 128, num_filters: 16, frame_length: 0.025, frame_stride: 0.01 }, 16000, 1, 14),
     audio('8 kHz band 100–3000 Hz, 0.5 s', { low_frequency: 100, high_frequency: 3000, num_filters: 20 }, 8000, 0.5, 15),
+    audio('197 frames, more than the window of 101', { frame_stride: 0.005 }, 16000, 1, 18),
+    audio('197 frames, window 301', { frame_stride: 0.005, win_size: 301 }, 16000, 1, 19),
     audio('a very quiet window', {}, 16000, 1, 16, 0.0005),
     audio('silence', {}, 16000, 1, 17, 0),
   ],
