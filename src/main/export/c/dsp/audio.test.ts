@@ -12,6 +12,7 @@ import { buildHostProgram, floatBytes, hasCompiler, readFloats } from './cHostTe
 import { planDspBlock, type DspBlockPlan } from './index';
 
 const KILN_DSP_ERR_NOT_FINITE = -3;
+const KILN_DSP_ERR_CONFIG = -4;
 /** Scratch and output are followed by this many sentinel floats that the block must not touch. */
 const GUARD = 16;
 
@@ -74,12 +75,16 @@ function spec(kind: string, c: Case) {
   return { kind, params: c.params, axes: 1, frequencyHz: c.frequencyHz, readings: c.values.length };
 }
 
-/** One C program running every planned case in order, then case 0 again on a window with a NaN. */
+/**
+ * One C program running every planned case in order, then case 0 again on a window with a NaN,
+ * then case 0's configuration with more frames than its window holds.
+ */
 function testProgram(planned: Planned[]): string {
   const maxIn = Math.max(...planned.map((p) => p.c.values.length));
   const maxOut = Math.max(...planned.map((p) => p.plan.outputLength));
   const maxScratch = Math.max(...planned.map((p) => p.plan.scratchFloats));
   const runs = [...planned, planned[0]!];
+  const kind = planned[0]!.plan.kind;
   const body = runs
     .map(
       (p) => `    status = read_input(${p.c.values.length});
@@ -104,6 +109,12 @@ int main(void) {
     int status;
     size_t k;
 ${body}
+    {
+        /* a configuration whose frames run past the window is refused before any work */
+        kiln_${kind}_config bad = case0_config;
+        bad.framing.frames += 1000u;
+        put((float)kiln_${kind}(&bad, input, output, scratch));
+    }
     return 0;
 }
 `;
@@ -165,6 +176,7 @@ for (const { kind, quantised } of blocks) {
         lines.push(line);
       }
       expect(out[at], 'a window with a NaN').toBe(KILN_DSP_ERR_NOT_FINITE);
+      expect(out[at + 2 + planned[0]!.plan.outputLength], 'frames past the window').toBe(KILN_DSP_ERR_CONFIG);
       console.log(`C ${kind}, worst |Δ| / scale (features off by more than 1e-3·scale):\n${lines.join('\n')}`);
     });
   });
