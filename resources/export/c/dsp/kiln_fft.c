@@ -90,6 +90,13 @@ static void gather_first_stages(const float *in, float *s, size_t m)
     }
 }
 
+/* Radix-4 passes run from n = 32 on; a library with shorter FFTs only leaves them out. */
+#if defined(KILN_FFT_32) || defined(KILN_FFT_64) || defined(KILN_FFT_128) || defined(KILN_FFT_256) || defined(KILN_FFT_512) ||  \
+    defined(KILN_FFT_1024) || defined(KILN_FFT_2048) || defined(KILN_FFT_4096)
+#define KILN_FFT_RADIX4 1
+#endif
+
+#ifdef KILN_FFT_RADIX4
 /* Spans h and 2h for butterfly k of every group of 4h: twiddle w1 at span h, w2 at span 2h. */
 static void radix4_groups(float *s, size_t m, size_t h, size_t k, float w1r, float w1i, float w2r, float w2i)
 {
@@ -123,6 +130,8 @@ static void radix4_groups(float *s, size_t m, size_t h, size_t k, float w1r, flo
     }
 }
 
+#endif
+
 /* One radix-2 butterfly of span h on x with twiddle w. */
 KILN_FFT_INLINE void radix2_butterfly(float *x, size_t h, float wr, float wi)
 {
@@ -144,6 +153,7 @@ KILN_FFT_INLINE void radix2_butterfly(float *x, size_t h, float wr, float wi)
 static void later_stages(float *s, size_t m, const float *c, size_t q)
 {
     size_t h = 4, k;
+#ifdef KILN_FFT_RADIX4
     for (; 4 * h <= m; h <<= 2) {
         const size_t step1 = m / h, step2 = m / (2 * h);
         for (k = 0; k <= h / 2; k++) {
@@ -155,6 +165,7 @@ static void later_stages(float *s, size_t m, const float *c, size_t q)
             radix4_groups(s, m, h, k, -c[2 * q - t1], -c[t1 - q], c[t2], -c[q - t2]);
         }
     }
+#endif
     if (h < m) {
         const size_t step = m / h;
         for (k = 0; k <= h / 2; k++) radix2_butterfly(s + 2 * k, h, c[k * step], -c[q - k * step]);

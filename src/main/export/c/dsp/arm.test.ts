@@ -5,7 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cDspDir, crossCompile, hasCompiler } from './cHostTestKit';
-import { C_FFT_MAX, C_FFT_MIN, fftDefine } from './fft';
+import { C_FFT_MAX, C_FFT_MIN, FFT_SOURCES, fftDefine } from './fft';
 import { planDspBlock } from './index';
 
 const hasArm = hasCompiler('arm-none-eabi-gcc') && hasCompiler('arm-none-eabi-size');
@@ -42,6 +42,19 @@ describe.skipIf(!hasArm)('C DSP on the Cortex-M4 (arm-none-eabi-gcc)', () => {
       expect(objects.length).toBe(sources.filter((f) => f.endsWith('.c')).length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the radix-4 passes out of a library whose FFTs are all shorter than 32', () => {
+    const small = crossCompile(FFT_SOURCES, [fftDefine(16)]);
+    const large = crossCompile(FFT_SOURCES, [fftDefine(16), fftDefine(256)]);
+    try {
+      const fft = (objects: string[]) => sizes(objects).get('kiln_fft.o')!.text;
+      console.log(`kiln_fft.o text: FFT 16 only ${fft(small.objects)} B, FFT 16 and 256 ${fft(large.objects)} B`);
+      expect(fft(small.objects)).toBeLessThan(fft(large.objects) - 200);
+    } finally {
+      rmSync(small.dir, { recursive: true, force: true });
+      rmSync(large.dir, { recursive: true, force: true });
     }
   });
 
