@@ -56,8 +56,17 @@ export function buildHostProgram(program: CProgram): { run(stdin: Uint8Array): B
   };
 }
 
-/** Object file sizes of sources cross-compiled for the Cortex-M4 (throws on any warning). */
-export function crossCompile(sources: readonly string[], defines: readonly string[], extraC = ''): { dir: string; objects: string[] } {
+/**
+ * Sources cross-compiled for the Cortex-M4 into objects (throws on any warning); std null
+ * leaves the language standard at the compiler's default (GNU C, as Arduino builds).
+ */
+export function crossCompile(
+  sources: readonly string[],
+  defines: readonly string[],
+  extraC = '',
+  std: string | null = 'c99',
+): { dir: string; objects: string[] } {
+  const flags = ARM_CFLAGS.filter((f) => !f.startsWith('-std=')).concat(std ? [`-std=${std}`] : []);
   const dir = mkdtempSync(path.join(tmpdir(), 'kiln-cdsp-arm-'));
   writeFileSync(path.join(dir, 'kiln_dsp_config.h'), dspConfigHeader([{ defines: [...defines] }]));
   const files = [...new Set(sources)].filter((f) => f.endsWith('.c')).map((f) => path.join(cDspDir, f));
@@ -66,7 +75,7 @@ export function crossCompile(sources: readonly string[], defines: readonly strin
     files.push(path.join(dir, 'extra.c'));
   }
   const objects = files.map((f) => path.join(dir, `${path.basename(f, '.c')}.o`));
-  files.forEach((f, i) => execFileSync('arm-none-eabi-gcc', [...ARM_CFLAGS, `-I${dir}`, `-I${cDspDir}`, '-c', f, '-o', objects[i]!], { stdio: 'pipe' }));
+  files.forEach((f, i) => execFileSync('arm-none-eabi-gcc', [...flags, `-I${dir}`, `-I${cDspDir}`, '-c', f, '-o', objects[i]!], { stdio: 'pipe' }));
   return { dir, objects };
 }
 
