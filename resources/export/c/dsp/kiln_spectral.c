@@ -82,6 +82,7 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
 {
     const uint16_t axes = config->axes;
     const uint32_t readings = config->readings;
+    const float scale = config->scale;
     float *x = scratch;
     float *work = scratch + readings;
     float *low_freq_out;
@@ -104,7 +105,7 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
         for (r = 0; r < readings; r++) {
             const float v = in[r * axes + a];
             if (!isfinite(v)) return KILN_DSP_ERR_NOT_FINITE;
-            x[r] = v * config->scale;
+            x[r] = v * scale;
         }
 #ifdef KILN_DSP_SPECTRAL_DECIMATE
         for (s = 0; s < config->decimation_stages; s++) n = kiln_decimate(&config->decimators[s], x, n);
