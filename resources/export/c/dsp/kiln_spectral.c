@@ -73,10 +73,15 @@ static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t 
             const int status = kiln_rfft(in, bins_out, nfft, fft_scratch);
             if (status < 0) return status;
         }
-        for (k = 0; k < half; k++) {
-            const float re = bins_out[2 * k], im = bins_out[2 * k + 1];
-            const float v = (re * re + im * im) * inv_nfft;
-            if (v > spectrum[k]) spectrum[k] = v;
+        {
+            const float *b = bins_out;
+            float *sp = spectrum;
+            float *const end = spectrum + half;
+            do {
+                const float v = (b[0] * b[0] + b[1] * b[1]) * inv_nfft;
+                if (v > *sp) *sp = v;
+                b += 2;
+            } while (++sp < end);
         }
     }
     kiln_moments(spectrum, half, 1, &m);
@@ -115,10 +120,16 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
         float *axis_out = out + (size_t)a * (size_t)per_axis;
         kiln_moments_t moments;
         uint8_t s;
-        for (r = 0; r < readings; r++) {
-            const float v = in[r * axes + a];
-            if (!isfinite(v)) return KILN_DSP_ERR_NOT_FINITE;
-            x[r] = v * scale;
+        {
+            /* one check of the sum instead of one per sample: any NaN or infinity makes it
+             * non-finite (as does a sum beyond FLT_MAX, which the features could not hold) */
+            float sum = 0.0f;
+            const float *p = in + a;
+            for (r = 0; r < readings; r++, p += axes) {
+                sum += *p;
+                x[r] = *p * scale;
+            }
+            if (!isfinite(sum)) return KILN_DSP_ERR_NOT_FINITE;
         }
 #ifdef KILN_DSP_SPECTRAL_DECIMATE
         for (s = 0; s < config->decimation_stages; s++) n = kiln_decimate(&config->decimators[s], x, n);
