@@ -28,6 +28,7 @@ static void dwt(const kiln_wavelet_t *w, const float *x, size_t n, float *approx
 {
     const size_t f = w->length;
     const size_t m = dwt_length(n, f);
+    const float *const lo = w->lo, *const hi = w->hi; /* locals: the stores below cannot alias them */
     size_t k, j;
     for (k = 0; k < m; k++) {
         const size_t t = 2 * k + 1;
@@ -35,14 +36,14 @@ static void dwt(const kiln_wavelet_t *w, const float *x, size_t n, float *approx
         if (t + 1 >= f && t < n) {
             for (j = 0; j < f; j++) {
                 const float v = x[t - j];
-                a += w->lo[j] * v;
-                d += w->hi[j] * v;
+                a += lo[j] * v;
+                d += hi[j] * v;
             }
         } else {
             for (j = 0; j < f; j++) {
                 const float v = x[symmetric_index((long)t - (long)j, (long)n)];
-                a += w->lo[j] * v;
-                d += w->hi[j] * v;
+                a += lo[j] * v;
+                d += hi[j] * v;
             }
         }
         approx[k] = a;
@@ -135,16 +136,20 @@ static float histogram_entropy(const float *x, size_t n)
     return h;
 }
 
-static float crossing_rate(const float *x, size_t n, float level)
+/* fractions of consecutive pairs where (x > 0) and where (x > level) change, in one pass */
+static void crossing_rates(const float *x, size_t n, float level, float *zero_rate, float *level_rate)
 {
-    size_t i, count = 0;
-    int prev = x[0] > level;
+    size_t i, zero = 0, crossed = 0;
+    int prev_zero = x[0] > 0.0f, prev_level = x[0] > level;
     for (i = 1; i < n; i++) {
-        const int cur = x[i] > level;
-        if (cur != prev) count++;
-        prev = cur;
+        const int cur_zero = x[i] > 0.0f, cur_level = x[i] > level;
+        zero += (size_t)(cur_zero != prev_zero);
+        crossed += (size_t)(cur_level != prev_level);
+        prev_zero = cur_zero;
+        prev_level = cur_level;
     }
-    return (float)count / (float)n;
+    *zero_rate = (float)zero / (float)n;
+    *level_rate = (float)crossed / (float)n;
 }
 
 /* Edge Impulse's percentile of a sorted array: element floor((n - 1) * p / 100 + 0.5) */
@@ -164,8 +169,7 @@ static void coefficient_features(float *c, size_t n, float *out)
     }
     out[0] = histogram_entropy(c, n);
     kiln_moments(c, n, 1, &m);
-    out[1] = crossing_rate(c, n, 0.0f);
-    out[2] = crossing_rate(c, n, m.mean);
+    crossing_rates(c, n, m.mean, &out[1], &out[2]);
     for (i = 0; i < n; i++) squares += c[i] * c[i];
     rms = sqrtf(squares / (float)n);
     {
