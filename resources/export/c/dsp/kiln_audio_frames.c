@@ -4,11 +4,18 @@
  */
 #include "kiln_audio.h"
 
-int kiln_audio_check_input(const float *input, uint32_t length)
+int kiln_audio_check(const kiln_audio_framing *fr, const float *input)
 {
     /* NaN and ±inf make a sum non-finite, and inf − inf is NaN; four sums for speed */
     float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    const uint32_t length = fr->window_length;
+    const uint32_t used = fr->frame_length < fr->fft_length ? fr->frame_length : fr->fft_length;
     uint32_t i = 0;
+    /* every frame must lie inside the window */
+    if (length < 1 || fr->frames < 1 || fr->frame_stride < 1 || used < 1 ||
+        (uint64_t)(fr->frames - 1) * fr->frame_stride + used > length) {
+        return KILN_DSP_ERR_CONFIG;
+    }
     for (; i + 4 <= length; i += 4) {
         s0 += input[i];
         s1 += input[i + 1];
@@ -18,6 +25,19 @@ int kiln_audio_check_input(const float *input, uint32_t length)
     for (; i < length; i++) s0 += input[i];
     s0 = (s0 + s1) + (s2 + s3);
     return s0 - s0 == 0.0f ? KILN_DSP_OK : KILN_DSP_ERR_NOT_FINITE;
+}
+
+int kiln_mel_check(const kiln_mel_filterbank *fb, uint32_t fft_length)
+{
+    const uint32_t bins = fft_length / 2 + 1;
+    uint32_t r;
+    if (fb->num_filters < 1 || fb->offsets[0] != 0) return KILN_DSP_ERR_CONFIG;
+    for (r = 0; r < fb->num_filters; r++) {
+        if (fb->offsets[r + 1] < fb->offsets[r] || (uint32_t)fb->starts[r] + fb->offsets[r + 1] - fb->offsets[r] > bins) {
+            return KILN_DSP_ERR_CONFIG;
+        }
+    }
+    return KILN_DSP_OK;
 }
 
 /*

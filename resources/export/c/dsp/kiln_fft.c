@@ -46,21 +46,17 @@ static const float *cosine_table(size_t n)
     }
 }
 
+/* Small helpers the butterfly loops must not call (-Os would otherwise keep them out of line). */
+#if defined(__GNUC__)
+#define KILN_FFT_INLINE static inline __attribute__((always_inline))
+#else
+#define KILN_FFT_INLINE static inline
+#endif
+
 /*
- * e^{-2πit/n} for 0 ≤ t < n/2 into (wr, wi), from the table c of quarter length q = n/4.
- * A macro so that -Os builds do not turn it into a call in the butterfly loops.
+ * Twiddles e^{-2πit/n} come from the table c of quarter length q = n/4: for t ≤ q they are
+ * (c[t], −c[q − t]); for q < t < n/2 they are (−c[2q − t], −c[t − q]).
  */
-#define KILN_TWIDDLE(c, q, t, wr, wi)                                                                                  \
-    do {                                                                                                               \
-        const size_t t_ = (t);                                                                                         \
-        if (t_ <= (q)) {                                                                                               \
-            (wr) = (c)[t_];                                                                                            \
-            (wi) = -(c)[(q) - t_];                                                                                     \
-        } else {                                                                                                       \
-            (wr) = -(c)[2 * (q) - t_];                                                                                 \
-            (wi) = -(c)[t_ - (q)];                                                                                     \
-        }                                                                                                              \
-    } while (0)
 
 /*
  * z[i] = in[2i] + i·in[2i+1] gathered in bit-reversed order, fused with the first two radix-2
@@ -94,64 +90,86 @@ static void gather_first_stages(const float *in, float *s, size_t m)
     }
 }
 
+/* Radix-4 passes run from n = 32 on; a library with shorter FFTs only leaves them out. */
+#if defined(KILN_FFT_32) || defined(KILN_FFT_64) || defined(KILN_FFT_128) || defined(KILN_FFT_256) || defined(KILN_FFT_512) ||  \
+    defined(KILN_FFT_1024) || defined(KILN_FFT_2048) || defined(KILN_FFT_4096)
+#define KILN_FFT_RADIX4 1
+#endif
+
+#ifdef KILN_FFT_RADIX4
+/* Spans h and 2h for butterfly k of every group of 4h: twiddle w1 at span h, w2 at span 2h. */
+static void radix4_groups(float *s, size_t m, size_t h, size_t k, float w1r, float w1i, float w2r, float w2i)
+{
+    size_t start;
+    for (start = k; start < m; start += 4 * h) {
+        float *x0 = s + 2 * start, *x1 = x0 + 2 * h, *x2 = x1 + 2 * h, *x3 = x2 + 2 * h;
+        /* span h: (x0, x1) and (x2, x3) with w1 */
+        float tr = x1[0] * w1r - x1[1] * w1i;
+        float ti = x1[0] * w1i + x1[1] * w1r;
+        const float b0r = x0[0] + tr, b0i = x0[1] + ti, b1r = x0[0] - tr, b1i = x0[1] - ti;
+        float b2r, b2i, b3r, b3i, ur, ui;
+        tr = x3[0] * w1r - x3[1] * w1i;
+        ti = x3[0] * w1i + x3[1] * w1r;
+        b2r = x2[0] + tr;
+        b2i = x2[1] + ti;
+        b3r = x2[0] - tr;
+        b3i = x2[1] - ti;
+        /* span 2h: (b0, b2) with w2, (b1, b3) with w2·(−i) */
+        tr = b2r * w2r - b2i * w2i;
+        ti = b2r * w2i + b2i * w2r;
+        x0[0] = b0r + tr;
+        x0[1] = b0i + ti;
+        x2[0] = b0r - tr;
+        x2[1] = b0i - ti;
+        ur = b3r * w2r - b3i * w2i;
+        ui = b3r * w2i + b3i * w2r;
+        x1[0] = b1r + ui;
+        x1[1] = b1i - ur;
+        x3[0] = b1r - ui;
+        x3[1] = b1i + ur;
+    }
+}
+
+#endif
+
+/* One radix-2 butterfly of span h on x with twiddle w. */
+KILN_FFT_INLINE void radix2_butterfly(float *x, size_t h, float wr, float wi)
+{
+    float *y = x + 2 * h;
+    const float xr = y[0] * wr - y[1] * wi;
+    const float xi = y[0] * wi + y[1] * wr;
+    y[0] = x[0] - xr;
+    y[1] = x[1] - xi;
+    x[0] = x[0] + xr;
+    x[1] = x[1] + xi;
+}
+
 /*
  * The stages of span ≥ 4 of an in-place radix-2 transform of m complex values, two stages
  * (spans h and 2h) per pass over the data, and a last single stage when their count is odd.
- * The twiddle of butterfly k at span h is e^{-iπk/h} = e^{-2πi(k·m/h)/n}, n = 2m.
+ * The twiddle of butterfly k at span h is e^{-iπk/h} = e^{-2πi(k·m/h)/n}, n = 2m: its index
+ * k·m/h is at most q = m/2 up to k = h/2, so each k loop is split there. At span 2h it is below q.
  */
 static void later_stages(float *s, size_t m, const float *c, size_t q)
 {
-    size_t h = 4, k, start;
+    size_t h = 4, k;
+#ifdef KILN_FFT_RADIX4
     for (; 4 * h <= m; h <<= 2) {
         const size_t step1 = m / h, step2 = m / (2 * h);
-        for (k = 0; k < h; k++) {
-            float w1r, w1i, w2r, w2i;
-            KILN_TWIDDLE(c, q, k * step1, w1r, w1i);
-            KILN_TWIDDLE(c, q, k * step2, w2r, w2i);
-            for (start = k; start < m; start += 4 * h) {
-                float *x0 = s + 2 * start, *x1 = x0 + 2 * h, *x2 = x1 + 2 * h, *x3 = x2 + 2 * h;
-                /* span h: (x0, x1) and (x2, x3) with w1 */
-                float tr = x1[0] * w1r - x1[1] * w1i;
-                float ti = x1[0] * w1i + x1[1] * w1r;
-                const float b0r = x0[0] + tr, b0i = x0[1] + ti, b1r = x0[0] - tr, b1i = x0[1] - ti;
-                float ur, ui;
-                float b2r, b2i, b3r, b3i;
-                tr = x3[0] * w1r - x3[1] * w1i;
-                ti = x3[0] * w1i + x3[1] * w1r;
-                b2r = x2[0] + tr;
-                b2i = x2[1] + ti;
-                b3r = x2[0] - tr;
-                b3i = x2[1] - ti;
-                /* span 2h: (b0, b2) with w2, (b1, b3) with w2·(−i) */
-                tr = b2r * w2r - b2i * w2i;
-                ti = b2r * w2i + b2i * w2r;
-                x0[0] = b0r + tr;
-                x0[1] = b0i + ti;
-                x2[0] = b0r - tr;
-                x2[1] = b0i - ti;
-                ur = b3r * w2r - b3i * w2i;
-                ui = b3r * w2i + b3i * w2r;
-                x1[0] = b1r + ui;
-                x1[1] = b1i - ur;
-                x3[0] = b1r - ui;
-                x3[1] = b1i + ur;
-            }
+        for (k = 0; k <= h / 2; k++) {
+            const size_t t1 = k * step1, t2 = k * step2;
+            radix4_groups(s, m, h, k, c[t1], -c[q - t1], c[t2], -c[q - t2]);
+        }
+        for (; k < h; k++) {
+            const size_t t1 = k * step1, t2 = k * step2;
+            radix4_groups(s, m, h, k, -c[2 * q - t1], -c[t1 - q], c[t2], -c[q - t2]);
         }
     }
+#endif
     if (h < m) {
         const size_t step = m / h;
-        for (k = 0; k < h; k++) {
-            float wr, wi;
-            float *x = s + 2 * k, *y = x + 2 * h;
-            float xr, xi;
-            KILN_TWIDDLE(c, q, k * step, wr, wi);
-            xr = y[0] * wr - y[1] * wi;
-            xi = y[0] * wi + y[1] * wr;
-            y[0] = x[0] - xr;
-            y[1] = x[1] - xi;
-            x[0] = x[0] + xr;
-            x[1] = x[1] + xi;
-        }
+        for (k = 0; k <= h / 2; k++) radix2_butterfly(s + 2 * k, h, c[k * step], -c[q - k * step]);
+        for (; k < h; k++) radix2_butterfly(s + 2 * k, h, -c[2 * q - k * step], -c[k * step - q]);
     }
 }
 
@@ -191,10 +209,10 @@ int kiln_rfft(const float *in, float *out, size_t n, float *scratch)
         const float ei = 0.5f * (ai - bi);
         const float or_ = 0.5f * (ai + bi);
         const float oi = -0.5f * (ar - br);
-        float wr, wi, tr, ti;
-        KILN_TWIDDLE(c, q, k, wr, wi);
-        tr = wr * or_ - wi * oi;
-        ti = wr * oi + wi * or_;
+        /* k ≤ m/2 = q: W^k = (c[k], −c[q − k]) */
+        const float wr = c[k], wi = -c[q - k];
+        const float tr = wr * or_ - wi * oi;
+        const float ti = wr * oi + wi * or_;
         out[2 * k] = er + tr;
         out[2 * k + 1] = ei + ti;
         out[2 * (m - k)] = er - tr;

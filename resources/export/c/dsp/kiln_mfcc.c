@@ -93,7 +93,8 @@ int kiln_mfcc(const kiln_mfcc_config *cfg, const float *input, float *output, fl
     if (nc < 1 || nc > nf || fr->frames < 1 || cfg->pre_shift < 1 || (cfg->win_size > 0 && cfg->win_size % 2 == 0)) {
         return KILN_DSP_ERR_CONFIG;
     }
-    status = kiln_audio_check_input(input, fr->window_length);
+    status = kiln_mel_check(&cfg->filterbank, n);
+    if (status == KILN_DSP_OK) status = kiln_audio_check(fr, input);
     if (status != KILN_DSP_OK) return status;
     mel = scratch + KILN_AUDIO_FRAME_WORK(n);
 
