@@ -27,14 +27,15 @@ void kiln_sos_filter(const kiln_sos_t *sos, float *x, size_t n)
 size_t kiln_decimate(const kiln_decimator_t *decimator, float *x, size_t n)
 {
     const size_t ratio = decimator->ratio;
-    const float x0 = n > 0 ? x[0] : 0.0f;
+    float x0, offset;
     size_t i, m = 0;
     uint8_t s;
     if (n == 0) return 0;
-    for (s = 0; s < decimator->sos.sections; s++) {
-        run_section(decimator->sos.coefficients + 5 * s, decimator->zi[2 * s] * x0, decimator->zi[2 * s + 1] * x0, x, n);
-    }
+    x0 = x[0];
+    for (i = 0; i < n; i++) x[i] -= x0;
+    for (s = 0; s < decimator->sos.sections; s++) run_section(decimator->sos.coefficients + 5 * s, 0.0f, 0.0f, x, n);
+    offset = decimator->dc_gain * x0;
     /* i >= m * ratio, so keeping samples in place never overwrites an unread one */
-    for (i = 0; i < n; i += ratio) x[m++] = x[i];
+    for (i = 0; i < n; i += ratio) x[m++] = x[i] + offset;
     return m;
 }
