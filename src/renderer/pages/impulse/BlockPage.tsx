@@ -1,4 +1,5 @@
 /** One processing block: generated parameter form, axes, live preview on a chosen sample and window, output size and cost. */
+import { featureNames } from '../../../shared/dsp/featureNames';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { ParamValue } from '../../../shared/dsp/block';
 import { findDspBlock, validateParams } from '../../../shared/dsp/index';
@@ -345,9 +346,14 @@ function PreviewCharts({ impulse, preview, blockName }: { impulse: Impulse; prev
     if (shape.type === 'image' && shape.width && shape.height) {
       return [{ type: 'image', z: imagePixels(out.features, shape.width, shape.height, shape.channels ?? 1) }];
     }
-    const x = out.labels && out.labels.length === out.features.length ? out.labels : Array.from(out.features, (_, i) => i);
+    const names = featureNames(
+      out.labels,
+      preview.raw.map((r) => r.axis),
+      out.features.length,
+    );
+    const x = names ?? Array.from(out.features, (_, i) => i);
     return [{ type: 'bar', x, y: Array.from(out.features), marker: { color: seriesColor(1) } }];
-  }, [out, shape]);
+  }, [out, shape, preview.raw]);
   const rawLayout = useMemo(
     () => ({ xaxis: { title: { text: 'ms in window' } }, legend: { orientation: 'h', y: 1.15 }, margin: { l: 48, r: 16, t: 24, b: 40 } }),
     [],
@@ -361,7 +367,10 @@ function PreviewCharts({ impulse, preview, blockName }: { impulse: Impulse; prev
           }
         : shape.type === 'image'
           ? { xaxis: { visible: false }, yaxis: { visible: false, scaleanchor: 'x' } }
-          : { xaxis: { title: { text: 'feature' }, type: out.labels ? 'category' : 'linear', tickangle: -45, automargin: true }, bargap: 0.1 },
+          : {
+              xaxis: { title: { text: 'feature' }, type: out.labels ? 'category' : 'linear', tickangle: -45, automargin: true, tickfont: { size: 10 } },
+              bargap: 0.1,
+            },
     [shape.type, out.labels, blockName],
   );
   const shapeText =
