@@ -55,7 +55,9 @@ export function App() {
             </span>
             <ThemeSwitch />
           </div>
-          <ProjectPicker />
+          <main>
+            <ProjectPicker />
+          </main>
         </div>
       )}
       <Toasts />

@@ -53,10 +53,10 @@ export function Studio({ project }: { project: string }) {
           <ThemeSwitch />
         </div>
       </nav>
-      <div className="content">
+      <main className="content">
         <JobsTray project={project} shownByPage={PAGES_WITH_RECORD_PANEL.has(page) ? ['samples.record'] : []} />
         {Page ? <Page project={project} rest={rest} /> : <section className="page">This page is not available yet.</section>}
-      </div>
+      </main>
     </div>
   );
 }
