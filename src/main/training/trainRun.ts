@@ -22,6 +22,7 @@ import { OnnxRunner } from '../export/onnx/onnxRunner.js';
 import { ENGINE_BACKEND } from './backend.js';
 import type { FeatureSet } from './featureSet.js';
 import { decodeModel, encodeModel } from './modelBlob.js';
+import type { ModelWeights } from './network.js';
 import { predict, trainClassifier, trainRegressor } from './trainer.js';
 
 export interface Reporter {
@@ -234,6 +235,11 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     }
 
     const spec = task.spec!;
+    /** the int8 program of a trained network, calibrated on (up to CALIBRATION_MAX) training rows */
+    const quantizeRows = (res: { spec: ModelSpec; weights: ModelWeights; trainRows: Int32Array }, head: OutputHead): Int8Model => {
+      const calRows = res.trainRows.subarray(0, Math.min(CALIBRATION_MAX, res.trainRows.length));
+      return quantizeModel(lowerFloat(res.spec, head, res.weights, res.weights.scaling ?? null), gatherRows(fs.features, len, calRows));
+    };
     const common = {
       spec,
       features: fs.features,
@@ -285,7 +291,8 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
         datasetHash: fs.datasetHash,
         backend: res.backend.name,
         metrics,
-        blob: encodeModel({ weights: res.weights, int8: null, anomaly: null }),
+        // the int8 program is stored for deployment (C library); regression metrics stay float32
+        blob: encodeModel({ weights: res.weights, int8: int8ToJson(quantizeRows(res, { kind: 'regression' })), anomaly: null }),
       };
     }
 
@@ -311,9 +318,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     });
 
     rep.progress(0.9, 'Quantizing to int8');
-    const calRows = res.trainRows.subarray(0, Math.min(CALIBRATION_MAX, res.trainRows.length));
-    const calibration = gatherRows(fs.features, len, calRows);
-    const int8 = quantizeModel(lowerFloat(res.spec, head, res.weights, res.weights.scaling ?? null), calibration);
+    const int8 = quantizeRows(res, head);
     const evalFeatures = gatherRows(fs.features, len, evalRows);
     const analysis = analyzeSpec(res.spec, head);
     // the int8 engine is a reference (about 10 ns per MAC): big nets are checked on the first
