@@ -17,6 +17,7 @@ import type { Geometry, Int8Model, Int8Op, QuantParams, Requant } from './int8Mo
 import { activate, int8ClampBounds, isTableActivation, TABLE_OUTPUT } from './layers/activation.js';
 
 export type { Int8Model, Int8Op, QuantParams } from './int8Model.js';
+export { quantizeMultiplier, requantize } from './fixedPoint.js';
 
 export const INT8_MODEL_VERSION = 2;
 
