@@ -77,10 +77,10 @@ export function saturatingRoundingDoublingHighMul(a: number, b: number): number 
 
 /** gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded half away from zero (0 ≤ exponent ≤ 31). */
 export function roundingDivideByPOT(x: number, exponent: number): number {
-  const mask = 2 ** exponent - 1;
+  const mask = exponent === 31 ? 0x7fffffff : (1 << exponent) - 1;
   const remainder = x & mask;
-  const threshold = (mask >>> 1) + (x < 0 ? 1 : 0);
-  return (x >> exponent) + (remainder >>> 0 > threshold ? 1 : 0);
+  const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
 /** An int32 accumulator scaled by multiplier·2^(shift − 31), rounded as TFLite does (before the zero point and clamp). */
