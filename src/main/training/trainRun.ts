@@ -182,7 +182,7 @@ function emptyMetrics(kind: ModelMetrics['kind'], fs: FeatureSet, settings: Trai
 
 const EXPLORER_MAX = 1500;
 const CALIBRATION_MAX = 500;
-/** multiply-accumulates the int8 check may spend (≈ 10–20 s on the reference engine) */
+/** multiply-accumulates the int8 check may spend (≈ 10–20 s on the int8 engine) */
 const INT8_MAC_BUDGET = 1.5e9;
 
 export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<TrainOutput> {
@@ -321,7 +321,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     const int8 = quantizeRows(res, head);
     const evalFeatures = gatherRows(fs.features, len, evalRows);
     const analysis = analyzeSpec(res.spec, head);
-    // the int8 engine is a reference (about 10 ns per MAC): big nets are checked on the first
+    // the int8 engine runs plain TypeScript integers (about 10 ns per MAC): big nets are checked on the first
     // rows only, so quantization never takes much longer than training
     const int8Rows = Math.min(evalRows.length, Math.max(100, Math.floor(INT8_MAC_BUDGET / Math.max(1, analysis.ok ? analysis.totalMacs : 1))));
     if (int8Rows < evalRows.length) rep.log(`int8 accuracy is measured on the first ${int8Rows} of ${evalRows.length} evaluation rows (large network)`);
