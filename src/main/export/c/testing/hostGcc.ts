@@ -3,6 +3,7 @@
  * with the test harness (harness.c) and runs it on rows of numbers. One binary per library.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,18 +50,47 @@ export function libraryIncludes(lib: CLibrary): string[] {
   return [...new Set([...lib.files.keys()].filter((f) => f.endsWith('.h')).map((f) => path.dirname(f)))];
 }
 
+function gcc(args: string[], cwd: string): void {
+  try {
+    execFileSync('gcc', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(`gcc failed in ${cwd}:\n${stderr.slice(0, 4000)}`, { cause: e });
+  }
+}
+
+/** Objects of the model-independent kernels (kiln-sdk/nn), compiled once per content and flags. */
+const kernelObjects = new Map<string, string>();
+let kernelDir: string | null = null;
+
+function kernelObject(lib: CLibrary, file: string, flags: string[]): string {
+  const key = createHash('sha256').update(flags.join(' ')).update('\0').update(lib.files.get(file)!).digest('hex').slice(0, 20);
+  let obj = kernelObjects.get(key);
+  if (!obj) {
+    kernelDir ??= mkdtempSync(path.join(tmpdir(), 'kiln-nn-'));
+    // the kernels include only their own headers, written beside them
+    for (const [f, text] of lib.files)
+      if (f.endsWith('.h') && path.dirname(f) === path.dirname(file)) writeFileSync(path.join(kernelDir, path.basename(f)), text);
+    const src = path.join(kernelDir, `${key}.c`);
+    writeFileSync(src, lib.files.get(file)!);
+    obj = path.join(kernelDir, `${key}.o`);
+    gcc([...flags, '-c', src, '-o', obj], kernelDir);
+    kernelObjects.set(key, obj);
+  }
+  return obj;
+}
+
+/** Compiles the library with the test harness; the kernels are compiled once per test run. */
 export function buildWithHarness(lib: CLibrary, extraFlags: string[] = []): BuiltLibrary {
   const dir = mkdtempSync(path.join(tmpdir(), 'kiln-c-'));
   writeLibrary(lib, dir);
   writeFileSync(path.join(dir, 'harness.c'), readFileSync(harnessPath));
   const binary = path.join(dir, 'harness');
-  const args = [...HOST_CFLAGS, ...extraFlags, ...libraryIncludes(lib).map((d) => `-I${d}`), ...librarySources(lib), 'harness.c', '-lm', '-o', binary];
-  try {
-    execFileSync('gcc', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`gcc failed in ${dir}:\n${stderr.slice(0, 4000)}`, { cause: e });
-  }
+  const flags = [...HOST_CFLAGS, ...extraFlags];
+  const sources = librarySources(lib);
+  const kernels = sources.filter((f) => f.includes('/nn/')).map((f) => kernelObject(lib, f, flags));
+  const rest = sources.filter((f) => !f.includes('/nn/'));
+  gcc([...flags, ...libraryIncludes(lib).map((d) => `-I${d}`), ...rest, 'harness.c', ...kernels, '-lm', '-o', binary], dir);
   return {
     dir,
     binary,
@@ -81,4 +111,11 @@ export function buildWithHarness(lib: CLibrary, extraFlags: string[] = []): Buil
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes the compiled kernels (call once after the tests). */
+export function disposeKernelCache(): void {
+  if (kernelDir) rmSync(kernelDir, { recursive: true, force: true });
+  kernelDir = null;
+  kernelObjects.clear();
 }
