@@ -20,6 +20,14 @@ function signal(n: number): Float32Array {
   return x;
 }
 
+/** Arguments for kiln_dsp_logf: a sweep over the whole float range, edges and special values. */
+const logArguments = (() => {
+  const v: number[] = [1, 2, 0.5, Math.SQRT2, Math.SQRT1_2, 1e-10, 1e-30, 1e-45, 1e-40, 3.4e38, 0, -1, Infinity, NaN];
+  for (let e = -140; e <= 127; e += 0.37) v.push(2 ** e);
+  for (let i = 0; i < 2000; i++) v.push(0.5 + i / 1000);
+  return Float32Array.from(v);
+})();
+
 const main = `
 #include <stdio.h>
 #include "kiln_fft.h"
@@ -37,16 +45,21 @@ int main(void) {
         put((float)kiln_rfft(in, out, sizes[i], scratch));
         for (k = 0; k < sizes[i] + 2; k++) put(out[k]);
     }
+    for (i = 0; i < ${logArguments.length}u; i++) {
+        float x;
+        if (fread(&x, sizeof x, 1, stdin) != 1) return 2;
+        put(kiln_dsp_logf(x));
+    }
     return 0;
 }
 `;
 
-describe.skipIf(!hasCompiler('gcc'))('kiln_rfft on the host', () => {
-  it('matches the studio FFT for every power of two from 4 to 4096, and refuses other lengths', () => {
+describe.skipIf(!hasCompiler('gcc'))('kiln_rfft and kiln_dsp_logf on the host', () => {
+  it('matches the studio FFT for every power of two from 4 to 4096, refuses other lengths, and logs within 2 ulp', () => {
     const program = buildHostProgram({ sources: FFT_SOURCES, defines: sizes.map(fftDefine), main });
     try {
       const inputs = sizes.map(signal);
-      const out = readFloats(program.run(floatBytes(inputs.flatMap((x) => Array.from(x)))));
+      const out = readFloats(program.run(floatBytes([...inputs.flatMap((x) => Array.from(x)), ...logArguments])));
       expect(Array.from(out.subarray(0, 3))).toEqual([-2, -2, -1]); // length 8192 not compiled, 48, NULL
       let at = 3;
       const worst: string[] = [];
@@ -68,6 +81,24 @@ describe.skipIf(!hasCompiler('gcc'))('kiln_rfft on the host', () => {
         expect(err / scale, `n = ${n}`).toBeLessThan(1e-6);
       }
       console.log(`kiln_rfft worst |Δ| / max |X| per length: ${worst.join(', ')}`);
+
+      // logs: within 2 float32 ulps of the exact value, and the IEEE answers at the edges
+      const logs = out.subarray(at);
+      expect(logs.length).toBe(logArguments.length);
+      let worstUlps = 0;
+      for (let i = 0; i < logArguments.length; i++) {
+        const x = logArguments[i]!;
+        const y = logs[i]!;
+        if (!(x > 0) || x === Infinity) {
+          expect(y, `log ${x}`).toBe(x === 0 ? -Infinity : x === Infinity ? Infinity : NaN);
+          continue;
+        }
+        const exact = Math.log(x);
+        const ulp = Math.max(2 ** (Math.floor(Math.log2(Math.abs(exact) || 1)) - 23), 2 ** -149);
+        worstUlps = Math.max(worstUlps, Math.abs(y - exact) / ulp);
+      }
+      console.log(`kiln_dsp_logf worst error ${worstUlps.toFixed(2)} ulp over ${logArguments.length} arguments`);
+      expect(worstUlps).toBeLessThanOrEqual(2);
     } finally {
       program.dispose();
     }
