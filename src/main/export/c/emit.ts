@@ -146,6 +146,7 @@ export function emitDsp(calls: readonly DspCall[], layout: FeatureLayout): strin
 
 /** The one static arena: DSP buffers, then (reusing the same bytes) the network's tensors. */
 export function emitArena(bytes: number, note: string): string {
+  if (bytes === 0) return '/* no arena: nothing needs working memory */\n';
   return [
     `/* ${note} */`,
     'static union {',
