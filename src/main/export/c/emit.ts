@@ -45,7 +45,7 @@ function initText(v: CInit): string {
 export function emitConst(c: ConstArray): string {
   const format = c.ctype === 'float' ? floatLiteral : intLiteral;
   const perLine = c.ctype === 'float' ? 8 : c.ctype === 'int8_t' ? 24 : 12;
-  return `static const ${c.ctype} ${c.name}[${Math.max(1, c.values.length)}] = {\n${c.values.length ? arrayBody(c.values, format, perLine) : '    0'}\n};\n`;
+  return `static const ${c.ctype} ${c.name}[${Math.max(1, c.values.length)}]${c.ctype === 'int8_t' ? ' KILN_ALIGNED4' : ''} = {\n${c.values.length ? arrayBody(c.values, format, perLine) : '    0'}\n};\n`;
 }
 
 function tensorPointer(program: NetworkProgram, plan: ArenaPlan, tensor: number, kind: 'data' | 'scratch'): string {

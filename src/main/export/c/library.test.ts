@@ -247,7 +247,15 @@ describe('what the generator refuses', () => {
 describe('the library as a user gets it', () => {
   it('builds with its Makefile and CMakeLists, classifies a window file (one value per line or CSV) like the harness, and its headers compile as C++', () => {
     const net = randomNetwork({ inputShape: [12], layers: [{ type: 'dense', units: 6 }] }, { kind: 'classification', classes: 3 }, 31);
-    const lib = generateCLibrary({ name: 'user-lib', precision: 'int8', labels: ['idle', 'wave', 'snake'], impulse: rawImpulse({ readings: 4, axes: ['x', 'y', 'z'] }), float: net.float, int8: net.int8, anomaly: null });
+    const lib = generateCLibrary({
+      name: 'user-lib',
+      precision: 'int8',
+      labels: ['idle', 'wave', 'snake'],
+      impulse: rawImpulse({ readings: 4, axes: ['x', 'y', 'z'] }),
+      float: net.float,
+      int8: net.int8,
+      anomaly: null,
+    });
     const dir = mkdtempSync(path.join(tmpdir(), 'kiln-user-'));
     try {
       writeLibrary(lib, dir);
@@ -265,8 +273,15 @@ describe('the library as a user gets it', () => {
       execFileSync('cmake', ['-S', '.', '-B', 'cmake-build', '-DCMAKE_BUILD_TYPE=Release'], { cwd: dir, stdio: 'pipe' });
       execFileSync('cmake', ['--build', 'cmake-build'], { cwd: dir, stdio: 'pipe' });
       expect(execFileSync(path.join(dir, 'cmake-build/classify'), ['window.csv'], { cwd: dir }).toString()).toBe(byCsv);
-      writeFileSync(path.join(dir, 'cpp.cpp'), '#include "kiln_classifier.h"\n#include "kiln_nn.h"\n#include "kiln_anomaly.h"\nint main() { kiln_result_t r; return kiln_classify_features(nullptr, &r) == KILN_ERR_ARGUMENT ? 0 : 1; }\n');
-      execFileSync('g++', ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-Ikiln-sdk/nn', '-Ikiln-sdk/runtime', '-Imodel', 'cpp.cpp', 'libkiln.a', '-lm', '-o', 'cpp'], { cwd: dir, stdio: 'pipe' });
+      writeFileSync(
+        path.join(dir, 'cpp.cpp'),
+        '#include "kiln_classifier.h"\n#include "kiln_nn.h"\n#include "kiln_anomaly.h"\nint main() { kiln_result_t r; return kiln_classify_features(nullptr, &r) == KILN_ERR_ARGUMENT ? 0 : 1; }\n',
+      );
+      execFileSync(
+        'g++',
+        ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-Ikiln-sdk/nn', '-Ikiln-sdk/runtime', '-Imodel', 'cpp.cpp', 'libkiln.a', '-lm', '-o', 'cpp'],
+        { cwd: dir, stdio: 'pipe' },
+      );
       execFileSync(path.join(dir, 'cpp'), { cwd: dir });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -276,7 +291,17 @@ describe('the library as a user gets it', () => {
   it('exports an impulse with only an anomaly block', () => {
     const features = randomFeatures(30, 6, 41);
     const model = trainKMeans(features, 6, { clusters: 2, seed: 1 });
-    const lib = build(generateCLibrary({ name: 'only-anomaly', precision: 'int8', labels: [], impulse: rawImpulse({ readings: 2, axes: ['x', 'y', 'z'], classifier: false, anomaly: 'kmeans' }), float: null, int8: null, anomaly: model }));
+    const lib = build(
+      generateCLibrary({
+        name: 'only-anomaly',
+        precision: 'int8',
+        labels: [],
+        impulse: rawImpulse({ readings: 2, axes: ['x', 'y', 'z'], classifier: false, anomaly: 'kmeans' }),
+        float: null,
+        int8: null,
+        anomaly: model,
+      }),
+    );
     const got = lib.run('windows', rowsOf(features, 6));
     const want = anomalyScores(model, features, 6);
     got.forEach((g, r) => expect(g.anomaly).toBeCloseTo(want[r]!, 4));
