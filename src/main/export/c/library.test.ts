@@ -307,3 +307,36 @@ describe('the library as a user gets it', () => {
     got.forEach((g, r) => expect(g.anomaly).toBeCloseTo(want[r]!, 4));
   });
 });
+
+describe('kiln_model_metadata.h', () => {
+  it('carries the constants a sketch needs, matching the summary', () => {
+    const net = randomNetwork({ inputShape: [24], layers: [{ type: 'dense', units: 5 }] }, { kind: 'classification', classes: 3 }, 51);
+    const lib = generateCLibrary({
+      name: 'meta',
+      precision: 'int8',
+      labels: ['idle', 'up "down"', 'wave'],
+      impulse: rawImpulse({ readings: 8, axes: ['accX', 'accY', 'accZ'] }),
+      float: net.float,
+      int8: net.int8,
+      anomaly: null,
+    });
+    const h = lib.files.get('model/kiln_model_metadata.h') as string;
+    const value = (name: string) => new RegExp(`#define ${name} +(.+?)(?: /\\*|$)`, 'm').exec(h)?.[1];
+    expect(value('KILN_RAW_SAMPLE_COUNT')).toBe('8');
+    expect(value('KILN_RAW_SAMPLES_PER_FRAME')).toBe('3');
+    expect(value('KILN_DSP_INPUT_FRAME_SIZE')).toBe('24');
+    expect(value('KILN_AXES')).toBe('"accX,accY,accZ"');
+    expect(value('KILN_FREQUENCY')).toBe('50.0f');
+    expect(value('KILN_INTERVAL_MS')).toBe('20.0f');
+    expect(value('KILN_LABEL_COUNT')).toBe('3');
+    expect(value('KILN_LABELS')).toBe('{"idle", "up \\"down\\"", "wave"}');
+    expect(value('KILN_FEATURE_COUNT')).toBe('24');
+    expect(value('KILN_OUTPUT_SCALE')).toBe('0.00390625f');
+    expect(value('KILN_OUTPUT_ZERO_POINT')).toBe('-128');
+    expect(value('KILN_INPUT_ZERO_POINT')).toBe(String(net.int8.input.zeroPoint));
+    expect(value('KILN_ARENA_SIZE')).toBe(String(lib.summary.arenaBytes));
+    expect(value('KILN_HAS_ANOMALY')).toBe('0');
+    expect(lib.summary).toMatchObject({ featureCount: 24, labels: ['idle', 'up "down"', 'wave'], precision: 'int8' });
+    expect(lib.summary.weightBytes).toBeGreaterThan(24 * 5);
+  });
+});
