@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDspBlock } from '../../../shared/dsp/index';
 import { anomalyScores, trainGmm, trainKMeans, type AnomalyModel } from '../../../shared/model/anomaly';
+import { createRng } from '../../../shared/model/random';
 import { quantizeInput, runInt8Raw } from '../../../shared/model/int8';
 import type { Int8Model } from '../../../shared/model/int8Model';
 import { runFloatModel } from '../../../shared/model/floatRunner';
@@ -339,4 +340,42 @@ describe('kiln_model_metadata.h', () => {
     expect(lib.summary).toMatchObject({ featureCount: 24, labels: ['idle', 'up "down"', 'wave'], precision: 'int8' });
     expect(lib.summary.weightBytes).toBeGreaterThan(24 * 5);
   });
+});
+
+describe('an image impulse', () => {
+  for (const channels of ['RGB', 'Grayscale'] as const) {
+    it(`runs the ${channels} image block and the network on packed 0xRRGGBB pixels like the studio`, () => {
+      const width = 4;
+      const height = 3;
+      const perPixel = channels === 'RGB' ? 3 : 1;
+      const net = randomNetwork({ inputShape: [width * height * perPixel], layers: [{ type: 'dense', units: 6 }] }, { kind: 'classification', classes: 2 }, 61);
+      const params = { channels };
+      const definition = {
+        input: { type: 'image' as const, width, height, resizeMode: 'squash' as const },
+        dsp: [{ id: 'image', block: 'image', title: 'Image', axes: ['image'], params }],
+        learning: [{ id: 'nn', type: 'classification' as const, title: 'Classifier', inputs: ['image'] }],
+      };
+      const impulse = {
+        definition,
+        blocks: [
+          {
+            config: definition.dsp[0]!,
+            featuresPerWindow: width * height * perPixel,
+            task: { key: 'image', id: 'image', block: 'image', title: 'Image', axes: ['image'], params },
+          },
+        ],
+        classifier: 'nn',
+        anomaly: null,
+      };
+      const lib = build(
+        generateCLibrary({ name: 'image', precision: 'int8', labels: ['cat', 'dog'], impulse, float: net.float, int8: net.int8, anomaly: null }),
+      );
+      const rng = createRng(62);
+      const images = Array.from({ length: 10 }, () => Float32Array.from({ length: width * height }, () => rng.int(0x1000000)));
+      const want = images.map(
+        (img) => tsInt8(net.int8, getDspBlock('image').run({ axes: ['image'], frequencyHz: 0, values: img, width, height }, params).features)[0],
+      );
+      expect(lib.run('windows', images).map((r) => r.quantized)).toEqual(want);
+    });
+  }
 });
