@@ -8,8 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getDspBlock } from '../../../shared/dsp/index';
-import { anomalyScores, trainGmm, trainKMeans, type AnomalyModel } from '../../../shared/model/anomaly';
+import { getDspBlock, paramsWithDefaults } from '../../../shared/dsp/index';
+import type { Impulse } from '../../../shared/impulse/impulse';
+import { blockInput } from '../../../shared/impulse/windowing';
+import { anomalyScore, anomalyScores, trainGmm, trainKMeans, type AnomalyModel } from '../../../shared/model/anomaly';
 import { createRng } from '../../../shared/model/random';
 import { quantizeInput, runInt8Raw } from '../../../shared/model/int8';
 import type { Int8Model } from '../../../shared/model/int8Model';
@@ -378,4 +380,68 @@ describe('an image impulse', () => {
       expect(lib.run('windows', images).map((r) => r.quantized)).toEqual(want);
     });
   }
+});
+
+describe('several DSP blocks', () => {
+  it('lays out the network’s blocks in its input order and an anomaly block that also reads a block of its own', () => {
+    const readings = 8;
+    const axes = ['x', 'y', 'z'];
+    const raw = getDspBlock('raw');
+    const flatten = getDspBlock('flatten');
+    const blocks = [
+      { id: 'rawz', block: 'raw', axes: ['z'], params: { ...paramsWithDefaults(raw.params), 'scale-axes': 0.5 } },
+      { id: 'flat', block: 'flatten', axes: ['x', 'y'], params: paramsWithDefaults(flatten.params) },
+      { id: 'flatz', block: 'flatten', axes: ['z'], params: paramsWithDefaults(flatten.params) },
+    ];
+    const definition: Impulse = {
+      input: { type: 'time-series', windowSizeMs: 160, windowIncreaseMs: 100, frequencyHz: 50, zeroPad: false, axes },
+      dsp: blocks.map((b) => ({ ...b, title: b.id })),
+      learning: [
+        { id: 'nn', type: 'classification', title: 'Classifier', inputs: ['flat', 'rawz'] },
+        { id: 'anomaly', type: 'anomaly-kmeans', title: 'Anomaly', inputs: ['rawz', 'flatz'] },
+      ],
+    };
+    const resolved = definition.dsp.map((d) => ({
+      config: d,
+      featuresPerWindow: getDspBlock(d.block).outputShape({ axes: d.axes.length, readings, frequencyHz: 50 }, d.params).length,
+      task: { key: d.id, id: d.id, block: d.block, title: d.id, axes: d.axes, params: d.params },
+    }));
+    const windows = rowsOf(randomFeatures(30, readings * 3, 71), readings * 3);
+    const featuresOf = (w: Float32Array, ids: string[]) =>
+      Float32Array.from(
+        ids.flatMap((id) =>
+          Array.from(
+            getDspBlock(definition.dsp.find((d) => d.id === id)!.block).run(
+              blockInput(
+                definition.input,
+                definition.dsp.find((d) => d.id === id)!,
+                w,
+              ),
+              definition.dsp.find((d) => d.id === id)!.params,
+            ).features,
+          ),
+        ),
+      );
+    const netRows = windows.map((w) => featuresOf(w, ['flat', 'rawz']));
+    const anomalyRows = windows.map((w) => featuresOf(w, ['rawz', 'flatz']));
+    const inSize = netRows[0]!.length;
+    const net = randomNetwork({ inputShape: [inSize], layers: [{ type: 'dense', units: 5 }] }, { kind: 'classification', classes: 2 }, 72);
+    const anomalyLen = anomalyRows[0]!.length;
+    const model = trainKMeans(Float32Array.from(anomalyRows.flatMap((r) => Array.from(r))), anomalyLen, { clusters: 2, seed: 3 });
+    const lib = generateCLibrary({
+      name: 'blocks',
+      precision: 'int8',
+      labels: ['a', 'b'],
+      impulse: { definition, blocks: resolved, classifier: 'nn', anomaly: 'anomaly' },
+      float: net.float,
+      int8: net.int8,
+      anomaly: model,
+    });
+    expect(lib.summary.featureCount).toBe(inSize + anomalyLen - readings);
+    const got = build(lib).run('windows', windows);
+    got.forEach((g, i) => {
+      expect(g.quantized).toEqual(tsInt8(net.int8, netRows[i]!)[0]);
+      expect(g.anomaly).toBeCloseTo(anomalyScore(model, anomalyRows[i]!), 3);
+    });
+  });
 });
