@@ -8,3 +8,4 @@ export { FILL, memoryReport, parseMapFile, parseSizeSysv, rootObject, type Input
 export { execTool } from './exec';
 export { harnessDir, exportResourcesDir } from './resources';
 export { parseHarnessOutput, type HarnessReport } from './harnessOutput';
+export { libraryCategory, runLibraryHarness, type InstructionFigures, type LibraryRun, type MemoryCategory, type WindowOutputs } from './libraryHarness';
