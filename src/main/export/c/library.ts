@@ -37,9 +37,13 @@ function networkProgram(input: CLibraryInput): NetworkProgram | null {
 function rawScales(layout: FeatureLayout): number[] {
   return layout.blocks.map((b) => {
     if (b.block.task.block !== 'raw') {
-      throw new KilnError('UNSUPPORTED', `"${b.block.task.title}" (${getDspBlock(b.block.task.block).title}) has no C implementation yet; only raw data exports`, {
-        field: `dsp.${b.block.config.id}`,
-      });
+      throw new KilnError(
+        'UNSUPPORTED',
+        `"${b.block.task.title}" (${getDspBlock(b.block.task.block).title}) has no C implementation yet; only raw data exports`,
+        {
+          field: `dsp.${b.block.config.id}`,
+        },
+      );
     }
     const scale = b.block.task.params['scale-axes'];
     return typeof scale === 'number' ? scale : 1;
@@ -68,7 +72,10 @@ export function generateLibrary(input: CLibraryInput): CLibrary {
   const layout = layoutFeatures(input.impulse);
   const program = networkProgram(input);
   if (program && program.inSize !== layout.networkInputs) {
-    throw new KilnError('BAD_DATA', `The network reads ${program.inSize} features but its DSP blocks give ${layout.networkInputs}; generate features and train again`);
+    throw new KilnError(
+      'BAD_DATA',
+      `The network reads ${program.inSize} features but its DSP blocks give ${layout.networkInputs}; generate features and train again`,
+    );
   }
   if (input.impulse.anomaly !== null && !input.anomaly) throw new KilnError('BAD_PARAMS', 'The anomaly model is missing', { field: 'anomaly' });
   const scales = rawScales(layout);
@@ -99,7 +106,8 @@ export function generateLibrary(input: CLibraryInput): CLibrary {
     }),
   );
   files.set(`${LIBRARY_FOLDERS.model}/kiln_model.c`, modelSource(layout, scales, input, program, plan, labels));
-  for (const [f, text] of projectFiles({ name: input.name, precision: input.precision, arenaBytes: plan.size }, readResourceFolder('project'))) files.set(f, text);
+  for (const [f, text] of projectFiles({ name: input.name, precision: input.precision, arenaBytes: plan.size }, readResourceFolder('project')))
+    files.set(f, text);
   const weightBytes = (program?.consts ?? []).reduce((n, c) => n + c.values.length * ctypeBytes(c.ctype), 0);
   return { files, summary: { arenaBytes: plan.size, weightBytes, featureCount: layout.featureCount, labels: input.labels, precision: input.precision } };
 }

@@ -29,7 +29,11 @@ class ProgramBuilder {
 
 /** C identifier from a layer name and index. */
 function ident(i: number, layer: string): string {
-  const clean = layer.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
+  const clean = layer
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
   return `l${i}_${clean || 'op'}`;
 }
 
