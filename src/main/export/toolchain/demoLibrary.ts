@@ -69,8 +69,7 @@ export async function trainedDemoLibrary(opts: DemoOptions): Promise<DemoLibrary
 
     const definition = currentImpulse(db).impulse;
     const row = db.prepare('SELECT learning_block, spec, weights, metrics FROM models WHERE active = 1 ORDER BY id DESC LIMIT 1').get() as
-      | { learning_block: string; spec: string; weights: Buffer; metrics: string }
-      | undefined;
+      { learning_block: string; spec: string; weights: Buffer; metrics: string } | undefined;
     if (!row) throw new KilnError('NOT_FOUND', `${project}: training left no active model`);
     const stored = decodeModel(row.weights);
     const metrics = JSON.parse(row.metrics) as Pick<ModelMetrics, 'classNames' | 'float32' | 'int8'>;
@@ -90,7 +89,12 @@ export async function trainedDemoLibrary(opts: DemoOptions): Promise<DemoLibrary
     const repo = new SampleRepository(db);
     const testWindows: Float32Array[] = [];
     for (const s of repo.query({ category: 'test', limit: 100_000 }).rows) {
-      const windows = new SampleWindows(definition.input, { name: s.name, axes: s.sensors.map((x) => x.name), intervalMs: s.intervalMs, values: repo.data(s.id) });
+      const windows = new SampleWindows(definition.input, {
+        name: s.name,
+        axes: s.sensors.map((x) => x.name),
+        intervalMs: s.intervalMs,
+        values: repo.data(s.id),
+      });
       for (let i = 0; i < windows.count; i++) testWindows.push(Float32Array.from(windows.window(i)));
     }
     return {

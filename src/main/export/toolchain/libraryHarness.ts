@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { KilnError } from '../../../shared/errors';
-import { compileHost, crossCompile, type CSources } from './compile';
+import { compileHost, crossCompile, HOST_CFLAGS, type CSources } from './compile';
 import { execTool } from './exec';
 import { parseHarnessOutput } from './harnessOutput';
 import { FILL, memoryReport, parseMapFile, type InputSection, type MemoryReport, type ParsedMap } from './memoryMap';
@@ -40,7 +40,8 @@ export interface InstructionFigures {
 export type MemoryCategory = 'code' | 'weights' | 'dsp' | 'arena' | 'data' | 'harness' | 'padding';
 
 export interface LibraryRun {
-  host: WindowOutputs;
+  /** null when the host build was skipped */
+  host: WindowOutputs | null;
   target: WindowOutputs;
   instructions: InstructionFigures;
   memory: MemoryReport;
@@ -121,7 +122,7 @@ function usesHeap(map: ParsedMap, objects: ReadonlyMap<string, string>): boolean
 export async function runLibraryHarness(
   files: ReadonlyMap<string, string | Uint8Array>,
   windows: readonly Float32Array[],
-  opts: { frameSize: number; target?: CortexTargetId; workDir?: string; keep?: boolean; timeoutMs?: number },
+  opts: { frameSize: number; target?: CortexTargetId; workDir?: string; keep?: boolean; timeoutMs?: number; skipHost?: boolean },
 ): Promise<LibraryRun> {
   const target = opts.target ?? 'cortex-m4';
   const dir = opts.workDir ?? mkdtempSync(path.join(os.tmpdir(), 'kiln-library-run-'));
@@ -137,12 +138,11 @@ export async function runLibraryHarness(
     const includeDirs = [...new Set([...files.keys()].filter((f) => f.endsWith('.h')).map((f) => path.dirname(f)))];
     const src: CSources = { root: libDir, files: [...libraryFiles, 'kiln_harness_windows.c', path.join(harnessDir(), 'kiln_harness_main.c')], includeDirs };
 
-    const hostExe = await compileHost(src, {
-      out: path.join(dir, 'host', 'harness'),
-      withHarness: true,
-      cflags: ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', '-ffp-contract=off'],
-    });
-    const host = outputsOf((await execTool(hostExe, [], { timeoutMs: opts.timeoutMs ?? 60_000 })).stdout);
+    let host: WindowOutputs | null = null;
+    if (!opts.skipHost) {
+      const exe = await compileHost(src, { out: path.join(dir, 'host', 'harness'), withHarness: true, cflags: [...HOST_CFLAGS, '-ffp-contract=off'] });
+      host = outputsOf((await execTool(exe, [], { timeoutMs: opts.timeoutMs ?? 60_000 })).stdout);
+    }
 
     const build = await crossCompile(src, { target, outDir: path.join(dir, target), name: 'harness' });
     const run = await runOnQemu(build.elf, { target, countInstructions: true, timeoutMs: opts.timeoutMs ?? 60_000 });
