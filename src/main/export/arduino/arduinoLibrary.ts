@@ -3,6 +3,7 @@
  * every source flat in src/ (the IDE adds only src/ to the include path) with one
  * src/<name>_inferencing.h to include, and example sketches.
  */
+import { strToU8, zipSync, type Zippable } from 'fflate';
 import { KilnError } from '../../../shared/errors';
 import { ACCELEROMETER_LIBRARY, accelerometerContinuousSketch, staticBufferSketch } from './sketches';
 
@@ -90,4 +91,12 @@ export function arduinoLibraryFiles(cFiles: ReadonlyMap<string, string | Uint8Ar
   const readme = cFiles.get('README.md');
   if (readme !== undefined) out.set('extras/README.md', readme);
   return out;
+}
+
+/** The zip the Arduino IDE's "Add .ZIP Library" installs: every file under one top folder named after the library. */
+export function arduinoLibraryZip(files: ReadonlyMap<string, string | Uint8Array>, project: string): Uint8Array {
+  const top = arduinoLibraryName(project);
+  const entries: Zippable = {};
+  for (const [file, content] of files) entries[`${top}/${file}`] = typeof content === 'string' ? strToU8(content) : content;
+  return zipSync(entries, { level: 6 });
 }
