@@ -13,11 +13,9 @@
  *   branches 2–4; flash wait states add more).
  * Run: npx tsx bench/deploy.ts [motion|keywords|motion-raw ...]
  */
-import { getDspBlock, paramsWithDefaults } from '../src/shared/dsp/index.js';
 import { isKilnError } from '../src/shared/errors.js';
-import type { Impulse } from '../src/shared/impulse/impulse.js';
 import { generateCLibrary } from '../src/main/export/c/index.js';
-import { trainedDemoLibrary, type DemoOptions } from '../src/main/export/toolchain/demoLibrary.js';
+import { rawData, spectralLowPass, trainedDemoLibrary, type DemoOptions } from '../src/main/export/toolchain/demoLibrary.js';
 import { ARM_TOOLS, missingToolsMessage, runLibraryHarness } from '../src/main/export/toolchain/index.js';
 
 /** Edge Impulse's exported library for spectral (6th-order low-pass) → 54 features → 54→30→10→4, EON, CMSIS on, -Os, QEMU mps2-an386 */
@@ -32,19 +30,6 @@ const EDGE_IMPULSE = {
   instructionsPerMac: 6.5,
 };
 const TARGETS = { flashKB: 20, ramKB: 4, instructionsPerClassification: 100_000, instructionsPerMac: 3 };
-
-function spectralLowPass(d: Impulse): Impulse {
-  return { ...d, dsp: d.dsp.map((b) => (b.block === 'spectral_analysis' ? { ...b, params: { ...b.params, 'filter-type': 'low', 'filter-order': 6 } } : b)) };
-}
-
-function rawData(d: Impulse): Impulse {
-  const axes = d.input.type === 'time-series' ? d.input.axes : [];
-  return {
-    ...d,
-    dsp: [{ id: 'raw', block: 'raw', title: 'Raw data', axes, params: paramsWithDefaults(getDspBlock('raw').params) }],
-    learning: d.learning.map((l) => ({ ...l, inputs: ['raw'] })),
-  };
-}
 
 const CASES: Record<string, DemoOptions & { note: string }> = {
   motion: { demo: 'motion', impulse: spectralLowPass, note: 'spectral analysis (FFT, 6th-order low-pass) → dense, int8' },

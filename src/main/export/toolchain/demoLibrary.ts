@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ModelMetrics } from '../../../shared/api/training';
+import { getDspBlock, paramsWithDefaults } from '../../../shared/dsp/index';
 import { KilnError } from '../../../shared/errors';
 import type { Impulse } from '../../../shared/impulse/impulse';
 import { SampleWindows } from '../../../shared/impulse/windowing';
@@ -22,6 +23,21 @@ import { SampleRepository } from '../../store/sampleRepository';
 import { currentImpulse } from '../../training/featureSet';
 import { decodeModel } from '../../training/modelBlob';
 import type { CLibraryInput } from '../c/index';
+
+/** the spectral block with a 6th-order low-pass filter (as in Edge Impulse's measurement of its own library) */
+export function spectralLowPass(d: Impulse): Impulse {
+  return { ...d, dsp: d.dsp.map((b) => (b.block === 'spectral_analysis' ? { ...b, params: { ...b.params, 'filter-type': 'low', 'filter-order': 6 } } : b)) };
+}
+
+/** the DSP replaced by raw data over the same axes: the network measured on its own */
+export function rawData(d: Impulse): Impulse {
+  const axes = d.input.type === 'time-series' ? d.input.axes : [];
+  return {
+    ...d,
+    dsp: [{ id: 'raw', block: 'raw', title: 'Raw data', axes, params: paramsWithDefaults(getDspBlock('raw').params) }],
+    learning: d.learning.map((l) => ({ ...l, inputs: ['raw'] })),
+  };
+}
 
 export interface DemoLibrary {
   input: CLibraryInput;

@@ -1,23 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDspBlock, paramsWithDefaults } from '../../../shared/dsp/index';
-import type { Impulse } from '../../../shared/impulse/impulse';
 import { generateCLibrary, type CLibrary } from '../c/index';
-import { trainedDemoLibrary, type DemoLibrary } from './demoLibrary';
+import { spectralLowPass, trainedDemoLibrary, type DemoLibrary } from './demoLibrary';
 import { runLibraryHarness, type LibraryRun } from './libraryHarness';
 import { ARM_TOOLS, missingToolsMessage } from './tools';
 
 const missing = missingToolsMessage([...ARM_TOOLS, 'gcc']);
 if (missing) console.log(`skipping the on-target library tests: ${missing}`);
-
-/** the motion demo with its DSP replaced by raw data (the blocks the C generator exports today) */
-function rawMotion(d: Impulse): Impulse {
-  const axes = d.input.type === 'time-series' ? d.input.axes : [];
-  return {
-    ...d,
-    dsp: [{ id: 'raw', block: 'raw', title: 'Raw data', axes, params: paramsWithDefaults(getDspBlock('raw').params) }],
-    learning: d.learning.map((l) => ({ ...l, inputs: ['raw'] })),
-  };
-}
 
 describe.skipIf(missing !== undefined)('the motion demo library on an emulated Cortex-M4', () => {
   let demo: DemoLibrary;
@@ -26,7 +14,7 @@ describe.skipIf(missing !== undefined)('the motion demo library on an emulated C
   const WINDOWS = 24;
 
   beforeAll(async () => {
-    demo = await trainedDemoLibrary({ demo: 'motion', impulse: rawMotion, epochs: 10 });
+    demo = await trainedDemoLibrary({ demo: 'motion', impulse: spectralLowPass, epochs: 5 });
     library = generateCLibrary(demo.input);
     m4 = await runLibraryHarness(library.files, demo.testWindows.slice(0, WINDOWS), { frameSize: demo.frameSize, target: 'cortex-m4' });
   }, 120_000);
@@ -46,7 +34,7 @@ describe.skipIf(missing !== undefined)('the motion demo library on an emulated C
     expect(network[0]!).toBeGreaterThan(demo.macs / 2);
     expect(classify[0]!).toBeGreaterThan(dsp[0]! + network[0]! - 100);
     console.log(
-      `motion (raw data) int8 on Cortex-M4: ${classify[0]} instructions per classification, DSP ${dsp[0]}, network ${network[0]} (${(network[0]! / demo.macs).toFixed(2)} per MAC, ${demo.macs} MACs)`,
+      `motion (spectral, 6th-order low-pass) int8 on Cortex-M4: ${classify[0]} instructions per classification, DSP ${dsp[0]}, network ${network[0]} (${(network[0]! / demo.macs).toFixed(2)} per MAC, ${demo.macs} MACs)`,
     );
   });
 
@@ -58,7 +46,9 @@ describe.skipIf(missing !== undefined)('the motion demo library on an emulated C
     expect(m4.libraryUsesHeap).toBe(false);
     expect(m4.stackBytes).toBeGreaterThan(0);
     expect(m4.stackBytes).toBeLessThan(4096);
-    console.log(`motion (raw data) int8 memory: flash ${JSON.stringify(flash.byCategory)}, RAM ${JSON.stringify(ram.byCategory)}, stack ${m4.stackBytes} B`);
+    console.log(
+      `motion (spectral, 6th-order low-pass) int8 memory: flash ${JSON.stringify(flash.byCategory)}, RAM ${JSON.stringify(ram.byCategory)}, stack ${m4.stackBytes} B`,
+    );
   });
 
   it('gives the same outputs on a Cortex-M0+ (portable C kernels, soft float)', async () => {
