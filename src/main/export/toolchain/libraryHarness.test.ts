@@ -33,6 +33,13 @@ describe.skipIf(missing !== undefined)('the motion demo library on an emulated C
     // SMLAD's peak is two MACs per instruction
     expect(network[0]!).toBeGreaterThan(demo.macs / 2);
     expect(classify[0]!).toBeGreaterThan(dsp[0]! + network[0]! - 100);
+    // counted inside the dense kernel alone: SMLAD's peak is half an instruction per MAC
+    const dense = m4.kernelInstructions.kiln_dense_s8!;
+    expect(dense).toBeGreaterThan(demo.kernelMacs.kiln_dense_s8 / 2);
+    expect(dense).toBeLessThan(network[0]!);
+    console.log(
+      `kiln_dense_s8: ${dense} instructions for ${demo.kernelMacs.kiln_dense_s8} MACs (${(dense / demo.kernelMacs.kiln_dense_s8).toFixed(2)} per MAC)`,
+    );
     console.log(
       `motion (spectral, 6th-order low-pass) int8 on Cortex-M4: ${classify[0]} instructions per classification, DSP ${dsp[0]}, network ${network[0]} (${(network[0]! / demo.macs).toFixed(2)} per MAC, ${demo.macs} MACs)`,
     );

@@ -49,7 +49,12 @@ export interface LibraryRun {
   stackBytes: number;
   /** true when the library (not the harness) pulls malloc in */
   libraryUsesHeap: boolean;
+  /** instructions executed inside each int8 kernel function per network inference (linked kernels only) */
+  kernelInstructions: Record<string, number>;
 }
+
+/** the int8 kernels whose inner loops the instructions-per-MAC figures are about */
+export const MAC_KERNELS = ['kiln_dense_s8', 'kiln_conv_s8'] as const;
 
 /** library sources that are not part of the library proper (the example program) */
 function isLibrarySource(file: string): boolean {
@@ -145,7 +150,7 @@ export async function runLibraryHarness(
     }
 
     const build = await crossCompile(src, { target, outDir: path.join(dir, target), name: 'harness' });
-    const run = await runOnQemu(build.elf, { target, countInstructions: true, timeoutMs: opts.timeoutMs ?? 60_000 });
+    const run = await runOnQemu(build.elf, { target, countInstructions: true, countFunctions: MAC_KERNELS, timeoutMs: opts.timeoutMs ?? 60_000 });
     if (run.exitCode !== 0) throw new KilnError('INTERNAL', `the ${target} harness exited with ${run.exitCode}:\n${run.stdout.slice(-1000)}`);
     const targetOut = outputsOf(run.stdout);
     // four marks per window: classify | dsp | network
@@ -169,6 +174,8 @@ export async function runLibraryHarness(
       memory: memoryReport(map, (object, section) => libraryCategory(sourceOf(object), section)),
       stackBytes: parseHarnessOutput(run.stdout).stackBytes ?? 0,
       libraryUsesHeap: usesHeap(map, build.objects),
+      // the network runs twice per window: inside kiln_run_classifier and in kiln_classify_features
+      kernelInstructions: Object.fromEntries(Object.entries(run.functionInstructions ?? {}).map(([f, n]) => [f, n / (2 * windows.length)])),
     };
   } finally {
     if (!opts.keep && !opts.workDir) rmSync(dir, { recursive: true, force: true });
