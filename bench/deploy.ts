@@ -105,6 +105,9 @@ for (const [name, c] of Object.entries(CASES)) {
           ram: kb(ramTotal) <= TARGETS.ramKB && !run.libraryUsesHeap,
           instructions: classify <= TARGETS.instructionsPerClassification,
           instructionsPerMac: perMac !== null && perMac <= TARGETS.instructionsPerMac,
+          kernelInstructionsPerMac: Object.entries(run.kernelInstructions).every(
+            ([k, n]) => n <= TARGETS.kernelInstructionsPerMac * demo.kernelMacs[k as keyof typeof demo.kernelMacs],
+          ),
         },
         summary: `flash ${kb(flashTotal)} KB (EI ${EDGE_IMPULSE.flashKB}), RAM ${kb(ramTotal)} KB (EI ${EDGE_IMPULSE.staticRamKB} + ${EDGE_IMPULSE.heapKB} heap + ${EDGE_IMPULSE.stackKB} stack), ${classify} instructions (EI ${EDGE_IMPULSE.instructionsPerClassification}: DSP ${dsp} vs ${EDGE_IMPULSE.dspInstructions}, network ${network} vs ${EDGE_IMPULSE.inferenceInstructions}), ${perMac} per MAC (EI ${EDGE_IMPULSE.instructionsPerMac})`,
       }),

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKilnError } from '../../../shared/errors';
 import {
   ARM_TOOLS,
@@ -93,10 +93,14 @@ const missing = missingToolsMessage([...ARM_TOOLS, 'gcc']);
 if (missing) console.log(`skipping the Cortex-M toolchain tests: ${missing}`);
 
 describe.skipIf(missing !== undefined)('a toy program on an emulated Cortex-M', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-toolchain-'));
+  let dir = '';
+  let src = { root: '', files: ['toy.c'] };
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-toolchain-'));
+    writeFileSync(path.join(dir, 'toy.c'), TOY);
+    src = { root: dir, files: ['toy.c'] };
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'toy.c'), TOY);
-  const src = { root: dir, files: ['toy.c'] };
 
   it('counts instructions exactly and repeatably under QEMU, per marked region', async () => {
     const build = await crossCompile(src, { target: 'cortex-m4', outDir: path.join(dir, 'm4') });
