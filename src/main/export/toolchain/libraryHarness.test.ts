@@ -58,6 +58,13 @@ describe.skipIf(missing !== undefined)('the motion demo library on an emulated C
     );
   });
 
+  it('gives the float32 library’s scores within 1e-5 of the host build (newlib’s libm against glibc’s)', async () => {
+    const float = generateCLibrary({ ...demo.input, precision: 'float32' });
+    const run = await runLibraryHarness(float.files, demo.testWindows.slice(0, 8), { frameSize: demo.frameSize, target: 'cortex-m4' });
+    expect(run.target.scores).toHaveLength(8);
+    run.target.scores.forEach((scores, w) => scores.forEach((v, i) => expect(Math.abs(v - run.host!.scores[w]![i]!)).toBeLessThan(1e-5)));
+  });
+
   it('gives the same outputs on a Cortex-M0+ (portable C kernels, soft float)', async () => {
     const m0 = await runLibraryHarness(library.files, demo.testWindows.slice(0, 4), { frameSize: demo.frameSize, target: 'cortex-m0plus', skipHost: true });
     expect(m0.target.int8).toEqual(m4.host!.int8.slice(0, 4));
