@@ -45,7 +45,7 @@ function initText(v: CInit): string {
 export function emitConst(c: ConstArray): string {
   const format = c.ctype === 'float' ? floatLiteral : intLiteral;
   const perLine = c.ctype === 'float' ? 8 : c.ctype === 'int8_t' ? 24 : 12;
-  return `static const ${c.ctype} ${c.name}[${Math.max(1, c.values.length)}] = {\n${c.values.length ? arrayBody(c.values, format, perLine) : '    0'}\n};\n`;
+  return `static const ${c.ctype} ${c.name}[${Math.max(1, c.values.length)}]${c.ctype === 'int8_t' ? ' KILN_ALIGNED4' : ''} = {\n${c.values.length ? arrayBody(c.values, format, perLine) : '    0'}\n};\n`;
 }
 
 function tensorPointer(program: NetworkProgram, plan: ArenaPlan, tensor: number, kind: 'data' | 'scratch'): string {
@@ -146,6 +146,7 @@ export function emitDsp(calls: readonly DspCall[], layout: FeatureLayout): strin
 
 /** The one static arena: DSP buffers, then (reusing the same bytes) the network's tensors. */
 export function emitArena(bytes: number, note: string): string {
+  if (bytes === 0) return '/* no arena: nothing needs working memory */\n';
   return [
     `/* ${note} */`,
     'static union {',
@@ -180,6 +181,8 @@ export interface MetadataFacts {
   precision: 'int8' | 'float32';
   layout: FeatureLayout;
   labelCount: number;
+  /** names of the outputs, in order */
+  labels: string[];
   outputCount: number;
   regression: boolean;
   input: { scale: number; zeroPoint: number } | null;
@@ -212,6 +215,7 @@ export function emitMetadata(m: MetadataFacts): string {
     def('KILN_FEATURE_COUNT', m.layout.featureCount, 'DSP features per window'),
     def('KILN_NN_INPUT_FRAME_SIZE', m.layout.networkInputs, 'the network reads features [0, this)'),
     def('KILN_LABEL_COUNT', m.labelCount),
+    def('KILN_LABELS', `{${m.labels.map(stringLiteral).join(', ')}}`, 'initializer: one name per output'),
     def('KILN_OUTPUT_COUNT', m.outputCount),
     def('KILN_IS_REGRESSION', m.regression ? 1 : 0),
     def('KILN_INPUT_SCALE', floatLiteral(m.input?.scale ?? 1)),

@@ -3,6 +3,10 @@
  * -ffp-contract=off) and run on the same features as the studio's engines: int8 outputs equal
  * `runInt8Raw` exactly, float32 scores are within 1e-5 of `runFloatModel`.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDspBlock } from '../../../shared/dsp/index';
 import { anomalyScores, trainGmm, trainKMeans, type AnomalyModel } from '../../../shared/model/anomaly';
@@ -11,7 +15,7 @@ import type { Int8Model } from '../../../shared/model/int8Model';
 import { runFloatModel } from '../../../shared/model/floatRunner';
 import type { ModelSpecInput, OutputHead } from '../../../shared/model/spec';
 import { generateCLibrary, type CLibraryImpulse } from './index';
-import { buildWithHarness, disposeKernelCache, SANITIZE_CFLAGS, type BuiltLibrary } from './testing/hostGcc';
+import { buildWithHarness, disposeKernelCache, SANITIZE_CFLAGS, writeLibrary, type BuiltLibrary } from './testing/hostGcc';
 import { randomFeatures, randomNetwork, rawImpulse, row, type RandomNetwork } from './testing/fixtures';
 
 const built: BuiltLibrary[] = [];
@@ -237,5 +241,102 @@ describe('what the generator refuses', () => {
     const impulse = rawImpulse({ readings: 2, axes: ['x', 'y', 'z'] });
     expect(() => generateCLibrary({ ...base, impulse, int8: null })).toThrow(/no int8 version/);
     expect(() => generateCLibrary({ ...base, impulse, name: '1 bad name' })).toThrow(/Library name "1 bad name"/);
+  });
+});
+
+describe('the library as a user gets it', () => {
+  it('builds with its Makefile and CMakeLists, classifies a window file (one value per line or CSV) like the harness, and its headers compile as C++', () => {
+    const net = randomNetwork({ inputShape: [12], layers: [{ type: 'dense', units: 6 }] }, { kind: 'classification', classes: 3 }, 31);
+    const lib = generateCLibrary({
+      name: 'user-lib',
+      precision: 'int8',
+      labels: ['idle', 'wave', 'snake'],
+      impulse: rawImpulse({ readings: 4, axes: ['x', 'y', 'z'] }),
+      float: net.float,
+      int8: net.int8,
+      anomaly: null,
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'kiln-user-'));
+    try {
+      writeLibrary(lib, dir);
+      execFileSync('make', ['-s', 'CFLAGS=-std=c99 -O2 -Wall -Wextra -Werror'], { cwd: dir, stdio: 'pipe' });
+      const window = row(net.features, 12, 0);
+      writeFileSync(path.join(dir, 'lines.txt'), Array.from(window).join('\n') + '\n');
+      writeFileSync(path.join(dir, 'window.csv'), Array.from(window).join(', ') + '\n');
+      const byLine = execFileSync(path.join(dir, 'build/classify'), ['lines.txt'], { cwd: dir }).toString();
+      const byCsv = execFileSync(path.join(dir, 'build/classify'), ['window.csv'], { cwd: dir }).toString();
+      const want = tsInt8(net.int8, window)[0]!.map((q) => (q + 128) / 256);
+      expect(byLine).toBe(byCsv);
+      const printed = [...byLine.matchAll(/^(\w+): ([\d.]+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+      expect(printed.map(([label]) => label)).toEqual(['idle', 'wave', 'snake']);
+      printed.forEach(([, v], k) => expect(Math.abs(v - want[k]!)).toBeLessThanOrEqual(5e-6));
+      execFileSync('cmake', ['-S', '.', '-B', 'cmake-build', '-DCMAKE_BUILD_TYPE=Release'], { cwd: dir, stdio: 'pipe' });
+      execFileSync('cmake', ['--build', 'cmake-build'], { cwd: dir, stdio: 'pipe' });
+      expect(execFileSync(path.join(dir, 'cmake-build/classify'), ['window.csv'], { cwd: dir }).toString()).toBe(byCsv);
+      writeFileSync(
+        path.join(dir, 'cpp.cpp'),
+        '#include "kiln_classifier.h"\n#include "kiln_nn.h"\n#include "kiln_anomaly.h"\nint main() { kiln_result_t r; return kiln_classify_features(nullptr, &r) == KILN_ERR_ARGUMENT ? 0 : 1; }\n',
+      );
+      execFileSync(
+        'g++',
+        ['-std=c++11', '-Wall', '-Wextra', '-Werror', '-Ikiln-sdk/nn', '-Ikiln-sdk/runtime', '-Imodel', 'cpp.cpp', 'libkiln.a', '-lm', '-o', 'cpp'],
+        { cwd: dir, stdio: 'pipe' },
+      );
+      execFileSync(path.join(dir, 'cpp'), { cwd: dir });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exports an impulse with only an anomaly block', () => {
+    const features = randomFeatures(30, 6, 41);
+    const model = trainKMeans(features, 6, { clusters: 2, seed: 1 });
+    const lib = build(
+      generateCLibrary({
+        name: 'only-anomaly',
+        precision: 'int8',
+        labels: [],
+        impulse: rawImpulse({ readings: 2, axes: ['x', 'y', 'z'], classifier: false, anomaly: 'kmeans' }),
+        float: null,
+        int8: null,
+        anomaly: model,
+      }),
+    );
+    const got = lib.run('windows', rowsOf(features, 6));
+    const want = anomalyScores(model, features, 6);
+    got.forEach((g, r) => expect(g.anomaly).toBeCloseTo(want[r]!, 4));
+  });
+});
+
+describe('kiln_model_metadata.h', () => {
+  it('carries the constants a sketch needs, matching the summary', () => {
+    const net = randomNetwork({ inputShape: [24], layers: [{ type: 'dense', units: 5 }] }, { kind: 'classification', classes: 3 }, 51);
+    const lib = generateCLibrary({
+      name: 'meta',
+      precision: 'int8',
+      labels: ['idle', 'up "down"', 'wave'],
+      impulse: rawImpulse({ readings: 8, axes: ['accX', 'accY', 'accZ'] }),
+      float: net.float,
+      int8: net.int8,
+      anomaly: null,
+    });
+    const h = lib.files.get('model/kiln_model_metadata.h') as string;
+    const value = (name: string) => new RegExp(`#define ${name} +(.+?)(?: /\\*|$)`, 'm').exec(h)?.[1];
+    expect(value('KILN_RAW_SAMPLE_COUNT')).toBe('8');
+    expect(value('KILN_RAW_SAMPLES_PER_FRAME')).toBe('3');
+    expect(value('KILN_DSP_INPUT_FRAME_SIZE')).toBe('24');
+    expect(value('KILN_AXES')).toBe('"accX,accY,accZ"');
+    expect(value('KILN_FREQUENCY')).toBe('50.0f');
+    expect(value('KILN_INTERVAL_MS')).toBe('20.0f');
+    expect(value('KILN_LABEL_COUNT')).toBe('3');
+    expect(value('KILN_LABELS')).toBe('{"idle", "up \\"down\\"", "wave"}');
+    expect(value('KILN_FEATURE_COUNT')).toBe('24');
+    expect(value('KILN_OUTPUT_SCALE')).toBe('0.00390625f');
+    expect(value('KILN_OUTPUT_ZERO_POINT')).toBe('-128');
+    expect(value('KILN_INPUT_ZERO_POINT')).toBe(String(net.int8.input.zeroPoint));
+    expect(value('KILN_ARENA_SIZE')).toBe(String(lib.summary.arenaBytes));
+    expect(value('KILN_HAS_ANOMALY')).toBe('0');
+    expect(lib.summary).toMatchObject({ featureCount: 24, labels: ['idle', 'up "down"', 'wave'], precision: 'int8' });
+    expect(lib.summary.weightBytes).toBeGreaterThan(24 * 5);
   });
 });
