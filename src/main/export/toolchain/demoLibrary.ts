@@ -48,8 +48,8 @@ export interface DemoLibrary {
   frameSize: number;
   /** multiply-accumulates of one network inference */
   macs: number;
-  /** multiply-accumulates of the int8 dense and conv kernels (kiln_dense_s8, kiln_conv_s8) */
-  kernelMacs: { kiln_dense_s8: number; kiln_conv_s8: number };
+  /** multiply-accumulates of the int8 dense and conv layers (kiln_dense_s8, kiln_conv_s8) */
+  kernelMacs: number;
   /** validation accuracy of the float32 and int8 models, 0–1 */
   accuracy: { float32: number | null; int8: number | null };
 }
@@ -62,11 +62,11 @@ export interface DemoOptions {
   precision?: 'int8' | 'float32';
 }
 
-function kernelMacs(model: Int8Model): DemoLibrary['kernelMacs'] {
-  const macs = { kiln_dense_s8: 0, kiln_conv_s8: 0 };
+function kernelMacs(model: Int8Model): number {
+  let macs = 0;
   for (const op of model.ops) {
-    if (op.op === 'dense') macs.kiln_dense_s8 += op.inSize * op.units;
-    else if (op.op === 'conv') macs.kiln_conv_s8 += op.g.oh * op.g.ow * op.filters * op.g.kh * op.g.kw * op.g.c;
+    if (op.op === 'dense') macs += op.inSize * op.units;
+    else if (op.op === 'conv') macs += op.g.oh * op.g.ow * op.filters * op.g.kh * op.g.kw * op.g.c;
   }
   return macs;
 }
@@ -130,7 +130,7 @@ export async function trainedDemoLibrary(opts: DemoOptions): Promise<DemoLibrary
       testWindows,
       frameSize: testWindows[0]?.length ?? 0,
       macs: analysis.ok ? analysis.totalMacs : 0,
-      kernelMacs: input.int8 ? kernelMacs(input.int8) : { kiln_dense_s8: 0, kiln_conv_s8: 0 },
+      kernelMacs: input.int8 ? kernelMacs(input.int8) : 0,
       accuracy: { float32: metrics.float32?.accuracy ?? null, int8: metrics.int8?.accuracy ?? null },
     };
   } finally {

@@ -12,7 +12,7 @@ import { compileHost, crossCompile, HOST_CFLAGS, type CSources } from './compile
 import { execTool } from './exec';
 import { parseHarnessOutput } from './harnessOutput';
 import { FILL, memoryReport, parseMapFile, type InputSection, type MemoryReport, type ParsedMap } from './memoryMap';
-import { regionCounts, runOnQemu } from './qemu';
+import { regionCounts, runOnQemu, symbolTable } from './qemu';
 import { harnessDir } from './resources';
 import type { CortexTargetId } from './targets';
 
@@ -49,12 +49,12 @@ export interface LibraryRun {
   stackBytes: number;
   /** true when the library (not the harness) pulls malloc in */
   libraryUsesHeap: boolean;
-  /** instructions executed inside each int8 kernel function per network inference (linked kernels only) */
+  /** instructions executed inside each int8 MAC kernel and dot-product function per network inference (those linked in) */
   kernelInstructions: Record<string, number>;
 }
 
-/** the int8 kernels whose inner loops the instructions-per-MAC figures are about */
-export const MAC_KERNELS = ['kiln_dense_s8', 'kiln_conv_s8'] as const;
+/** the int8 MAC kernels and their dot-product inner loops (kiln_dot*), counted per function */
+export const MAC_KERNEL_PATTERN = /^kiln_(dense_s8|conv_s8|dot\w*)$/;
 
 /** library sources that are not part of the library proper (the example program) */
 function isLibrarySource(file: string): boolean {
@@ -150,7 +150,8 @@ export async function runLibraryHarness(
     }
 
     const build = await crossCompile(src, { target, outDir: path.join(dir, target), name: 'harness' });
-    const run = await runOnQemu(build.elf, { target, countInstructions: true, countFunctions: MAC_KERNELS, timeoutMs: opts.timeoutMs ?? 60_000 });
+    const kernels = [...(await symbolTable(build.elf)).keys()].filter((name) => MAC_KERNEL_PATTERN.test(name));
+    const run = await runOnQemu(build.elf, { target, countInstructions: true, countFunctions: kernels, timeoutMs: opts.timeoutMs ?? 60_000 });
     if (run.exitCode !== 0) throw new KilnError('INTERNAL', `the ${target} harness exited with ${run.exitCode}:\n${run.stdout.slice(-1000)}`);
     const targetOut = outputsOf(run.stdout);
     // four marks per window: classify | dsp | network
