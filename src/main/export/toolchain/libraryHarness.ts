@@ -11,7 +11,7 @@ import { KilnError } from '../../../shared/errors';
 import { compileHost, crossCompile, HOST_CFLAGS, type CSources } from './compile';
 import { execTool } from './exec';
 import { parseHarnessOutput } from './harnessOutput';
-import { FILL, memoryReport, parseMapFile, type InputSection, type MemoryReport, type ParsedMap } from './memoryMap';
+import { FILL, memoryReport, parseMapFile, rootObject, type InputSection, type MemoryReport, type ParsedMap } from './memoryMap';
 import { regionCounts, runOnQemu, symbolTable } from './qemu';
 import { harnessDir } from './resources';
 import type { CortexTargetId } from './targets';
@@ -67,10 +67,8 @@ export function libraryCategory(source: string | undefined, section: InputSectio
   if (source === undefined || source.startsWith('harness/')) return 'harness';
   if (/arena/i.test(section.name)) return 'arena';
   if (/(^|\/)dsp\//.test(source)) return 'dsp';
-  if (/(^|\/)kiln_model\.c$/.test(source)) {
-    if (section.output === '.rodata') return 'weights';
-    if (section.output === '.bss' || section.output === '.data') return 'data';
-  }
+  // the generated model's constants are the weights, biases and requantization tables
+  if (/(^|\/)kiln_model\.c$/.test(source) && section.output === '.rodata') return 'weights';
   if (section.output === '.bss' || section.output === '.data') return 'data';
   return 'code';
 }
@@ -110,19 +108,15 @@ function outputsOf(stdout: string): WindowOutputs {
   };
 }
 
-function usesHeap(map: ParsedMap, objects: ReadonlyMap<string, string>): boolean {
-  return map.sections.some((s) => {
-    if (!/malloc/i.test(s.file)) return false;
-    let f = s.file;
-    for (let hops = 0; hops < 64 && map.pulledInBy.has(f); hops++) f = map.pulledInBy.get(f)!;
-    return !(objects.get(f) ?? 'harness/').startsWith('harness/');
-  });
+/** true when an allocator from libc was linked in because of a library object (not the harness's stdio) */
+function usesHeap(map: ParsedMap, sourceOf: (object: string) => string | undefined): boolean {
+  return map.sections.some((s) => /malloc/i.test(s.file) && libraryCategory(sourceOf(rootObject(s.file, map.pulledInBy)), s) !== 'harness');
 }
 
 /**
  * Builds the library with the harness main for the host and for `target`, runs both on the
  * windows (each `frameSize` raw values, interleaved axes) and returns both outputs and the
- * target's figures. Temporary files go under `workDir` (removed unless `keep`).
+ * target's figures. Builds in a temporary folder removed afterwards (unless `keep`), or in `workDir`, which is kept.
  */
 export async function runLibraryHarness(
   files: ReadonlyMap<string, string | Uint8Array>,
@@ -174,7 +168,7 @@ export async function runLibraryHarness(
       instructions,
       memory: memoryReport(map, (object, section) => libraryCategory(sourceOf(object), section)),
       stackBytes: parseHarnessOutput(run.stdout).stackBytes ?? 0,
-      libraryUsesHeap: usesHeap(map, build.objects),
+      libraryUsesHeap: usesHeap(map, sourceOf),
       // the network runs twice per window: inside kiln_run_classifier and in kiln_classify_features
       kernelInstructions: Object.fromEntries(Object.entries(run.functionInstructions ?? {}).map(([f, n]) => [f, n / (2 * windows.length)])),
     };

@@ -32,15 +32,11 @@ export async function symbolTable(elf: string): Promise<Map<string, { address: n
 /** exit code of the harness fault handler (startup.c) */
 export const HARNESS_FAULT_EXIT = 99;
 
-/** address of a symbol in an ELF (Thumb bit cleared) */
+/** address of a function or object in an ELF (Thumb bit cleared) */
 export async function symbolAddress(elf: string, symbol: string): Promise<number> {
-  const { 'arm-none-eabi-nm': nm } = requireTools(['arm-none-eabi-nm']);
-  const { stdout } = await execTool(nm, [elf]);
-  for (const line of stdout.split('\n')) {
-    const [addr, , name] = line.trim().split(/\s+/);
-    if (name === symbol && addr) return parseInt(addr, 16) & ~1;
-  }
-  throw new KilnError('NOT_FOUND', `${elf}: no symbol ${symbol}`);
+  const s = (await symbolTable(elf)).get(symbol);
+  if (!s) throw new KilnError('NOT_FOUND', `${elf}: no symbol ${symbol}`);
+  return s.address;
 }
 
 export async function runOnQemu(
@@ -51,8 +47,9 @@ export async function runOnQemu(
   let linked: string[] = [];
   const args = ['-M', CORTEX_TARGETS[opts.target].qemuMachine, '-nographic', '-semihosting-config', 'enable=on,target=native', '-kernel', elf];
   if (opts.countInstructions) {
-    const mark = await symbolAddress(elf, 'kiln_mark');
-    const symbols = opts.countFunctions?.length ? await symbolTable(elf) : new Map<string, { address: number; size: number }>();
+    const symbols = await symbolTable(elf);
+    const mark = symbols.get('kiln_mark')?.address;
+    if (mark === undefined) throw new KilnError('NOT_FOUND', `${elf}: no kiln_mark (build it with the harness)`);
     linked = (opts.countFunctions ?? []).filter((f) => symbols.has(f)).slice(0, 16);
     const ranges = linked.map((f) => {
       const s = symbols.get(f)!;
