@@ -5,7 +5,7 @@
 import { EventBus } from '../api/eventBus';
 import { JobRunner } from '../jobs/jobRunner';
 import { ProjectHome } from '../store/projectHome';
-import { Uploads } from './uploads';
+import { Transfers } from '../transfers';
 import { DeviceService } from '../devices/deviceService';
 import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
@@ -19,7 +19,10 @@ export interface Services {
   home: ProjectHome;
   events: EventBus;
   jobs: JobRunner;
-  uploads: Uploads;
+  /** downloads and uploads between the page and the services (see src/main/transfers) */
+  transfers: Transfers;
+  /** the same object as `transfers`, under the name the upload-taking services use */
+  uploads: Transfers;
   devices: DeviceService;
   dataset: DatasetService;
   live: LiveService;
@@ -32,7 +35,8 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const home = new ProjectHome(options.home);
   const events = new EventBus();
   const jobs = new JobRunner(events, (project) => home.get(project).db);
-  const uploads = new Uploads();
+  const transfers = new Transfers(options.home);
+  const uploads = transfers;
   const devices = new DeviceService({ homeDir: options.home, events, jobs, projects: home });
   const dataset = new DatasetService(home, events, jobs, uploads);
   const live = new LiveService({ home, events, devices });
@@ -43,6 +47,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     home,
     events,
     jobs,
+    transfers,
     uploads,
     devices,
     dataset,
@@ -50,7 +55,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     training,
     pipeline,
     dispose() {
-      uploads.dispose();
+      transfers.dispose();
       void live.dispose();
       void devices.dispose();
       home.closeAll();
