@@ -306,12 +306,9 @@ function newId(): string {
 
 /** A file name for display and Content-Disposition: the last path part, no control characters. */
 export function safeFileName(name: string): string {
+  const last = name.split(/[/\\]/).pop()!;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const base = name
-    .split(/[/\\]/)
-    .pop()!
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim();
+  const base = last.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return base && base !== '.' && base !== '..' ? base.slice(0, 255) : 'file';
 }
 
