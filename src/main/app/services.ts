@@ -11,6 +11,7 @@ import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
+import { CustomCodeTrust } from '../pipeline/customCodeTrust';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -31,7 +32,12 @@ export interface Services {
   dispose(): void;
 }
 
-export function createServices(options: { home: string; host: HostKind }): Services {
+export function createServices(options: {
+  home: string;
+  host: HostKind;
+  /** the CLI's --trust-custom-code: run every project's custom code without asking */
+  trustCustomCode?: boolean;
+}): Services {
   const home = new ProjectHome(options.home);
   const events = new EventBus();
   const jobs = new JobRunner(events, (project) => home.get(project).db);
@@ -41,7 +47,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const dataset = new DatasetService(home, events, jobs, uploads);
   const live = new LiveService({ home, events, devices });
   const training = new TrainingService(home, events, jobs);
-  const pipeline = new PipelineService(home, events, jobs);
+  const pipeline = new PipelineService(home, events, jobs, {}, new CustomCodeTrust(options.home, options.trustCustomCode === true));
   return {
     host: options.host,
     home,
