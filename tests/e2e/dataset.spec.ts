@@ -158,7 +158,7 @@ test('a maker imports a folder of mixed files, fixes labels and sets, splits a s
   await shot(page, testInfo, 'rebalanced');
 });
 
-test('files dropped anywhere on the page are imported, and the dataset exported to a folder', async ({ page, kiln }, testInfo) => {
+test('files dropped anywhere on the page are imported, and the dataset exported as a zip download', async ({ page, kiln }, testInfo) => {
   await page.goto(kiln.url);
   await page.getByRole('button', { name: 'New project' }).first().click();
   await page.getByLabel('Project name').fill('Drop lab');

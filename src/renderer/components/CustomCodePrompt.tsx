@@ -45,8 +45,8 @@ export function CustomCodePrompt({ project }: { project: string }) {
         else, allow it only if you trust them.
       </p>
       <p className="muted small">
-        Kiln runs custom code in a separate process without file, network or process access, with memory and time limits. Your answer is kept for this project
-        on this machine (not in the project file).
+        Kiln runs custom code in a separate process with no access to your files or other programs, no Node modules or network functions, and memory and time
+        limits. Your answer is kept for this project on this machine (not in the project file).
       </p>
     </Dialog>
   );
