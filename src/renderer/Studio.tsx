@@ -1,3 +1,4 @@
+import { CustomCodePrompt } from './components/CustomCodePrompt';
 import { JobsTray } from './components/JobsTray';
 import { pageComponents } from './pages/registry';
 import { PAGES, useRoute } from './stores/routeStore';
@@ -55,6 +56,7 @@ export function Studio({ project }: { project: string }) {
       </nav>
       <main className="content">
         <JobsTray project={project} shownByPage={PAGES_WITH_RECORD_PANEL.has(page) ? ['samples.record'] : []} />
+        <CustomCodePrompt project={project} />
         {Page ? <Page project={project} rest={rest} /> : <section className="page">This page is not available yet.</section>}
       </main>
     </div>

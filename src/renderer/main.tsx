@@ -1,6 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { createClient, setClient } from './api';
+import { createClient, httpFileTransport, setClient } from './api';
 import { createIpcTransport } from './api/ipcTransport';
 import { createWsTransport, readToken } from './api/wsTransport';
 import { useApp } from './stores/appStore';
@@ -23,7 +23,12 @@ function start(): void {
     }
     // keep the token out of the address bar and history once it is stored for this tab
     if (new URLSearchParams(location.search).has('token')) history.replaceState(null, '', location.pathname + location.hash);
-    setClient(createClient(createWsTransport(token, (s) => useApp.getState().setConnection(s))));
+    setClient(
+      createClient(
+        createWsTransport(token, (s) => useApp.getState().setConnection(s)),
+        httpFileTransport(token),
+      ),
+    );
   }
   root.render(<App />);
 }

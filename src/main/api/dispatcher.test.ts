@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe('the API dispatcher', () => {
     expect(await api.call('projects.rename', { name: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('newName') } });
     expect(await api.call('projects.create', null)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await api.call('projects.create', { name: '../../etc/passwd' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await api.call('projects.import', {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('uploadId or path') } });
+    expect(await api.call('projects.import', {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('uploadId') } });
   });
 
   it('maps service errors to typed error results', async () => {
@@ -81,20 +81,30 @@ describe('the API dispatcher', () => {
     ).toEqual(['copy', 'src']);
   });
 
-  it('imports a .kiln file by path as a job, and reports a bad file as a failed job', async () => {
+  it('imports an uploaded .kiln file as a job, reports a bad file as a failed job, and takes no path from a client', async () => {
     const other = createServices({ home: mkdtempSync(path.join(os.tmpdir(), 'kiln-other-')), host: 'cli' });
     other.home.create('elsewhere');
     other.dispose();
+    const upload = (file: string) => {
+      const bytes = readFileSync(file);
+      const { uploadId } = services.uploads.begin(path.basename(file), bytes.length);
+      services.uploads.chunk(uploadId, 0, bytes.toString('base64'));
+      return uploadId;
+    };
     const source = path.join(other.home.dir, 'elsewhere.kiln');
-    const ok = await api.call('projects.import', { path: source });
+    const uploadId = upload(source);
+    const ok = await api.call('projects.import', { uploadId });
     const job = await services.jobs.wait((ok as { result: { jobId: string } }).result.jobId);
     expect(job).toMatchObject({ state: 'succeeded', result: { project: 'elsewhere' } });
+    // the upload is gone once the job ended
+    expect(() => services.uploads.take(uploadId)).toThrow(/Unknown upload/);
 
     const bogus = path.join(other.home.dir, 'bogus.kiln');
     writeFileSync(bogus, 'not a project');
-    const bad = await api.call('projects.import', { path: bogus });
+    const bad = await api.call('projects.import', { uploadId: upload(bogus) });
     const failed = await services.jobs.wait((bad as { result: { jobId: string } }).result.jobId);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'NOT_A_PROJECT' } });
+    expect(await api.call('projects.import', { path: source })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('takes uploads in chunks and refuses out-of-order or oversized chunks', async () => {

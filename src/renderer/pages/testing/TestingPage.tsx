@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { api } from '../../api';
 import type { SampleTestResult, TestResult } from '../../../shared/api/training';
 import { seriesColor } from '../../components/charts';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -49,6 +50,15 @@ export function TestingPage({ project }: { project: string }) {
   const isAnomaly = r?.samples.some((x) => x.anomaly !== null) ?? false;
 
   const run = () => s.runTest().catch((e: unknown) => toast({ kind: 'error', message: errorMessage(e) }));
+  // an ONNX file of the active model, as a download (no path from the page)
+  const downloadOnnx = async (id: number) => {
+    try {
+      const saved = await api().download(await api().call('models.exportOnnx', { project, id }));
+      if (saved.savedTo) toast({ kind: 'success', message: `Saved ${saved.savedTo}` });
+    } catch (e) {
+      toast({ kind: 'error', message: errorMessage(e) });
+    }
+  };
 
   if (s.loadError) {
     return (
@@ -76,6 +86,11 @@ export function TestingPage({ project }: { project: string }) {
           <button className="btn btn-primary" onClick={() => void run()} disabled={running || !active} data-testid="run-test">
             {running ? 'Testing…' : 'Classify all test samples'}
           </button>
+          {active && (
+            <button className="btn" onClick={() => void downloadOnnx(active.id)}>
+              Download ONNX
+            </button>
+          )}
           {!active && (
             <button className="btn" onClick={() => go({ project, page: 'training' })}>
               Train a model first
