@@ -11,6 +11,8 @@ import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
+import { ExportService } from '../export';
+import { KilnError } from '../../shared/errors';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -25,6 +27,7 @@ export interface Services {
   live: LiveService;
   training: TrainingService;
   pipeline: PipelineService;
+  deploy: ExportService;
   dispose(): void;
 }
 
@@ -38,6 +41,9 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const live = new LiveService({ home, events, devices });
   const training = new TrainingService(home, events, jobs);
   const pipeline = new PipelineService(home, events, jobs);
+  const deploy = new ExportService(home, jobs, () => {
+    throw new KilnError('UNSUPPORTED', 'Downloads need the transfer service, which is not part of this Kiln build yet; use `kiln export --out` instead');
+  });
   return {
     host: options.host,
     home,
@@ -49,6 +55,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     live,
     training,
     pipeline,
+    deploy,
     dispose() {
       uploads.dispose();
       void live.dispose();

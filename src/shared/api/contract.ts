@@ -11,6 +11,7 @@ import { samplesEvents, samplesMethods } from './samples';
 import { impulseEvents, impulseMethods } from './impulse';
 import { trainingEvents, trainingMethods } from './training';
 import { liveEvents, liveMethods } from './live';
+import { deployMethods } from './deploy';
 
 const none = z.object({}).strict();
 const jobRef = z.object({ jobId: z.string() });
@@ -80,6 +81,7 @@ export const contract = {
   ...impulseMethods,
   ...trainingMethods,
   ...liveMethods,
+  ...deployMethods,
 } as const;
 
 export type Contract = typeof contract;
