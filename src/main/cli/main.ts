@@ -18,6 +18,7 @@ import { samplesCommands } from './samplesCommands';
 import { impulseCommands } from './impulseCommands';
 import { trainingCommands } from './trainingCommands';
 import { liveCommands } from './liveCommands';
+import { exportCommands } from './exportCommands';
 
 export interface CliContext {
   services: Services;
@@ -192,6 +193,7 @@ export function buildProgram(): Command {
   impulseCommands(program);
   trainingCommands(program);
   liveCommands(program);
+  exportCommands(program);
   return program;
 }
 
