@@ -1,0 +1,158 @@
+/*
+ * Inner helpers the kernels share (not part of the public API): requantization and the int8 dot
+ * products, portable and Cortex-M DSP-extension paths side by side.
+ */
+#ifndef KILN_NN_SUPPORT_H
+#define KILN_NN_SUPPORT_H
+
+#include <string.h>
+#include "kiln_nn.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1 && !defined(KILN_NO_DSP_EXT)
+#include <arm_acle.h>
+#define KILN_DSP_EXT 1
+#elif defined(KILN_EMULATE_DSP_EXT) && !defined(KILN_NO_DSP_EXT)
+/* Host emulation of the two ACLE intrinsics used below, so a host test can run the DSP path's
+   data layout and loop structure. Not for production builds. */
+#define KILN_DSP_EXT 1
+static inline int32_t kiln_emu_sxtb16(int32_t x) {
+    uint32_t u = (uint32_t)x;
+    int32_t lo = (int8_t)(u & 0xffu);
+    int32_t hi = (int8_t)((u >> 16) & 0xffu);
+    return (int32_t)(((uint32_t)(uint16_t)(int16_t)hi << 16) | (uint16_t)(int16_t)lo);
+}
+static inline int32_t kiln_emu_smlad(int32_t a, int32_t b, int32_t acc) {
+    int32_t alo = (int16_t)((uint32_t)a & 0xffffu), ahi = (int16_t)((uint32_t)a >> 16);
+    int32_t blo = (int16_t)((uint32_t)b & 0xffffu), bhi = (int16_t)((uint32_t)b >> 16);
+    return (int32_t)((uint32_t)acc + (uint32_t)(alo * blo) + (uint32_t)(ahi * bhi));
+}
+#define __sxtb16(x) kiln_emu_sxtb16((int32_t)(x))
+#define __smlad(a, b, c) kiln_emu_smlad((a), (b), (c))
+#else
+#define KILN_DSP_EXT 0
+#endif
+
+/* The rounded high 32 bits of 2*a*b, saturating only for INT32_MIN * INT32_MIN. */
+static inline int32_t kiln_srdhm(int32_t a, int32_t b) {
+    int64_t ab, v;
+    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+    ab = (int64_t)a * (int64_t)b;
+    v = ab + (ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30)));
+    /* division by 2^31 truncating toward zero, without a 64-bit division */
+    if (v < 0) v += ((int64_t)1 << 31) - 1;
+    return (int32_t)(v >> 31);
+}
+
+/* x / 2^exponent rounded half away from zero (gemmlowp's RoundingDivideByPOT). */
+static inline int32_t kiln_rdbpot(int32_t x, int32_t exponent) {
+    int32_t mask, remainder, threshold;
+    if (exponent <= 0) return x;
+    if (exponent > 31) exponent = 31;
+    mask = (int32_t)((((uint32_t)1) << exponent) - 1u);
+    remainder = x & mask;
+    threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+static inline int32_t kiln_requant_one(int32_t acc, int32_t multiplier, int32_t shift) {
+    int32_t x = shift > 0 ? (int32_t)((uint32_t)acc << shift) : acc;
+    return kiln_rdbpot(kiln_srdhm(x, multiplier), shift > 0 ? 0 : -shift);
+}
+
+static inline int8_t kiln_clamp_s8(int32_t v, const kiln_output_s8 *o) {
+    v += o->output_zero_point;
+    if (v < o->act_min) v = o->act_min;
+    if (v > o->act_max) v = o->act_max;
+    return (int8_t)v;
+}
+
+#if KILN_DSP_EXT
+/* rotate right by 8 (the compiler folds it into SXTB16's ROR operand) */
+static inline int32_t kiln_ror8(int32_t x) { return (int32_t)(((uint32_t)x >> 8) | ((uint32_t)x << 24)); }
+
+static inline int32_t kiln_load32(const void *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+#endif
+
+/*
+ * The DSP path multiplies a "widened" operand: groups of four int8 values x0..x3 stored as int16
+ * in the order x0 x2 x1 x3 (what SXTB16 and SXTB16-with-ROR-8 give from one word), the last
+ * n % 4 values as plain int16. kiln_widen_s8 writes it; kiln_widened_index maps a position.
+ */
+static inline int32_t kiln_widened_index(int32_t j, int32_t n) {
+    static const int8_t order[4] = {0, 2, 1, 3};
+    return j < (n & ~3) ? (j & ~3) + order[j & 3] : j;
+}
+
+static inline void kiln_widen_s8(const int8_t *x, int32_t n, int16_t *s) {
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s[0] = x[i];
+        s[1] = x[i + 2];
+        s[2] = x[i + 1];
+        s[3] = x[i + 3];
+        s += 4;
+    }
+    for (; i < n; i++) *s++ = x[i];
+}
+
+/* *acc0 += s . w0 and *acc1 += s . w1 over n values (s widened, w plain int8). */
+static inline void kiln_dot2_widened(const int16_t *s, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0, int32_t *acc1) {
+    int32_t a0 = *acc0, a1 = *acc1;
+    int32_t blocks = n >> 2, r;
+#if KILN_DSP_EXT
+    while (blocks-- > 0) {
+        int32_t x02 = kiln_load32(s), x13 = kiln_load32(s + 2);
+        int32_t wa = kiln_load32(w0), wb = kiln_load32(w1);
+        a0 = __smlad(__sxtb16(wa), x02, a0);
+        a1 = __smlad(__sxtb16(wb), x02, a1);
+        a0 = __smlad(__sxtb16(kiln_ror8(wa)), x13, a0);
+        a1 = __smlad(__sxtb16(kiln_ror8(wb)), x13, a1);
+        s += 4;
+        w0 += 4;
+        w1 += 4;
+    }
+#else
+    while (blocks-- > 0) {
+        a0 += s[0] * w0[0] + s[1] * w0[2] + s[2] * w0[1] + s[3] * w0[3];
+        a1 += s[0] * w1[0] + s[1] * w1[2] + s[2] * w1[1] + s[3] * w1[3];
+        s += 4;
+        w0 += 4;
+        w1 += 4;
+    }
+#endif
+    for (r = 0; r < (n & 3); r++) {
+        a0 += s[r] * w0[r];
+        a1 += s[r] * w1[r];
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
+/* *acc += s . w over n values (s widened). */
+static inline void kiln_dot1_widened(const int16_t *s, const int8_t *w, int32_t n, int32_t *acc) {
+    int32_t a = *acc;
+    int32_t blocks = n >> 2, r;
+#if KILN_DSP_EXT
+    while (blocks-- > 0) {
+        int32_t wa = kiln_load32(w);
+        a = __smlad(__sxtb16(wa), kiln_load32(s), a);
+        a = __smlad(__sxtb16(kiln_ror8(wa)), kiln_load32(s + 2), a);
+        s += 4;
+        w += 4;
+    }
+#else
+    while (blocks-- > 0) {
+        a += s[0] * w[0] + s[1] * w[2] + s[2] * w[1] + s[3] * w[3];
+        s += 4;
+        w += 4;
+    }
+#endif
+    for (r = 0; r < (n & 3); r++) a += s[r] * w[r];
+    *acc = a;
+}
+
+#endif /* KILN_NN_SUPPORT_H */
