@@ -6,6 +6,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobInfo } from '../../shared/api/jobs';
 import { testStudio, type TestStudio } from '../dataset/testKit';
+import { getDspBlock, paramsWithDefaults } from '../../shared/dsp/index';
 import { SampleRepository } from '../store/sampleRepository';
 import { motionImpulse, saveImpulse } from '../training/testKit';
 import { ExportService, libraryName, type LibraryGenerator } from './exportService';
@@ -264,6 +265,29 @@ describe('export service', () => {
       /custom blocks cannot be exported yet/,
     );
     expect(buildJobs('stale')).toBe(0);
+  });
+
+  it('builds the C library through the generator, with its summary kept beside the zip', async () => {
+    await studio.call('projects.create', { name: 'raw', demo: 'motion' });
+    const base = motionImpulse(db('raw'));
+    const raw = getDspBlock('raw');
+    saveImpulse(db('raw'), {
+      ...base,
+      dsp: [{ ...base.dsp[0]!, id: 'raw', block: 'raw', title: 'Raw data', params: paramsWithDefaults(raw.params) }],
+      learning: [{ ...base.learning[0]!, inputs: ['raw'] }],
+    });
+    expect((await wait((await studio.call('features.generate', { project: 'raw' })).jobId)).state).toBe('succeeded');
+    const trained = await wait((await studio.call('model.train', { project: 'raw', settings })).jobId);
+    expect(trained.state, trained.error?.message).toBe('succeeded');
+    const job = await wait((await studio.call('deploy.build', { project: 'raw', format: 'c', precision: 'int8', board: 'arduino-nano-33-ble-sense' })).jobId);
+    expect(job.state, job.error?.message).toBe('succeeded');
+    const [lib] = await studio.call('deploy.list', { project: 'raw' });
+    expect(lib).toMatchObject({ format: 'c', precision: 'int8', name: 'raw_c_int8.zip' });
+    expect(lib!.summary).toMatchObject({ precision: 'int8', labels: ['circle', 'idle', 'updown', 'wave'], featureCount: 375 });
+    expect(lib!.summary.arenaBytes).toBeGreaterThan(0);
+    const { zip } = db('raw').prepare('SELECT zip FROM built_libraries WHERE id = ?').get(lib!.id) as { zip: Buffer };
+    const names = Object.keys(unzipSync(new Uint8Array(zip)));
+    expect(names.filter((n) => n.endsWith('.c')).length).toBeGreaterThan(3);
   });
 
   it('refuses a board on which the estimate does not fit, and builds for one where it does', async () => {

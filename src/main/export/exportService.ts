@@ -34,6 +34,9 @@ import type { ProjectHome } from '../store/projectHome';
 import { currentImpulse } from '../training/featureSet';
 import { decodeModel } from '../training/modelBlob';
 import type { ModelWeights } from '../training/network';
+import { int8FromJson } from '../../shared/model/int8';
+import { lowerFloat } from '../../shared/model/lowerFloat';
+import { generateCLibrary, type CLibraryInput } from './c';
 import { exportOnnx } from './onnx/onnxExport';
 
 /** What every generator gets: the checked impulse, its resolved DSP blocks and the active models. */
@@ -87,12 +90,33 @@ const onnxGenerator: LibraryGenerator = {
   },
 };
 
+/** The C generator's input from the collected models: float32 lowered here, int8 as stored by training. */
+export function cLibraryInput(input: ExportInput): CLibraryInput {
+  const net = input.network;
+  return {
+    name: input.name,
+    precision: input.precision,
+    labels: input.labels,
+    impulse: { definition: input.impulse, blocks: input.dsp, classifier: net?.block.id ?? null, anomaly: input.anomaly?.block.id ?? null },
+    float: net && input.precision === 'float32' ? lowerFloat(net.spec, net.weights.head, net.weights, net.weights.scaling ?? null) : null,
+    int8: net && input.precision === 'int8' && net.int8Json ? int8FromJson(net.int8Json) : null,
+    anomaly: input.anomaly?.model ?? null,
+  };
+}
+
+const cGenerator: LibraryGenerator = {
+  generate(input) {
+    const lib = generateCLibrary(cLibraryInput(input));
+    return { files: lib.files, summary: { ...lib.summary } };
+  },
+};
+
 /**
  * Which generator builds which format. A format without one is listed as not available yet,
  * with the reason, and refused before any work.
  */
 const GENERATORS: Record<LibraryFormat, LibraryGenerator | { unavailable: string }> = {
-  c: { unavailable: 'The C library generator is not part of this Kiln build yet' },
+  c: cGenerator,
   arduino: { unavailable: 'The Arduino library generator is not part of this Kiln build yet' },
   onnx: onnxGenerator,
 };
@@ -146,7 +170,7 @@ export function libraryName(project: string): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
   const name = base || 'kiln';
-  return /^[0-9]/.test(name) ? `kiln_${name}` : name;
+  return (/^[0-9]/.test(name) ? `kiln_${name}` : name).slice(0, 64);
 }
 
 export class ExportService {
