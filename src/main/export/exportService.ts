@@ -64,7 +64,7 @@ export interface LibraryGenerator {
 }
 
 /** A file handed to the transfer service (web shell: authenticated HTTP; Electron: save dialog). */
-export type OfferDownload = (file: { fileName: string; mime: string; bytes: Uint8Array }) => { id: string };
+export type OfferDownload = (file: { fileName: string; mime: string; bytes: Uint8Array }) => { downloadId: string };
 
 const onnxGenerator: LibraryGenerator = {
   generate(input) {
@@ -436,7 +436,7 @@ export class ExportService {
     const repo = new BuiltLibraryRepository(this.db(project));
     const lib = repo.get(id);
     const bytes = repo.zip(id);
-    const { id: downloadId } = this.offerDownload({ fileName: lib.name, mime: 'application/zip', bytes: new Uint8Array(bytes) });
+    const { downloadId } = this.offerDownload({ fileName: lib.name, mime: 'application/zip', bytes: new Uint8Array(bytes) });
     return { downloadId, fileName: lib.name, sizeBytes: lib.sizeBytes };
   }
 
