@@ -45,7 +45,8 @@ export const isBuilding = (s: Pick<DeployState, 'job' | 'jobId'>): boolean =>
   s.jobId !== null && (s.job === null || s.job.state === 'running' || s.job.state === 'queued');
 
 /** The format choices with whether each can be built now. */
-export const selectFormats = (s: DeployState) => s.options?.formats ?? [];
+export const selectFormats = (s: DeployState): DeployOptions['formats'] => s.options?.formats ?? NO_FORMATS;
+const NO_FORMATS: DeployOptions['formats'] = [];
 
 /** Why the Build button is off, or null when a build can start. */
 export function selectBuildBlocker(s: DeployState): string | null {

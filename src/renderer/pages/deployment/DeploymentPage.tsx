@@ -159,7 +159,7 @@ export function DeploymentPage({ project }: { project: string }) {
           </div>
           {(job || buildError) && (
             <div className="build-status" aria-live="polite" data-testid="deploy-job">
-              {job && <ProgressBar value={job.progress} label="Build progress" />}
+              {job && job.state !== 'failed' && <ProgressBar value={job.progress} label="Build progress" />}
               <div className="small">
                 {buildError ? <span className="error-text">{buildError}</span> : job?.state === 'succeeded' ? 'Built and kept below.' : job?.status}
               </div>
