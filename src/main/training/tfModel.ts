@@ -12,7 +12,9 @@ type TfLayersModel = ReturnType<Tf['sequential']>;
 
 /**
  * Build a tfjs Sequential model for `spec` + output head. With `weights`, the model gets them
- * (tensor order as in Kiln's engine); the output layer is linear unless `softmax` is set.
+ * (tensor order as in Kiln's engine); the output layer is linear unless `softmax` is set. The
+ * weights' feature scaling is not part of the tfjs model: scale the rows with `applyScaling`
+ * before `predict`.
  */
 export function buildTfModel(tf: Tf, specInput: ModelSpecInput, head: OutputHead, options: { weights?: ModelWeights; softmax?: boolean } = {}): TfLayersModel {
   const spec = parseModelSpec(specInput);

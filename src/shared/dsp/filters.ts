@@ -256,14 +256,15 @@ export const DECIMATION_STAGES: ReadonlyMap<number, readonly number[]> = new Map
   [1000, [10, 10, 10]],
 ]);
 
-interface DecimationFilter {
+export interface DecimationFilter {
   sos: Float64Array;
   zi: Float64Array;
   state: Float64Array;
 }
 const decimationFilters = new Map<number, DecimationFilter>();
 
-function decimationFilter(ratio: number): DecimationFilter {
+/** The Chebyshev I stage `decimate` uses for a ratio (cached; also emitted by the C exporter). */
+export function decimationFilter(ratio: number): DecimationFilter {
   let filter = decimationFilters.get(ratio);
   if (!filter) {
     const sos = chebyshev1Sos(8, 0.05, 0.8 / ratio);

@@ -203,7 +203,7 @@ function usesFilter(p: SpectralAnalysisParams): boolean {
 }
 
 /** Which spectrum bins (1…N/2) survive the filter mask, and their labels. */
-interface BandSelection {
+export interface BandSelection {
   bins: Int32Array;
   labels: string[];
 }
@@ -212,7 +212,7 @@ interface BandSelection {
  * Everything about a window that depends only on parameters, frequency and length: decimated
  * length and rate, the Butterworth design, selected bins, labels, output size.
  */
-interface SpectralPlan {
+export interface SpectralPlan {
   p: SpectralAnalysisParams;
   axes: number;
   readings: number;
@@ -233,6 +233,11 @@ interface SpectralPlan {
 
 const planCache = new Map<string, SpectralPlan>();
 const PLAN_CACHE_SIZE = 64;
+
+/** The checked, cached plan of a window (used by the C exporter to emit the same tables). */
+export function spectralAnalysisPlan(params: DspParams, info: DspInputInfo): SpectralPlan {
+  return planFor(readSpectralAnalysisParams(params), info.axes, info.readings, info.frequencyHz);
+}
 
 function planFor(p: SpectralAnalysisParams, axes: number, readings: number, frequencyHz: number): SpectralPlan {
   const key = JSON.stringify([p, axes, readings, frequencyHz]);

@@ -32,6 +32,13 @@ kiln_nn_status kiln_conv_s8(const kiln_conv_s8_params *p, const kiln_requant *rq
             int8_t *out = output + ((size_t)oy * (size_t)g->ow + (size_t)ox) * (size_t)p->filters;
             int32_t f = 0;
             kiln_conv_patch(g, input, p->input_zero_point, oy, ox, scratch);
+            for (; f + 4 <= p->filters; f += 4) {
+                int32_t acc[4];
+                int32_t k;
+                for (k = 0; k < 4; k++) acc[k] = bias[f + k];
+                kiln_dot4_interleaved(scratch, weights + (size_t)f * (size_t)n, n, acc);
+                for (k = 0; k < 4; k++) out[f + k] = kiln_clamp_s8(kiln_requant_one(acc[k], rq->multiplier[f + k], rq->shift[f + k]), &p->out);
+            }
             for (; f + 2 <= p->filters; f += 2) {
                 int32_t a0 = bias[f], a1 = bias[f + 1];
                 kiln_dot2_widened(scratch, weights + (size_t)f * (size_t)n, weights + (size_t)(f + 1) * (size_t)n, n, &a0, &a1);

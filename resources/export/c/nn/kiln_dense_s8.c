@@ -8,7 +8,14 @@ kiln_nn_status kiln_dense_s8(const kiln_dense_s8_params *p, const kiln_requant *
     int32_t o = 0;
     if (n < 1 || p->units < 1 || scratch == NULL) return KILN_NN_ARG_ERROR;
     kiln_widen_s8(input, n, scratch);
-    /* two output rows per pass share each load of the input */
+    /* blocks of four rows (stored interleaved) share each load of the input; then pairs, then one */
+    for (; o + 4 <= p->units; o += 4) {
+        int32_t acc[4];
+        int32_t k;
+        for (k = 0; k < 4; k++) acc[k] = bias[o + k];
+        kiln_dot4_interleaved(scratch, weights + (size_t)o * (size_t)n, n, acc);
+        for (k = 0; k < 4; k++) output[o + k] = kiln_clamp_s8(kiln_requant_one(acc[k], rq->multiplier[o + k], rq->shift[o + k]), &p->out);
+    }
     for (; o + 2 <= p->units; o += 2) {
         int32_t a0 = bias[o], a1 = bias[o + 1];
         kiln_dot2_widened(scratch, weights + (size_t)o * (size_t)n, weights + (size_t)(o + 1) * (size_t)n, n, &a0, &a1);

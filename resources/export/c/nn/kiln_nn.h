@@ -18,6 +18,21 @@
 extern "C" {
 #endif
 
+/* int8 weight arrays are word-aligned (the DSP path loads them a word or two at a time). */
+#if defined(__GNUC__)
+#define KILN_ALIGNED4 __attribute__((aligned(4)))
+#else
+#define KILN_ALIGNED4
+#endif
+
+/*
+ * Weight layout of the int8 dense and conv kernels: rows (output units / filters) of n weights,
+ * row-major, except that every block of four rows (rows 4b … 4b+3, at byte 4b·n) is interleaved:
+ * for each group of four inputs, the four rows' four weights one after the other (16 bytes), then
+ * the last n % 4 weights of each of the four rows, row after row. Rows past the last full block
+ * stay plain. The exporter writes weights this way; the sums are the same integers.
+ */
+
 typedef enum {
     KILN_NN_OK = 0,
     KILN_NN_ARG_ERROR = -1
@@ -46,7 +61,8 @@ typedef struct {
 
 /*
  * int8 dense: out[o] = requant(bias[o] + sum_i x[i] * w[o][i]). The bias must already hold
- * -input_zero_point * sum_i w[o][i] (folded at export time). Scratch: kiln_dense_s8_scratch().
+ * -input_zero_point * sum_i w[o][i] (folded at export time). Weights in the layout above, word-
+ * aligned. Scratch: kiln_dense_s8_scratch().
  */
 typedef struct {
     int32_t in_size, units;
@@ -60,7 +76,8 @@ kiln_nn_status kiln_dense_s8(const kiln_dense_s8_params *p, const kiln_requant *
 /*
  * int8 convolution, TensorFlow same/valid geometry, weights [filters][kh][kw][c]. The bias must
  * already hold -input_zero_point * (sum of all the filter's weights); padded positions count as
- * input_zero_point. Scratch: kiln_conv_s8_scratch().
+ * input_zero_point. Weights in the layout above ([filters][kh][kw][c] rows), word-aligned.
+ * Scratch: kiln_conv_s8_scratch().
  */
 typedef struct {
     kiln_geometry g;

@@ -11,6 +11,7 @@
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP == 1 && !defined(KILN_NO_DSP_EXT)
 #include <arm_acle.h>
 #define KILN_DSP_EXT 1
+#define KILN_DSP_NATIVE 1
 #elif defined(KILN_EMULATE_DSP_EXT) && !defined(KILN_NO_DSP_EXT)
 /* Host emulation of the two ACLE intrinsics used below, so a host test can run the DSP path's
    data layout and loop structure. Not for production builds. */
@@ -67,8 +68,17 @@ static inline int8_t kiln_clamp_s8(int32_t v, const kiln_output_s8 *o) {
 }
 
 #if KILN_DSP_EXT
-/* rotate right by 8 (the compiler folds it into SXTB16's ROR operand) */
-static inline int32_t kiln_ror8(int32_t x) { return (int32_t)(((uint32_t)x >> 8) | ((uint32_t)x << 24)); }
+/* SXTB16 of the word rotated right by 8 (bytes 1 and 3). ACLE has no intrinsic for the rotated
+   form and gcc does not fold a rotate into it, so on the target it is the one inline instruction. */
+static inline int32_t kiln_sxtb16_ror8(int32_t x) {
+#if defined(KILN_DSP_NATIVE) && defined(__GNUC__)
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return __sxtb16((int32_t)(((uint32_t)x >> 8) | ((uint32_t)x << 24)));
+#endif
+}
 
 static inline int32_t kiln_load32(const void *p) {
     int32_t v;
@@ -76,6 +86,13 @@ static inline int32_t kiln_load32(const void *p) {
     return v;
 }
 #endif
+
+#if defined(__GNUC__)
+#define KILN_ASSUME_ALIGNED4(p) __builtin_assume_aligned((p), 4)
+#else
+#define KILN_ASSUME_ALIGNED4(p) (p)
+#endif
+
 
 /*
  * The DSP path multiplies a "widened" operand: groups of four int8 values x0..x3 stored as int16
@@ -99,60 +116,16 @@ static inline void kiln_widen_s8(const int8_t *x, int32_t n, int16_t *s) {
     for (; i < n; i++) *s++ = x[i];
 }
 
+/* The dot products (kiln_dot_s8.c), out of line: inside a kernel the register pressure makes -Os
+   spill the inner loop's accumulators to the stack. */
+
 /* *acc0 += s . w0 and *acc1 += s . w1 over n values (s widened, w plain int8). */
-static inline void kiln_dot2_widened(const int16_t *s, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0, int32_t *acc1) {
-    int32_t a0 = *acc0, a1 = *acc1;
-    int32_t blocks = n >> 2, r;
-#if KILN_DSP_EXT
-    while (blocks-- > 0) {
-        int32_t x02 = kiln_load32(s), x13 = kiln_load32(s + 2);
-        int32_t wa = kiln_load32(w0), wb = kiln_load32(w1);
-        a0 = __smlad(__sxtb16(wa), x02, a0);
-        a1 = __smlad(__sxtb16(wb), x02, a1);
-        a0 = __smlad(__sxtb16(kiln_ror8(wa)), x13, a0);
-        a1 = __smlad(__sxtb16(kiln_ror8(wb)), x13, a1);
-        s += 4;
-        w0 += 4;
-        w1 += 4;
-    }
-#else
-    while (blocks-- > 0) {
-        a0 += s[0] * w0[0] + s[1] * w0[2] + s[2] * w0[1] + s[3] * w0[3];
-        a1 += s[0] * w1[0] + s[1] * w1[2] + s[2] * w1[1] + s[3] * w1[3];
-        s += 4;
-        w0 += 4;
-        w1 += 4;
-    }
-#endif
-    for (r = 0; r < (n & 3); r++) {
-        a0 += s[r] * w0[r];
-        a1 += s[r] * w1[r];
-    }
-    *acc0 = a0;
-    *acc1 = a1;
-}
+void kiln_dot2_widened(const int16_t *s, const int8_t *w0, const int8_t *w1, int32_t n, int32_t *acc0, int32_t *acc1);
+
+/* acc[k] += s . row_k for a block of four weight rows stored interleaved (kiln_nn.h, "weight layout"). */
+void kiln_dot4_interleaved(const int16_t *s, const int8_t *w, int32_t n, int32_t *acc);
 
 /* *acc += s . w over n values (s widened). */
-static inline void kiln_dot1_widened(const int16_t *s, const int8_t *w, int32_t n, int32_t *acc) {
-    int32_t a = *acc;
-    int32_t blocks = n >> 2, r;
-#if KILN_DSP_EXT
-    while (blocks-- > 0) {
-        int32_t wa = kiln_load32(w);
-        a = __smlad(__sxtb16(wa), kiln_load32(s), a);
-        a = __smlad(__sxtb16(kiln_ror8(wa)), kiln_load32(s + 2), a);
-        s += 4;
-        w += 4;
-    }
-#else
-    while (blocks-- > 0) {
-        a += s[0] * w[0] + s[1] * w[2] + s[2] * w[1] + s[3] * w[3];
-        s += 4;
-        w += 4;
-    }
-#endif
-    for (r = 0; r < (n & 3); r++) a += s[r] * w[r];
-    *acc = a;
-}
+void kiln_dot1_widened(const int16_t *s, const int8_t *w, int32_t n, int32_t *acc);
 
 #endif /* KILN_NN_SUPPORT_H */

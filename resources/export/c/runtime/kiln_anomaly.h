@@ -2,6 +2,7 @@
 #ifndef KILN_ANOMALY_H
 #define KILN_ANOMALY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus

@@ -3,6 +3,7 @@
  * anomaly constants. No decisions are made here; each kernel has one call template.
  */
 import type { AnomalyProgram } from './anomalyLower';
+import type { DspBlockPlan } from './dsp/index';
 import { arrayBody, floatLiteral, intLiteral, stringLiteral } from './cText';
 import type { FeatureLayout } from './featureLayout';
 import type { ArenaPlan, CInit, ConstArray, LoweredKernel, LoweredOp, NetworkProgram } from './program';
@@ -44,7 +45,7 @@ function initText(v: CInit): string {
 export function emitConst(c: ConstArray): string {
   const format = c.ctype === 'float' ? floatLiteral : intLiteral;
   const perLine = c.ctype === 'float' ? 8 : c.ctype === 'int8_t' ? 24 : 12;
-  return `static const ${c.ctype} ${c.name}[${Math.max(1, c.values.length)}] = {\n${c.values.length ? arrayBody(c.values, format, perLine) : '    0'}\n};\n`;
+  return `static const ${c.ctype} ${c.name}[${Math.max(1, c.values.length)}]${c.ctype === 'int8_t' ? ' KILN_ALIGNED4' : ''} = {\n${c.values.length ? arrayBody(c.values, format, perLine) : '    0'}\n};\n`;
 }
 
 function tensorPointer(program: NetworkProgram, plan: ArenaPlan, tensor: number, kind: 'data' | 'scratch'): string {
@@ -86,13 +87,7 @@ export function emitNetwork(program: NetworkProgram, plan: ArenaPlan): string {
       : ['    (void)quantized;', `    for (i = 0; i < ${program.outSize}; i++) scores[i] = (${out})[i];`];
   return [
     ...program.consts.map(emitConst),
-    `/* ${plan.slots.length} tensors in ${plan.size} bytes (offsets planned at export time from tensor lifetimes) */`,
-    'static union {',
-    `    uint8_t bytes[${Math.max(4, plan.size)}];`,
-    '    float align_float;',
-    '    int32_t align_int;',
-    '} kiln_arena;',
-    '',
+    `/* network: ${plan.slots.length} tensors in ${plan.size} bytes of the arena (offsets planned at export time from tensor lifetimes) */`,
     'int kiln_impulse_network(const float *features, float *scores, int8_t *quantized) {',
     '    int32_t i;',
     ...program.ops.map((op) => emitOp(program, plan, op)),
@@ -108,25 +103,59 @@ export function emitNoNetwork(): string {
   return 'int kiln_impulse_network(const float *features, float *scores, int8_t *quantized) {\n    (void)features;\n    scores[0] = 0.0f;\n    quantized[0] = 0;\n    return 0;\n}\n';
 }
 
-/** DSP: the raw block as a copy of the chosen axes, scaled (until the DSP planner supplies the other blocks). */
-export function emitDsp(layout: FeatureLayout, rawScales: readonly number[]): string {
-  const lines = ['int kiln_impulse_dsp(const float *window, float *features) {', '    int32_t r, j;'];
-  layout.blocks.forEach((b, i) => {
-    const k = b.axisIndices.length;
-    const scale = rawScales[i]!;
-    const name = `dsp${i}_axes`;
-    lines.push(`    /* ${b.block.task.title}: raw data, ${k} of ${layout.window.axes.length} axes, scale ${scale} */`);
-    lines.push('    {');
-    lines.push(`        static const int32_t ${name}[${k}] = {${b.axisIndices.join(', ')}};`);
-    lines.push(`        for (r = 0; r < ${layout.window.readings}; r++)`);
-    lines.push(`            for (j = 0; j < ${k}; j++)`);
-    const value = `window[r * ${layout.window.axes.length} + ${name}[j]]`;
-    lines.push(`                features[${b.offset} + r * ${k} + j] = ${scale === 1 ? value : `${value} * ${floatLiteral(scale)}`};`);
-    lines.push('    }');
+/** One DSP block to call: its plan, where its features go, and the axes gathered for it (null: it reads the window as is). */
+export interface DspCall {
+  plan: DspBlockPlan;
+  title: string;
+  offset: number;
+  gather: number[] | null;
+}
+
+/** Floats of the arena the DSP uses: the largest gathered input, then the largest scratch. */
+export function dspArenaFloats(calls: readonly DspCall[], readings: number): { gather: number; scratch: number } {
+  const gather = Math.max(0, ...calls.map((c) => (c.gather ? c.gather.length * readings : 0)));
+  return { gather, scratch: Math.max(0, ...calls.map((c) => c.plan.scratchFloats)) };
+}
+
+/** The DSP blocks' config declarations and `kiln_impulse_dsp`, which runs them in a line on the window. */
+export function emitDsp(calls: readonly DspCall[], layout: FeatureLayout): string {
+  const { readings, axes } = layout.window;
+  const arena = dspArenaFloats(calls, readings);
+  const lines = [...calls.map((c) => c.plan.configDecl), 'int kiln_impulse_dsp(const float *window, float *features) {', '    int status = 0;'];
+  if (arena.gather) lines.push('    float *gathered = (float *)(void *)kiln_arena.bytes;', '    int32_t r, j;');
+  lines.push(arena.scratch ? `    float *scratch = (float *)(void *)kiln_arena.bytes + ${arena.gather};` : '    float *scratch = NULL;');
+  calls.forEach((c) => {
+    lines.push(`    /* ${c.title}: ${c.plan.kind}, ${c.plan.outputLength} features at ${c.offset} */`);
+    let input = 'window';
+    if (c.gather) {
+      const k = c.gather.length;
+      lines.push('    {');
+      lines.push(`        static const int32_t axes[${k}] = {${c.gather.join(', ')}};`);
+      lines.push(`        for (r = 0; r < ${readings}; r++)`);
+      lines.push(`            for (j = 0; j < ${k}; j++) gathered[r * ${k} + j] = window[r * ${axes.length} + axes[j]];`);
+      lines.push('    }');
+      input = 'gathered';
+    }
+    lines.push(`    status = ${c.plan.call(input, `features + ${c.offset}`, 'scratch')};`);
+    lines.push(`    if (status != 0) return status;`);
   });
-  if (!layout.blocks.length) lines.push('    (void)window;', '    (void)features;', '    (void)r;', '    (void)j;');
-  lines.push('    return 0;', '}', '');
+  if (!calls.length) lines.push('    (void)window;', '    (void)features;');
+  lines.push('    (void)scratch;', '    return status;', '}', '');
   return lines.join('\n');
+}
+
+/** The one static arena: DSP buffers, then (reusing the same bytes) the network's tensors. */
+export function emitArena(bytes: number, note: string): string {
+  if (bytes === 0) return '/* no arena: nothing needs working memory */\n';
+  return [
+    `/* ${note} */`,
+    'static union {',
+    `    uint8_t bytes[${Math.max(4, bytes)}];`,
+    '    float align_float;',
+    '    int32_t align_int;',
+    '} kiln_arena;',
+    '',
+  ].join('\n');
 }
 
 export function emitAnomaly(anomaly: AnomalyProgram | null): string {

@@ -50,10 +50,24 @@ function learning(imp: CLibraryImpulse, id: string | null, what: string): Learni
 function windowLayout(imp: CLibraryImpulse): WindowLayout {
   const input = imp.definition.input;
   if (input.type === 'image') {
-    return { readings: input.width * input.height, axes: ['image'], frequencyHz: 0, intervalMs: 0, frameSize: input.width * input.height, image: { width: input.width, height: input.height } };
+    return {
+      readings: input.width * input.height,
+      axes: ['image'],
+      frequencyHz: 0,
+      intervalMs: 0,
+      frameSize: input.width * input.height,
+      image: { width: input.width, height: input.height },
+    };
   }
   const readings = readingsPerWindow(input);
-  return { readings, axes: input.axes, frequencyHz: input.frequencyHz, intervalMs: 1000 / input.frequencyHz, frameSize: readings * input.axes.length, image: null };
+  return {
+    readings,
+    axes: input.axes,
+    frequencyHz: input.frequencyHz,
+    intervalMs: 1000 / input.frequencyHz,
+    frameSize: readings * input.axes.length,
+    image: null,
+  };
 }
 
 /** Lays out the features of the exported learning blocks. */
@@ -67,13 +81,15 @@ export function layoutFeatures(imp: CLibraryImpulse): FeatureLayout {
   let offset = 0;
   for (const id of ids) {
     const block = imp.blocks.find((b) => b.config.id === id);
-    if (!block) throw new KilnError('BAD_PARAMS', `The learning block reads "${id}", which is not a resolved processing block of the impulse`, { field: `dsp.${id}` });
+    if (!block)
+      throw new KilnError('BAD_PARAMS', `The learning block reads "${id}", which is not a resolved processing block of the impulse`, { field: `dsp.${id}` });
     if (block.task.block.startsWith(CUSTOM_BLOCK_PREFIX)) {
       throw new KilnError('UNSUPPORTED', `"${block.task.title}" is a custom block: custom blocks cannot be exported yet`, { field: `dsp.${id}` });
     }
     if (block.featuresPerWindow === null) throw new KilnError('UNSUPPORTED', `"${block.task.title}" has no known output size`, { field: `dsp.${id}` });
     const axisIndices = window.image ? [0] : block.config.axes.map((a) => window.axes.indexOf(a));
-    if (axisIndices.some((i) => i < 0)) throw new KilnError('BAD_PARAMS', `"${block.task.title}" reads an axis the input block does not give`, { field: `dsp.${id}.axes` });
+    if (axisIndices.some((i) => i < 0))
+      throw new KilnError('BAD_PARAMS', `"${block.task.title}" reads an axis the input block does not give`, { field: `dsp.${id}.axes` });
     blocks.push({ block, axisIndices, offset, length: block.featuresPerWindow });
     offset += block.featuresPerWindow;
   }

@@ -29,7 +29,11 @@ class ProgramBuilder {
 
 /** C identifier from a layer name and index. */
 function ident(i: number, layer: string): string {
-  const clean = layer.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
+  const clean = layer
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_|_$/g, '');
   return `l${i}_${clean || 'op'}`;
 }
 
@@ -79,6 +83,23 @@ function foldBias(bias: Int32Array, weights: Int8Array, rowLength: number, zx: n
   return out;
 }
 
+/**
+ * The int8 kernels' weight layout (kiln_nn.h): each block of four rows interleaved per group of
+ * four inputs (16 bytes), the rows' last n % 4 weights after; rows past the last block unchanged.
+ */
+export function interleaveRowBlocks(weights: Int8Array, rows: number, n: number): Int8Array {
+  const out = Int8Array.from(weights);
+  const groups = n >> 2;
+  const tail = n & 3;
+  for (let b = 0; b + 4 <= rows; b += 4) {
+    const base = b * n;
+    let k = base;
+    for (let g = 0; g < groups; g++) for (let r = 0; r < 4; r++) for (let j = 0; j < 4; j++) out[k++] = weights[base + r * n + g * 4 + j]!;
+    for (let r = 0; r < 4; r++) for (let j = 0; j < tail; j++) out[k++] = weights[base + r * n + groups * 4 + j]!;
+  }
+  return out;
+}
+
 /** Lowers an int8 network (docs/int8.md) to kernel calls. */
 export function lowerInt8(model: Int8Model): NetworkProgram {
   checkSizes(model.ops, model.outSizes, 'int8');
@@ -116,7 +137,7 @@ export function lowerInt8(model: Int8Model): NetworkProgram {
           arrays: [
             b.array(`${id}_multiplier`, 'int32_t', op.requant.multiplier),
             b.array(`${id}_shift`, 'int32_t', op.requant.shift),
-            b.array(`${id}_weights`, 'int8_t', op.weights),
+            b.array(`${id}_weights`, 'int8_t', interleaveRowBlocks(op.weights, op.units, op.inSize)),
             b.array(`${id}_bias`, 'int32_t', foldBias(op.bias, op.weights, op.inSize, op.inputZeroPoint)),
           ],
         });
@@ -133,7 +154,7 @@ export function lowerInt8(model: Int8Model): NetworkProgram {
           arrays: [
             b.array(`${id}_multiplier`, 'int32_t', op.requant.multiplier),
             b.array(`${id}_shift`, 'int32_t', op.requant.shift),
-            b.array(`${id}_weights`, 'int8_t', op.weights),
+            b.array(`${id}_weights`, 'int8_t', interleaveRowBlocks(op.weights, op.filters, k)),
             b.array(`${id}_bias`, 'int32_t', foldBias(op.bias, op.weights, k, op.inputZeroPoint)),
           ],
         });

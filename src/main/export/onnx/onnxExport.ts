@@ -6,16 +6,20 @@
  *
  * Kiln keeps activations channels-last (Keras layout); ONNX Conv/Pool are channels-first, so
  * each convolution or pooling layer is wrapped in two Transposes. Batch norm (inference) is a
- * per-channel Mul + Add broadcast on the last axis; dropout is dropped.
+ * per-channel Mul + Add broadcast on the last axis; dropout is dropped. A model with feature
+ * scaling starts with Sub (mean) and Mul (1/std) on the flat input.
  */
 import { KilnError } from '../../../shared/errors';
 import { analyzeSpec, windowOutputLength } from '../../../shared/model/shapes';
 import { layerNames, OUTPUT_LAYER_NAME, type Activation, type ModelSpec, type OutputHead, type Padding } from '../../../shared/model/spec';
+import type { FeatureScaling } from '../../../shared/model/int8Model';
 import { ProtoWriter } from './protobuf';
 
 export interface WeightsLike {
   head: OutputHead;
   tensors: { layer: string; name: string; shape: number[]; values: ArrayLike<number> }[];
+  /** per-feature standardisation: exported as Sub + Mul on the input */
+  scaling?: FeatureScaling | null;
 }
 
 const FLOAT = 1;
@@ -113,6 +117,11 @@ export function exportOnnx(spec: ModelSpec, weights: WeightsLike, options: { nam
   const names = [...layerNames(spec.layers), OUTPUT_LAYER_NAME];
   const inSize = spec.inputShape.reduce((x, y) => x * y, 1);
   let x = 'input';
+  if (weights.scaling) {
+    // (x − mean) · invStd, each in float32 like every Kiln engine
+    x = g.node('Sub', [x, g.init('scaling/mean', [inSize], weights.scaling.mean)]);
+    x = g.node('Mul', [x, g.init('scaling/inv_std', [inSize], weights.scaling.invStd)]);
+  }
   const shape = spec.inputShape;
   if (shape.length > 1) x = g.node('Reshape', [x, g.init('input_shape', [shape.length + 1], [-1, ...shape], 'int64')]);
 
