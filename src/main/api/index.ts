@@ -9,6 +9,7 @@ import { impulseHandlers } from './handlers/impulseHandlers';
 import { trainingHandlers } from './handlers/trainingHandlers';
 import { liveHandlers } from './handlers/liveHandlers';
 import { deployHandlers } from './handlers/deployHandlers';
+import { transfersHandlers } from './handlers/transfersHandlers';
 
 export { Dispatcher, toApiError } from './dispatcher';
 export { EventBus } from './eventBus';
@@ -26,6 +27,7 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...trainingHandlers(services),
       ...liveHandlers(services),
       ...deployHandlers(services),
+      ...transfersHandlers(services),
     },
     options,
   );

@@ -13,6 +13,7 @@ import type { ArgsOf, Method, ResultOf } from '../../shared/api/contract';
 import { KilnError } from '../../shared/errors';
 import { describeJob, printJson, printTable, ProgressBar } from './output';
 import { serveCommand } from './serve';
+import { startProjectImport } from '../app/projectImport';
 import { devicesCommands } from './devicesCommands';
 import { samplesCommands } from './samplesCommands';
 import { impulseCommands } from './impulseCommands';
@@ -98,7 +99,11 @@ export function buildProgram(): Command {
       action(async (ctx) => {
         const list = await ctx.call('projects.list', {});
         if (ctx.json) printJson(list);
-        else printTable(list.map((p) => ({ ...p, size: formatBytes(p.sizeBytes), samples: p.sampleCount, created: p.createdAt?.slice(0, 10), status: p.error ?? 'ok' })), ['name', 'samples', 'size', 'created', 'status']);
+        else
+          printTable(
+            list.map((p) => ({ ...p, size: formatBytes(p.sizeBytes), samples: p.sampleCount, created: p.createdAt?.slice(0, 10), status: p.error ?? 'ok' })),
+            ['name', 'samples', 'size', 'created', 'status'],
+          );
       }),
     );
   projects
@@ -139,7 +144,8 @@ export function buildProgram(): Command {
     .option('--name <name>', 'name for the imported project')
     .action(
       action(async (ctx, file: string, opts: { name?: string }) => {
-        const { jobId } = await ctx.call('projects.import', { path: file, ...(opts.name ? { name: opts.name } : {}) });
+        // a path on this machine: the CLI calls the service directly (the API takes uploads only)
+        const { jobId } = startProjectImport(ctx.services, { file: path.resolve(file), fileName: path.basename(file) }, opts.name);
         const result = await ctx.follow(jobId);
         if (ctx.json) printJson(result);
         else process.stdout.write(`Imported ${file} as ${(result as { project: string }).project}\n`);
@@ -182,7 +188,9 @@ export function buildProgram(): Command {
         const info = await ctx.call('projects.info', { project: name });
         if (ctx.json) printJson(info);
         else {
-          process.stdout.write(`${info.name}\n  file     ${info.path}\n  size     ${formatBytes(info.sizeBytes)}\n  created  ${info.createdAt}\n  schema   v${info.schemaVersion}\n  samples  ${info.samples.total} (${info.samples.train} train, ${info.samples.test} test)\n`);
+          process.stdout.write(
+            `${info.name}\n  file     ${info.path}\n  size     ${formatBytes(info.sizeBytes)}\n  created  ${info.createdAt}\n  schema   v${info.schemaVersion}\n  samples  ${info.samples.total} (${info.samples.train} train, ${info.samples.test} test)\n`,
+          );
           if (info.samples.byLabel.length) printTable(info.samples.byLabel, ['label', 'train', 'test']);
         }
       }),

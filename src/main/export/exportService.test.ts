@@ -139,9 +139,13 @@ describe('export service', () => {
 
   it('offers a kept library for download and deletes it', async () => {
     const offered: { fileName: string; mime: string; bytes: Uint8Array }[] = [];
-    const service = new ExportService(studio.services.home, studio.services.jobs, (f) => (offered.push(f), { downloadId: `dl-${offered.length}` }));
+    const service = new ExportService(
+      studio.services.home,
+      studio.services.jobs,
+      (f) => (offered.push(f), { downloadId: `dl-${offered.length}`, fileName: f.fileName, bytes: f.bytes.byteLength }),
+    );
     const [lib] = service.list('gestures');
-    expect(service.download('gestures', lib!.id)).toEqual({ downloadId: 'dl-1', fileName: lib!.name, sizeBytes: lib!.sizeBytes });
+    expect(service.download('gestures', lib!.id)).toEqual({ downloadId: 'dl-1', fileName: lib!.name, bytes: lib!.sizeBytes });
     expect(offered[0]!.mime).toBe('application/zip');
     expect(createHash('sha256').update(offered[0]!.bytes).digest('hex')).toBe(lib!.sha256);
     const before = service.list('gestures').length;
@@ -190,7 +194,7 @@ describe('export service', () => {
         throw new Error('generator bug');
       },
     };
-    const s1 = new ExportService(studio.services.home, studio.services.jobs, () => ({ downloadId: 'x' }), { onnx: broken });
+    const s1 = new ExportService(studio.services.home, studio.services.jobs, () => ({ downloadId: 'x', fileName: 'x', bytes: 0 }), { onnx: broken });
     const out1 = path.join(outDir, 'broken');
     const j1 = await wait(s1.startBuild('gestures', { format: 'onnx', precision: 'float32', out: out1 }).jobId);
     expect(j1.state).toBe('failed');
@@ -208,7 +212,7 @@ describe('export service', () => {
         return lib;
       },
     };
-    const s2 = new ExportService(studio.services.home, studio.services.jobs, () => ({ downloadId: 'x' }), { onnx: racing });
+    const s2 = new ExportService(studio.services.home, studio.services.jobs, () => ({ downloadId: 'x', fileName: 'x', bytes: 0 }), { onnx: racing });
     const j2 = await wait(s2.startBuild('gestures', { format: 'onnx', precision: 'float32', out: out2 }).jobId);
     expect(j2.state).toBe('failed');
     expect(readdirSync(out2)).toEqual(['other.txt']);

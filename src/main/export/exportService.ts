@@ -18,6 +18,7 @@ import { zipSync, type Zippable } from 'fflate';
 import type { Database } from 'better-sqlite3';
 import { FORMAT_TITLES, type BuiltLibrary, type DeployEstimate, type DeployOptions, type LibraryFormat, type LibraryPrecision } from '../../shared/api/deploy';
 import type { ModelMetrics } from '../../shared/api/training';
+import type { DownloadOfferInfo } from '../../shared/api/transfers';
 import type { Board } from '../../shared/boards/board';
 import { estimateOnDevice, type DeviceEstimate, type ImpulseCost } from '../../shared/estimate/onDevice';
 import { KilnError } from '../../shared/errors';
@@ -64,7 +65,7 @@ export interface LibraryGenerator {
 }
 
 /** A file handed to the transfer service (web shell: authenticated HTTP; Electron: save dialog). */
-export type OfferDownload = (file: { fileName: string; mime: string; bytes: Uint8Array }) => { downloadId: string };
+export type OfferDownload = (file: { fileName: string; mime: string; bytes: Uint8Array }) => DownloadOfferInfo;
 
 const onnxGenerator: LibraryGenerator = {
   generate(input) {
@@ -432,12 +433,10 @@ export class ExportService {
     return new BuiltLibraryRepository(this.db(project)).list();
   }
 
-  download(project: string, id: number): { downloadId: string; fileName: string; sizeBytes: number } {
+  download(project: string, id: number): DownloadOfferInfo {
     const repo = new BuiltLibraryRepository(this.db(project));
     const lib = repo.get(id);
-    const bytes = repo.zip(id);
-    const { downloadId } = this.offerDownload({ fileName: lib.name, mime: 'application/zip', bytes: new Uint8Array(bytes) });
-    return { downloadId, fileName: lib.name, sizeBytes: lib.sizeBytes };
+    return this.offerDownload({ fileName: lib.name, mime: 'application/zip', bytes: new Uint8Array(repo.zip(id)) });
   }
 
   delete(project: string, id: number): Record<string, never> {

@@ -28,8 +28,9 @@ import { SampleRepository } from '../store/sampleRepository';
 import { customDescriptor, getCustomBlock, listCustomBlocks, projectCatalog, removeCustomBlock, saveCustomBlock, checkCustomBlock } from './customBlocks';
 import { factsOf, liveSamples } from './datasetFacts';
 import { cachedLength, cachedSampleHashes, cachedWindowCount, readFeatures, staleSampleHashes } from './featureCache';
-import { computeFeatures } from './featureCompute';
-import { CUSTOM_MEMORY_MB, CUSTOM_WINDOW_TIMEOUT_MS, featureWorkerUrl, generateFeatures, type GenerateOptions } from './featureGenerator';
+import { computeFeatures, computeTaskFeatures } from './featureCompute';
+import { CustomBlockRunner } from './customBlockRunner';
+import { CUSTOM_WINDOW_TIMEOUT_MS, generateFeatures, type GenerateOptions } from './featureGenerator';
 import type { FeatureTask, FeatureTaskResult } from './featureTask';
 import type { ProjectionResult, ProjectionTask } from './projectionTask';
 import { poolRow } from './explore';
@@ -383,7 +384,7 @@ export class PipelineService {
         maxWindows: t.windows,
       };
       new SampleWindows(input, { name: sample.name, axes: sample.axes, intervalMs: sample.intervalMs, values, width: null, height: null });
-      const r = await runCustomTask(task, t.windows);
+      const r = await runCustomTask(task);
       const b = r.blocks[0]!;
       return {
         ok: true,
@@ -435,17 +436,16 @@ async function runProjection(task: ProjectionTask): Promise<ProjectionResult> {
   }
 }
 
-/** A one-off sandboxed worker for a custom block task (tests and single runs). */
-async function runCustomTask(task: FeatureTask, windows: number): Promise<FeatureTaskResult> {
-  const pool = new WorkerPool<FeatureTask, FeatureTaskResult>(featureWorkerUrl, {
-    size: 1,
-    name: `Custom block "${task.blocks[0]!.title}"`,
-    resourceLimits: { maxOldGenerationSizeMb: CUSTOM_MEMORY_MB, maxYoungGenerationSizeMb: 32 },
-  });
+/**
+ * A custom block task for a test or a single run: windowing here (a few windows), the user's code
+ * in a one-off sandbox process, killed afterwards.
+ */
+async function runCustomTask(task: FeatureTask): Promise<FeatureTaskResult> {
+  const runner = new CustomBlockRunner();
   try {
-    return await pool.run(task, [], 15_000 + windows * CUSTOM_WINDOW_TIMEOUT_MS);
+    return await computeTaskFeatures(task, runner);
   } finally {
-    await pool.close();
+    runner.dispose();
   }
 }
 
@@ -466,7 +466,7 @@ async function runCustomOnce(title: string, code: string, params: DspParams, inp
     customTimeoutMs: CUSTOM_WINDOW_TIMEOUT_MS,
     maxWindows: 1,
   };
-  const r = await runCustomTask(task, 1);
+  const r = await runCustomTask(task);
   return r.blocks[0]!.features;
 }
 

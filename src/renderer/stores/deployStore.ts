@@ -35,8 +35,8 @@ interface DeployState {
   loadEstimate(): Promise<void>;
   build(): Promise<void>;
   loadLibraries(): Promise<void>;
-  /** offers the zip through the transfer service and hands the offer to `save` (the host's download) */
-  download(id: number, save: (offer: { downloadId: string; fileName: string }) => Promise<void>): Promise<void>;
+  /** offers the zip through the transfer service and hands it to the host (browser download or save dialog) */
+  download(id: number): Promise<{ savedTo: string | null }>;
   remove(id: number): Promise<void>;
   connect(): () => void;
 }
@@ -150,13 +150,13 @@ export const useDeploy = create<DeployState>((set, get) => ({
     set({ libraries: await api().call('deploy.list', { project }) });
   },
 
-  async download(id, save) {
+  async download(id) {
     const project = get().project;
-    if (!project) return;
+    if (!project) return { savedTo: null };
     set({ downloading: id });
     try {
       const offer = await api().call('deploy.download', { project, id });
-      await save(offer);
+      return await api().download(offer);
     } finally {
       set({ downloading: null });
     }

@@ -12,6 +12,7 @@ import { impulseEvents, impulseMethods } from './impulse';
 import { trainingEvents, trainingMethods } from './training';
 import { liveEvents, liveMethods } from './live';
 import { deployMethods } from './deploy';
+import { transfersMethods } from './transfers';
 
 const none = z.object({}).strict();
 const jobRef = z.object({ jobId: z.string() });
@@ -50,11 +51,9 @@ export const contract = {
     args: z.object({ trashId: z.string().min(1) }).strict(),
     result: projectSummary,
   },
+  /** Copies an uploaded .kiln file into the home (the CLI imports from a path through the service directly). */
   'projects.import': {
-    args: z
-      .object({ uploadId: z.string().min(1).optional(), path: z.string().min(1).optional(), name: projectName.optional() })
-      .strict()
-      .refine((a) => (a.uploadId === undefined) !== (a.path === undefined), 'Give either uploadId or path'),
+    args: z.object({ uploadId: z.string().min(1), name: projectName.optional() }).strict(),
     result: jobRef,
   },
   'projects.info': { args: projectRef.strict(), result: projectInfo },
@@ -82,6 +81,7 @@ export const contract = {
   ...trainingMethods,
   ...liveMethods,
   ...deployMethods,
+  ...transfersMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,6 +1,7 @@
 /** Contract methods of the deployment domain: estimate, build (a job), built libraries, download. */
 import { z } from 'zod';
 import { deviceEstimate } from './training';
+import { downloadOffer } from './transfers';
 
 const project = z.string().min(1, 'No project given');
 const libraryId = z.number().int().positive();
@@ -85,7 +86,7 @@ export const deployMethods = {
   /** offers a built library's zip through the transfer service; the client fetches it by the id */
   'deploy.download': {
     args: z.object({ project, id: libraryId }).strict(),
-    result: z.object({ downloadId: z.string(), fileName: z.string(), sizeBytes: z.number() }),
+    result: downloadOffer,
   },
   'deploy.delete': { args: z.object({ project, id: libraryId }).strict(), result: z.object({}) },
 } as const;

@@ -15,11 +15,6 @@ const FORMAT_NOTES: Record<LibraryFormat, string> = {
 };
 const PRECISION_NOTES: Record<LibraryPrecision, string> = { int8: 'Integer only, smallest and fastest', float32: 'Same scores as the studio’s float model' };
 
-/** Saves an offered download (the transfer service is not part of this build yet). */
-function saveOffer(): Promise<void> {
-  return Promise.reject(new Error('Downloads need the transfer service, which is not part of this Kiln build yet; use `kiln export --out`'));
-}
-
 /** Deployment: choose format, precision and board, see the estimate, build, download. */
 export function DeploymentPage({ project }: { project: string }) {
   const load = useDeploy((s) => s.load);
@@ -173,7 +168,7 @@ export function DeploymentPage({ project }: { project: string }) {
           libraries={libraries}
           boardName={boardName}
           downloading={downloading}
-          onDownload={(id) => void download(id, saveOffer).catch(fail)}
+          onDownload={(id) => void download(id).catch(fail)}
           onDelete={(id) => void remove(id).catch(fail)}
         />
       </div>
