@@ -292,6 +292,18 @@ describe('export service', () => {
     const { zip } = db('raw').prepare('SELECT zip FROM built_libraries WHERE id = ?').get(lib!.id) as { zip: Buffer };
     const names = Object.keys(unzipSync(new Uint8Array(zip)));
     expect(names.filter((n) => n.endsWith('.c')).length).toBeGreaterThan(3);
+
+    // the Arduino library of the same impulse: one folder the IDE installs, with the two examples
+    const ard = await wait((await studio.call('deploy.build', { project: 'raw', format: 'arduino', precision: 'int8' })).jobId);
+    expect(ard.state, ard.error?.message).toBe('succeeded');
+    const kept = (await studio.call('deploy.list', { project: 'raw' }))[0]!;
+    const entries = Object.keys(
+      unzipSync(new Uint8Array((db('raw').prepare('SELECT zip FROM built_libraries WHERE id = ?').get(kept.id) as { zip: Buffer }).zip)),
+    );
+    expect(entries).toContain('raw_inferencing/library.properties');
+    expect(entries).toContain('raw_inferencing/src/raw_inferencing.h');
+    expect(entries).toContain('raw_inferencing/examples/static_buffer/static_buffer.ino');
+    expect(entries.every((e) => e.startsWith('raw_inferencing/'))).toBe(true);
   });
 
   it('refuses a board on which the estimate does not fit, and builds for one where it does', async () => {

@@ -31,13 +31,16 @@ import type { JobContext, JobRunner } from '../jobs/jobRunner';
 import { datasetFeatures, projectCatalog, resolveBlocks, type ResolvedBlock } from '../pipeline';
 import { activeModelOf, type ActiveModelRow } from '../store/activeModels';
 import { BuiltLibraryRepository } from '../store/builtLibraryRepository';
+import { SampleRepository } from '../store/sampleRepository';
 import type { ProjectHome } from '../store/projectHome';
 import { currentImpulse } from '../training/featureSet';
 import { decodeModel } from '../training/modelBlob';
 import type { ModelWeights } from '../training/network';
 import { int8FromJson } from '../../shared/model/int8';
 import { lowerFloat } from '../../shared/model/lowerFloat';
+import { arduinoLibraryFiles, arduinoLibraryName } from './arduino';
 import { generateCLibrary, type CLibraryInput } from './c';
+import { layoutFeatures } from './c/featureLayout';
 import { exportOnnx } from './onnx/onnxExport';
 
 /** What every generator gets: the checked impulse, its resolved DSP blocks and the active models. */
@@ -51,6 +54,8 @@ export interface ExportInput {
   dsp: ResolvedBlock[];
   network: { modelId: number; block: LearningBlockConfig; spec: ModelSpec; weights: ModelWeights; int8Json: unknown } | null;
   anomaly: { modelId: number; block: LearningBlockConfig; model: AnomalyModel } | null;
+  /** a test sample's first window of raw values, interleaved like the impulse's axes (Arduino example); null when none fits */
+  exampleWindow: Float32Array | null;
 }
 
 export interface GeneratedLibrary {
@@ -112,13 +117,33 @@ const cGenerator: LibraryGenerator = {
   },
 };
 
+/** The Arduino library: the C library's sources flattened into src/, library.properties and two example sketches. */
+const arduinoGenerator: LibraryGenerator = {
+  generate(input) {
+    const c = cLibraryInput(input);
+    const lib = generateCLibrary(c);
+    const window = layoutFeatures(c.impulse).window;
+    const example = input.exampleWindow && input.exampleWindow.length >= window.frameSize ? input.exampleWindow.subarray(0, window.frameSize) : null;
+    const files = arduinoLibraryFiles(lib.files, {
+      name: input.name,
+      version: '1.0.0',
+      axes: window.axes,
+      frameSize: window.frameSize,
+      exampleWindow: example,
+    });
+    // one top folder named after the library, as the IDE's "Add .ZIP Library" expects
+    const top = arduinoLibraryName(input.name);
+    return { files: new Map([...files].map(([f, content]) => [`${top}/${f}`, content])), summary: { ...lib.summary, arduinoLibrary: top } };
+  },
+};
+
 /**
  * Which generator builds which format. A format without one is listed as not available yet,
  * with the reason, and refused before any work.
  */
 const GENERATORS: Record<LibraryFormat, LibraryGenerator | { unavailable: string }> = {
   c: cGenerator,
-  arduino: { unavailable: 'The Arduino library generator is not part of this Kiln build yet' },
+  arduino: arduinoGenerator,
   onnx: onnxGenerator,
 };
 
@@ -375,6 +400,7 @@ export class ExportService {
       dsp: resolveBlocks(db, c.impulse, projectCatalog(db)),
       network,
       anomaly,
+      exampleWindow: exampleWindow(db, c.impulse),
     };
   }
 
@@ -443,6 +469,15 @@ export class ExportService {
     new BuiltLibraryRepository(this.db(project)).delete(id);
     return {};
   }
+}
+
+/** The first test sample's values when it was recorded with exactly the impulse's axes (time series only). */
+function exampleWindow(db: Database, impulse: Impulse): Float32Array | null {
+  if (impulse.input.type !== 'time-series') return null;
+  const repo = new SampleRepository(db);
+  const first = repo.query({ category: 'test', limit: 1 }).rows[0] ?? repo.query({ limit: 1 }).rows[0];
+  if (!first || first.sensors.map((s) => s.name).join(',') !== impulse.input.axes.join(',')) return null;
+  return repo.data(first.id);
 }
 
 function zipFiles(files: Map<string, string | Uint8Array>): Uint8Array {
