@@ -116,10 +116,14 @@ test('an engineer picks the Nano 33 BLE Sense, reads the estimate, builds the C 
   const sources = all.filter((f) => f.endsWith('.c'));
   const includeDirs = [...new Set(all.filter((f) => f.endsWith('.h')).map((f) => path.dirname(f)))];
   expect(sources.length).toBeGreaterThan(3);
-  const gcc = spawnSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', ...includeDirs.map((d) => `-I${d}`), ...sources, '-lm', '-o', 'example'], {
-    cwd: lib,
-    encoding: 'utf8',
-  });
+  const gcc = spawnSync(
+    'gcc',
+    ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', ...includeDirs.map((d) => `-I${d}`), ...sources, '-lm', '-o', path.join(work, 'classify')],
+    {
+      cwd: lib,
+      encoding: 'utf8',
+    },
+  );
   expect(gcc.stderr).toBe('');
   expect(gcc.status).toBe(0);
 
