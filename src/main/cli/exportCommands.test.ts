@@ -54,6 +54,13 @@ describe('kiln export', () => {
     const result = JSON.parse(j.out) as { libraryId: number; sha256: string; path: string; board: string | null; estimate: unknown };
     expect(result).toMatchObject({ libraryId: 2, path: zip, board: null, estimate: null });
     expect(createHash('sha256').update(readFileSync(zip)).digest('hex')).toBe(result.sha256);
+
+    // the C library (int8 by default) of the same model, with its build files
+    const cOut = path.join(dir, 'c-lib');
+    const c = await cli('export', '--project', 'gestures', '--format', 'c', '--board', 'arduino-nano-33-ble-sense', '--out', cOut);
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toMatch(/Built the C library \(int8\) into .*c-lib: \d+ files/);
+    expect(readdirSync(cOut)).toEqual(expect.arrayContaining(['Makefile', 'CMakeLists.txt', 'README.md', 'example', 'model']));
   });
 
   it('refuses an output folder that is not empty, an unknown board and int8 ONNX, leaving the folder as it was', async () => {
