@@ -4,7 +4,7 @@ import { lowerFloat } from '../../shared/model/lowerFloat';
 import { classificationReport } from '../../shared/model/metrics';
 import { createRng } from '../../shared/model/random';
 import type { ModelSpecInput } from '../../shared/model/spec';
-import { predict, trainClassifier } from './trainer';
+import { predict, trainClassifier, trainRegressor } from './trainer';
 
 function blobs(rows: number, len: number, classes: number, seed: number) {
   const rng = createRng(seed);
@@ -89,5 +89,29 @@ describe('int8 post-training quantization', () => {
     const r = await compare(spec, 72);
     expect(r.f).toBeGreaterThan(0.8);
     expect(Math.abs(r.f - r.i8)).toBeLessThanOrEqual(0.03);
+  });
+
+  it('keeps a regressor (linear output, no softmax) within 3 % of the target range', async () => {
+    const rng = createRng(3);
+    const rows = 300;
+    const features = Float32Array.from({ length: rows * 8 }, () => rng.normal());
+    const targets = Float32Array.from({ length: rows }, (_, r) => 10 + 4 * features[r * 8]! - 2 * features[r * 8 + 3]! + features[r * 8 + 5]! ** 2);
+    const res = await trainRegressor({
+      spec: { inputShape: [8], layers: [{ type: 'dense', units: 16 }] },
+      features,
+      featureShape: [8],
+      targets,
+      settings: { epochs: 40, learningRate: 0.01, batchSize: 16, validationSplit: 0, seed: 2 },
+    });
+    const int8 = quantizeModel(lowerFloat(res.spec, { kind: 'regression' }, res.weights, res.weights.scaling ?? null), features);
+    expect(int8.ops.map((o) => o.op)).toEqual(['dense', 'dense']);
+    const fp = predict(res.weights, res.spec, features);
+    const q = runInt8(int8, features);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of fp) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    let maxDiff = 0;
+    for (let i = 0; i < rows; i++) maxDiff = Math.max(maxDiff, Math.abs(q[i]! - fp[i]!));
+    expect(maxDiff / (hi - lo)).toBeLessThan(0.03);
   });
 });

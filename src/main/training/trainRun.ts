@@ -22,6 +22,7 @@ import { OnnxRunner } from '../export/onnx/onnxRunner.js';
 import { ENGINE_BACKEND } from './backend.js';
 import type { FeatureSet } from './featureSet.js';
 import { decodeModel, encodeModel } from './modelBlob.js';
+import type { ModelWeights } from './network.js';
 import { predict, trainClassifier, trainRegressor } from './trainer.js';
 
 export interface Reporter {
@@ -61,7 +62,11 @@ export interface TestTask {
   settings: TrainSettingsValue;
   classNames: string[];
   blob: Uint8Array;
+  /** which engine(s) classify: float32 (default), int8, or both (int8 figures beside float32) */
+  precision?: 'float32' | 'int8' | 'both';
 }
+
+const INT8_ENGINE = 'kiln int8 (integer-only)';
 
 function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number) {
   return {
@@ -230,6 +235,11 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     }
 
     const spec = task.spec!;
+    /** the int8 program of a trained network, calibrated on (up to CALIBRATION_MAX) training rows */
+    const quantizeRows = (res: { spec: ModelSpec; weights: ModelWeights; trainRows: Int32Array }, head: OutputHead): Int8Model => {
+      const calRows = res.trainRows.subarray(0, Math.min(CALIBRATION_MAX, res.trainRows.length));
+      return quantizeModel(lowerFloat(res.spec, head, res.weights, res.weights.scaling ?? null), gatherRows(fs.features, len, calRows));
+    };
     const common = {
       spec,
       features: fs.features,
@@ -281,7 +291,8 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
         datasetHash: fs.datasetHash,
         backend: res.backend.name,
         metrics,
-        blob: encodeModel({ weights: res.weights, int8: null, anomaly: null }),
+        // the int8 program is stored for deployment (C library); regression metrics stay float32
+        blob: encodeModel({ weights: res.weights, int8: int8ToJson(quantizeRows(res, { kind: 'regression' })), anomaly: null }),
       };
     }
 
@@ -307,9 +318,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     });
 
     rep.progress(0.9, 'Quantizing to int8');
-    const calRows = res.trainRows.subarray(0, Math.min(CALIBRATION_MAX, res.trainRows.length));
-    const calibration = gatherRows(fs.features, len, calRows);
-    const int8 = quantizeModel(lowerFloat(res.spec, head, res.weights, res.weights.scaling ?? null), calibration);
+    const int8 = quantizeRows(res, head);
     const evalFeatures = gatherRows(fs.features, len, evalRows);
     const analysis = analyzeSpec(res.spec, head);
     // the int8 engine is a reference (about 10 ns per MAC): big nets are checked on the first
@@ -392,77 +401,93 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
     } else {
       throw new KilnError('CORRUPT_PROJECT', `Model ${task.modelId} has no network weights; train it again`);
     }
-    const known = Int32Array.from(fs.labels);
+    let int8Scores: Float32Array | null = null;
+    if ((task.precision ?? 'float32') !== 'float32' && stored.weights) {
+      if (stored.weights.head.kind !== 'classification' || !stored.int8) {
+        throw new KilnError('UNSUPPORTED', `Model ${task.modelId} has no int8 version (only classifiers are quantized); test it with precision float32`);
+      }
+      rep.progress(0.75, 'Classifying with the int8 engine');
+      int8Scores = runInt8(int8FromJson(stored.int8), fs.features);
+    }
     const unknownLabels = [...new Set(samples.filter((s) => !task.classNames.includes(s.label)).map((s) => s.label))];
-    const isClassifier = !stored.anomaly && stored.weights?.head.kind === 'classification';
-    // window-level report over windows whose label the model knows
-    const keep: number[] = [];
-    for (let r = 0; r < fs.rows; r++) if (known[r]! >= 0) keep.push(r);
-    let windowsEval = {
-      accuracy: 0,
-      loss: null as number | null,
-      confusion: [] as number[][],
-      perClass: [] as ClassificationReport['perClass'],
-      weightedF1: 0,
-      uncertain: 0,
-      rows: keep.length,
-    };
-    let predicted: Int32Array = new Int32Array(fs.rows).fill(-1);
-    if (isClassifier) {
-      const all = classificationReport(
-        scores,
-        Int32Array.from({ length: fs.rows }, (_, r) => Math.max(0, known[r]!)),
-        classes,
-        task.settings.uncertainThreshold,
-      );
-      predicted = all.predicted;
-      const sub = classificationReport(
-        gatherRows(scores, classes, keep),
-        Int32Array.from(keep, (r) => known[r]!),
-        classes,
-        task.settings.uncertainThreshold,
-      );
-      windowsEval = summariseReport(sub, null, classes, keep.length);
-    }
-    rep.progress(0.9, 'Summarising');
     const increaseMs = task.impulse.input.type === 'time-series' ? task.impulse.input.windowIncreaseMs : 0;
-    const results: SampleTestResult[] = [];
-    let correctSamples = 0;
-    let judged = 0;
-    let r = 0;
-    for (const s of samples) {
-      const windows: SampleTestResult['windows'] = [];
-      const preds: number[] = [];
-      let maxAnomaly = -Infinity;
-      while (r < fs.rows && fs.sampleIds[r] === s.id) {
-        const p = predicted[r]!;
-        const score = isClassifier ? (p >= 0 ? scores[r * classes + p]! : Math.max(...scores.subarray(r * classes, (r + 1) * classes))) : (anomaly?.[r] ?? 0);
-        windows.push({ start: fs.windowIndex[r]! * increaseMs, predicted: p, score });
-        preds.push(p);
-        if (anomaly) maxAnomaly = Math.max(maxAnomaly, anomaly[r]!);
-        r++;
+    /** window report, per-sample votes and sample accuracy of one engine's scores */
+    const judge = (scores: Float32Array, label: string) => {
+      const known = Int32Array.from(fs.labels);
+      const isClassifier = !stored.anomaly && stored.weights?.head.kind === 'classification';
+      // window-level report over windows whose label the model knows
+      const keep: number[] = [];
+      for (let r = 0; r < fs.rows; r++) if (known[r]! >= 0) keep.push(r);
+      let windowsEval = {
+        accuracy: 0,
+        loss: null as number | null,
+        confusion: [] as number[][],
+        perClass: [] as ClassificationReport['perClass'],
+        weightedF1: 0,
+        uncertain: 0,
+        rows: keep.length,
+      };
+      let predicted: Int32Array = new Int32Array(fs.rows).fill(-1);
+      if (isClassifier) {
+        const all = classificationReport(
+          scores,
+          Int32Array.from({ length: fs.rows }, (_, r) => Math.max(0, known[r]!)),
+          classes,
+          task.settings.uncertainThreshold,
+        );
+        predicted = all.predicted;
+        const sub = classificationReport(
+          gatherRows(scores, classes, keep),
+          Int32Array.from(keep, (r) => known[r]!),
+          classes,
+          task.settings.uncertainThreshold,
+        );
+        windowsEval = summariseReport(sub, null, classes, keep.length);
       }
-      const vote = isClassifier ? sampleVote(preds, classes) : -1;
-      const labelIndex = task.classNames.indexOf(s.label);
-      const correct = isClassifier && labelIndex >= 0 && vote === labelIndex;
-      if (labelIndex >= 0) {
-        judged++;
-        if (correct) correctSamples++;
+      rep.progress(0.9, 'Summarising');
+      const results: SampleTestResult[] = [];
+      let correctSamples = 0;
+      let judged = 0;
+      let r = 0;
+      for (const s of samples) {
+        const windows: SampleTestResult['windows'] = [];
+        const preds: number[] = [];
+        let maxAnomaly = -Infinity;
+        while (r < fs.rows && fs.sampleIds[r] === s.id) {
+          const p = predicted[r]!;
+          const score = isClassifier ? (p >= 0 ? scores[r * classes + p]! : Math.max(...scores.subarray(r * classes, (r + 1) * classes))) : (anomaly?.[r] ?? 0);
+          windows.push({ start: fs.windowIndex[r]! * increaseMs, predicted: p, score });
+          preds.push(p);
+          if (anomaly) maxAnomaly = Math.max(maxAnomaly, anomaly[r]!);
+          r++;
+        }
+        const vote = isClassifier ? sampleVote(preds, classes) : -1;
+        const labelIndex = task.classNames.indexOf(s.label);
+        const correct = isClassifier && labelIndex >= 0 && vote === labelIndex;
+        if (labelIndex >= 0) {
+          judged++;
+          if (correct) correctSamples++;
+        }
+        results.push({ sampleId: s.id, name: s.name, label: s.label, predicted: vote, correct, windows, anomaly: anomaly ? maxAnomaly : null });
       }
-      results.push({ sampleId: s.id, name: s.name, label: s.label, predicted: vote, correct, windows, anomaly: anomaly ? maxAnomaly : null });
-    }
-    rep.log(
-      `Tested ${samples.length} samples (${fs.rows} windows): window accuracy ${(windowsEval.accuracy * 100).toFixed(1)} %, sample accuracy ${judged ? ((correctSamples / judged) * 100).toFixed(1) : '0'} %`,
-    );
+      rep.log(
+        `${label}: tested ${samples.length} samples (${fs.rows} windows): window accuracy ${(windowsEval.accuracy * 100).toFixed(1)} %, sample accuracy ${judged ? ((correctSamples / judged) * 100).toFixed(1) : '0'} %`,
+      );
+      return { windowsEval, results, sampleAccuracy: judged ? correctSamples / judged : 0 };
+    };
+    const precision = task.precision ?? 'float32';
+    const main = judge(precision === 'int8' && int8Scores ? int8Scores : scores, precision === 'int8' && int8Scores ? INT8_ENGINE : engine);
+    const int8 = precision === 'both' && int8Scores ? judge(int8Scores, INT8_ENGINE) : null;
     if (unknownLabels.length) rep.log(`Labels not seen in training (not scored): ${unknownLabels.join(', ')}`);
     return {
       modelId: task.modelId,
       at: new Date().toISOString(),
-      engine,
+      engine: precision === 'int8' && int8Scores ? INT8_ENGINE : engine,
       classNames: task.classNames,
-      sampleAccuracy: judged ? correctSamples / judged : 0,
-      windows: windowsEval,
-      samples: results,
+      sampleAccuracy: main.sampleAccuracy,
+      windows: main.windowsEval,
+      samples: main.results,
+      int8: int8 ? { engine: INT8_ENGINE, sampleAccuracy: int8.sampleAccuracy, windows: int8.windowsEval } : null,
       unknownLabels,
       windowMs: task.impulse.input.type === 'time-series' ? task.impulse.input.windowSizeMs : 0,
       increaseMs: increaseMs,

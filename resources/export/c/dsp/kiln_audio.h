@@ -84,8 +84,14 @@ typedef enum {
     KILN_FRAME_SCALED_PRE_EMPHASIS
 } kiln_frame_mode;
 
-/** KILN_DSP_OK when the window's samples are all finite (their float sum is). */
-int kiln_audio_check_input(const float *input, uint32_t length);
+/**
+ * KILN_DSP_ERR_CONFIG unless every frame lies inside the window, KILN_DSP_ERR_NOT_FINITE
+ * unless the window's samples are all finite (their float sum is), else KILN_DSP_OK.
+ */
+int kiln_audio_check(const kiln_audio_framing *fr, const float *input);
+
+/** KILN_DSP_ERR_CONFIG unless every filter lies inside the fft_length/2 + 1 bins. */
+int kiln_mel_check(const kiln_mel_filterbank *fb, uint32_t fft_length);
 
 /** Floats of work space kiln_audio_frame_power needs: 3·fft_length + 2. */
 #define KILN_AUDIO_FRAME_WORK(fft_length) (3u * (fft_length) + 2u)

@@ -7,13 +7,24 @@
  *
  * All arithmetic is float32 (+ - * / and sqrtf, which IEEE 754 defines exactly) and logs use
  * kiln_dsp_logf below instead of the C library's, so the host and the board give bit-identical
- * features when built without floating-point contraction (-std=c99 or -ffp-contract=off).
+ * features (contraction is switched off below).
  */
 #ifndef KILN_DSP_H
 #define KILN_DSP_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * No fused multiply-add: GCC's default (-std=gnu99, as Arduino builds) and clang contract a·b + c
+ * into one rounding, which the Cortex-M4F's VFMA does differently from the host. Every source
+ * that includes this header is compiled with contraction off, so features match bit for bit.
+ */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 
 #include "kiln_dsp_config.h"
 

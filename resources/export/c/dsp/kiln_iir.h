@@ -10,23 +10,23 @@
 extern "C" {
 #endif
 
-#define KILN_SOS_MAX_SECTIONS 4
-
 typedef struct {
-    uint8_t sections;          /* 1...KILN_SOS_MAX_SECTIONS */
+    uint8_t sections;
     const float *coefficients; /* 5 per section: b0, b1, b2, a1, a2 (a0 = 1) */
 } kiln_sos_t;
 
 typedef struct {
     uint8_t ratio;
     kiln_sos_t sos;
-    const float *zi; /* 2 per section: state of the unit-step steady state (sosfilt_zi) */
+    float dc_gain; /* the cascade's gain at 0 Hz */
 } kiln_decimator_t;
 
 /* filters x[0...n) in place from a zero state */
 void kiln_sos_filter(const kiln_sos_t *sos, float *x, size_t n);
 /* filters x[0...n) in place, started in the steady state of x[0], keeping every ratio-th
- * sample; returns the new length ceil(n / ratio) */
+ * sample; returns the new length ceil(n / ratio). Runs as dc_gain * x[0] + the filter of
+ * x - x[0] from a zero state (the same in exact arithmetic): in float32 the recursion then
+ * only carries the signal's variation, not its offset (gravity on an accelerometer). */
 size_t kiln_decimate(const kiln_decimator_t *decimator, float *x, size_t n);
 
 #ifdef __cplusplus

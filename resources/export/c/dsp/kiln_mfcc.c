@@ -10,10 +10,10 @@
 /* Row of the window position j (0 … rows + win − 2) with symmetric padding, periodic beyond. */
 static uint32_t mirrored(uint32_t j, uint32_t pad, uint32_t rows)
 {
-    const int32_t period = 2 * (int32_t)rows;
-    int32_t r = ((int32_t)j - (int32_t)pad) % period;
-    if (r < 0) r += period;
-    return r < (int32_t)rows ? (uint32_t)r : (uint32_t)(period - 1 - r);
+    const uint32_t period = 2 * rows;
+    uint32_t r = j + period - pad % period;
+    while (r >= period) r -= period;
+    return r < rows ? r : period - 1 - r;
 }
 
 /* Up to this window, sums run over the window directly (exact zero for a window of 1). */
@@ -48,18 +48,27 @@ static void cmvn_column(float *vec, uint32_t rows, uint32_t cols, uint32_t c, ui
         float *sum = centred + rows;
         float *sum_sq = sum + padded + 1;
         const float ref = vec[c];
+        const uint32_t period = 2 * rows;
+        const uint32_t first = (period - pad % period) % period;
+        uint32_t r;
         sum[0] = 0.0f;
-        for (j = 0; j < padded; j++) sum[j + 1] = sum[j] + (vec[mirrored(j, pad, rows) * cols + c] - ref);
+        /* r is the padded position's place in the period; places from rows on mirror back */
+        for (j = 0, r = first; j < padded; j++) {
+            const uint32_t row = r < rows ? r : period - 1 - r;
+            sum[j + 1] = sum[j] + (vec[row * cols + c] - ref);
+            if (++r == period) r = 0;
+        }
         for (i = 0; i < rows; i++) {
             const float mean = (sum[i + win] - sum[i]) / w;
             centred[i] = vec[i * cols + c] - ref - mean;
         }
         sum[0] = 0.0f;
         sum_sq[0] = 0.0f;
-        for (j = 0; j < padded; j++) {
-            const float v = centred[mirrored(j, pad, rows)];
+        for (j = 0, r = first; j < padded; j++) {
+            const float v = centred[r < rows ? r : period - 1 - r];
             sum[j + 1] = sum[j] + v;
             sum_sq[j + 1] = sum_sq[j] + v * v;
+            if (++r == period) r = 0;
         }
         for (i = 0; i < rows; i++) {
             const float m = (sum[i + win] - sum[i]) / w;
@@ -84,7 +93,8 @@ int kiln_mfcc(const kiln_mfcc_config *cfg, const float *input, float *output, fl
     if (nc < 1 || nc > nf || fr->frames < 1 || cfg->pre_shift < 1 || (cfg->win_size > 0 && cfg->win_size % 2 == 0)) {
         return KILN_DSP_ERR_CONFIG;
     }
-    status = kiln_audio_check_input(input, fr->window_length);
+    status = kiln_mel_check(&cfg->filterbank, n);
+    if (status == KILN_DSP_OK) status = kiln_audio_check(fr, input);
     if (status != KILN_DSP_OK) return status;
     mel = scratch + KILN_AUDIO_FRAME_WORK(n);
 

@@ -31,7 +31,8 @@ int kiln_mfe(const kiln_mfe_config *cfg, const float *input, float *output, floa
     floor_db = cfg->noise_floor_db;
     range = 12.0f - floor_db;
     if (fr->frames < 1 || !(range > 0.0f)) return KILN_DSP_ERR_CONFIG;
-    status = kiln_audio_check_input(input, fr->window_length);
+    status = kiln_mel_check(&cfg->filterbank, n);
+    if (status == KILN_DSP_OK) status = kiln_audio_check(fr, input);
     if (status != KILN_DSP_OK) return status;
     mel = scratch + KILN_AUDIO_FRAME_WORK(n);
 

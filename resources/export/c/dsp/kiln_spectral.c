@@ -11,20 +11,34 @@
 /* log10(x) = ln(x) * log10(e); kiln_dsp_logf gives the same bits on every target */
 #define KILN_LOG10_E 0.434294482f
 
-static void subtract_mean(float *x, size_t n)
+/* Subtracts the mean of x[0...n) in place and gives the central moments of the result in the
+ * same pass (its mean is 0 up to rounding, which the TS block's second pass would find). */
+static void subtract_mean(float *x, size_t n, kiln_moments_t *m)
 {
-    float s = 0.0f, mean;
+    float s = 0.0f, s2 = 0.0f, s3 = 0.0f, s4 = 0.0f, mean;
+    const float fn = (float)n;
     size_t i;
     for (i = 0; i < n; i++) s += x[i];
-    mean = s / (float)n;
-    for (i = 0; i < n; i++) x[i] -= mean;
+    mean = s / fn;
+    for (i = 0; i < n; i++) {
+        const float d = x[i] - mean;
+        const float d2 = d * d;
+        x[i] = d;
+        s2 += d2;
+        s3 += d2 * d;
+        s4 += d2 * d2;
+    }
+    m->mean = 0.0f;
+    m->m2 = s2 / fn;
+    m->m3 = s3 / fn;
+    m->m4 = s4 / fn;
 }
 
 #ifdef KILN_DSP_SPECTRAL_FFT
-/* FFT features of the mean-free x[0...n) into out; returns the feature count written or a
- * negative status. work: fft_length * 3.5 + 3 floats. */
-static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t n, const uint16_t *bins, uint16_t bin_count, float *out,
-                        float *work)
+/* FFT features of the mean-free x[0...n) (moments m) into out; returns the feature count
+ * written or a negative status. work: fft_length * 3.5 + 3 floats. */
+static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t n, kiln_moments_t m, const uint16_t *bins, uint16_t bin_count,
+                        float *out, float *work)
 {
     const size_t nfft = c->fft_length;
     const size_t half = nfft / 2 + 1;
@@ -35,11 +49,9 @@ static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t 
     float *frame = spectrum + half;
     float *bins_out = frame + nfft;
     float *fft_scratch = bins_out + 2 * half;
-    kiln_moments_t m;
     size_t start, k;
     uint16_t i;
 
-    kiln_moments(x, n, 1, &m);
     out[0] = sqrtf(m.m2 + m.mean * m.mean);
     out[1] = kiln_skewness(&m);
     out[2] = kiln_kurtosis(&m);
@@ -61,10 +73,15 @@ static int fft_features(const kiln_spectral_config_t *c, const float *x, size_t 
             const int status = kiln_rfft(in, bins_out, nfft, fft_scratch);
             if (status < 0) return status;
         }
-        for (k = 0; k < half; k++) {
-            const float re = bins_out[2 * k], im = bins_out[2 * k + 1];
-            const float v = (re * re + im * im) * inv_nfft;
-            if (v > spectrum[k]) spectrum[k] = v;
+        {
+            const float *b = bins_out;
+            float *sp = spectrum;
+            float *const end = spectrum + half;
+            do {
+                const float v = (b[0] * b[0] + b[1] * b[1]) * inv_nfft;
+                if (v > *sp) *sp = v;
+                b += 2;
+            } while (++sp < end);
         }
     }
     kiln_moments(spectrum, half, 1, &m);
@@ -82,6 +99,7 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
 {
     const uint16_t axes = config->axes;
     const uint32_t readings = config->readings;
+    const float scale = config->scale;
     float *x = scratch;
     float *work = scratch + readings;
     float *low_freq_out;
@@ -100,11 +118,18 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
     for (a = 0; a < axes; a++) {
         size_t n = readings;
         float *axis_out = out + (size_t)a * (size_t)per_axis;
+        kiln_moments_t moments;
         uint8_t s;
-        for (r = 0; r < readings; r++) {
-            const float v = in[r * axes + a];
-            if (!isfinite(v)) return KILN_DSP_ERR_NOT_FINITE;
-            x[r] = v * config->scale;
+        {
+            /* one check of the sum instead of one per sample: any NaN or infinity makes it
+             * non-finite (as does a sum beyond FLT_MAX, which the features could not hold) */
+            float sum = 0.0f;
+            const float *p = in + a;
+            for (r = 0; r < readings; r++, p += axes) {
+                sum += *p;
+                x[r] = *p * scale;
+            }
+            if (!isfinite(sum)) return KILN_DSP_ERR_NOT_FINITE;
         }
 #ifdef KILN_DSP_SPECTRAL_DECIMATE
         for (s = 0; s < config->decimation_stages; s++) n = kiln_decimate(&config->decimators[s], x, n);
@@ -119,7 +144,7 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
             return KILN_DSP_ERR_CONFIG;
 #endif
         }
-        subtract_mean(x, n);
+        subtract_mean(x, n, &moments);
         if (config->analysis == KILN_SPECTRAL_ANALYSIS_WAVELET) {
 #ifdef KILN_DSP_SPECTRAL_WAVELET
             const int status = kiln_wavelet_features(&config->wavelet, x, n, axis_out, work);
@@ -131,13 +156,13 @@ int kiln_spectral_run(const kiln_spectral_config_t *config, const float *in, flo
         }
 #ifdef KILN_DSP_SPECTRAL_FFT
         {
-            int written = fft_features(config, x, n, config->bins, config->bin_count, axis_out, work);
+            int written = fft_features(config, x, n, moments, config->bins, config->bin_count, axis_out, work);
             if (written < 0) return written;
             if (config->low_freq) {
 #ifdef KILN_DSP_SPECTRAL_DECIMATE
                 n = kiln_decimate(config->low_freq, x, n);
-                subtract_mean(x, n);
-                written = fft_features(config, x, n, config->low_freq_bins, config->low_freq_bin_count, low_freq_out, work);
+                subtract_mean(x, n, &moments);
+                written = fft_features(config, x, n, moments, config->low_freq_bins, config->low_freq_bin_count, low_freq_out, work);
                 if (written < 0) return written;
                 low_freq_out += written;
 #else

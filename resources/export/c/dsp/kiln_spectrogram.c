@@ -20,7 +20,7 @@ int kiln_spectrogram(const kiln_spectrogram_config *cfg, const float *input, flo
     floor_db = cfg->noise_floor_db;
     range = 12.0f - floor_db;
     if (fr->frames < 1 || !(range > 0.0f)) return KILN_DSP_ERR_CONFIG;
-    status = kiln_audio_check_input(input, fr->window_length);
+    status = kiln_audio_check(fr, input);
     if (status != KILN_DSP_OK) return status;
 
     for (f = 0; f < fr->frames; f++) {

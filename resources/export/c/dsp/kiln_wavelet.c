@@ -1,6 +1,7 @@
 /* Kiln DSP: wavelet features; port of src/shared/dsp/wavelet.ts (dwt, wavedec,
  * waveletCoefficientFeatures) and the histogram/crossing/percentile statistics of
- * src/shared/dsp/statistics.ts. */
+ * src/shared/dsp/statistics.ts. The TS block sorts each coefficient array for its percentiles;
+ * here the five ranks are selected (same values, far fewer operations on a Cortex-M). */
 #include "kiln_wavelet.h"
 
 #include <math.h>
@@ -27,6 +28,7 @@ static void dwt(const kiln_wavelet_t *w, const float *x, size_t n, float *approx
 {
     const size_t f = w->length;
     const size_t m = dwt_length(n, f);
+    const float *const lo = w->lo, *const hi = w->hi; /* locals: the stores below cannot alias them */
     size_t k, j;
     for (k = 0; k < m; k++) {
         const size_t t = 2 * k + 1;
@@ -34,14 +36,14 @@ static void dwt(const kiln_wavelet_t *w, const float *x, size_t n, float *approx
         if (t + 1 >= f && t < n) {
             for (j = 0; j < f; j++) {
                 const float v = x[t - j];
-                a += w->lo[j] * v;
-                d += w->hi[j] * v;
+                a += lo[j] * v;
+                d += hi[j] * v;
             }
         } else {
             for (j = 0; j < f; j++) {
                 const float v = x[symmetric_index((long)t - (long)j, (long)n)];
-                a += w->lo[j] * v;
-                d += w->hi[j] * v;
+                a += lo[j] * v;
+                d += hi[j] * v;
             }
         }
         approx[k] = a;
@@ -60,31 +62,38 @@ size_t kiln_wavelet_scratch(const kiln_wavelet_t *wavelet, size_t n)
     return total + (wavelet->level > 0 ? first : 0);
 }
 
-static void heap_sift(float *x, size_t root, size_t n)
+/* Reorders x[lo...hi] (inclusive) so that x[k] holds the value of rank k, with nothing larger
+ * before it and nothing smaller after it (quickselect, median-of-three pivot). The percentiles
+ * need five order statistics, not a full sort. */
+static void select_rank(float *x, long lo, long hi, long k)
 {
-    for (;;) {
-        size_t child = 2 * root + 1;
-        float t;
-        if (child >= n) return;
-        if (child + 1 < n && x[child + 1] > x[child]) child++;
-        if (!(x[child] > x[root])) return;
-        t = x[root];
-        x[root] = x[child];
-        x[child] = t;
-        root = child;
-    }
-}
-
-static void sort_ascending(float *x, size_t n)
-{
-    size_t i;
-    if (n < 2) return;
-    for (i = n / 2; i-- > 0;) heap_sift(x, i, n);
-    for (i = n - 1; i > 0; i--) {
-        const float t = x[0];
-        x[0] = x[i];
-        x[i] = t;
-        heap_sift(x, 0, i);
+    while (hi > lo) {
+        const long mid = lo + (hi - lo) / 2;
+        float pivot, t;
+        long i = lo, j = hi;
+        if (x[mid] < x[lo]) { t = x[mid]; x[mid] = x[lo]; x[lo] = t; }
+        if (x[hi] < x[lo]) { t = x[hi]; x[hi] = x[lo]; x[lo] = t; }
+        if (x[hi] < x[mid]) { t = x[hi]; x[hi] = x[mid]; x[mid] = t; }
+        pivot = x[mid];
+        while (i <= j) {
+            while (x[i] < pivot) i++;
+            while (x[j] > pivot) j--;
+            if (i <= j) {
+                t = x[i];
+                x[i] = x[j];
+                x[j] = t;
+                i++;
+                j--;
+            }
+        }
+        /* x[lo...j] <= pivot <= x[i...hi], and everything between equals the pivot */
+        if (k <= j) {
+            hi = j;
+        } else if (k >= i) {
+            lo = i;
+        } else {
+            return;
+        }
     }
 }
 
@@ -127,22 +136,26 @@ static float histogram_entropy(const float *x, size_t n)
     return h;
 }
 
-static float crossing_rate(const float *x, size_t n, float level)
+/* fractions of consecutive pairs where (x > 0) and where (x > level) change, in one pass */
+static void crossing_rates(const float *x, size_t n, float level, float *zero_rate, float *level_rate)
 {
-    size_t i, count = 0;
-    int prev = x[0] > level;
+    size_t i, zero = 0, crossed = 0;
+    int prev_zero = x[0] > 0.0f, prev_level = x[0] > level;
     for (i = 1; i < n; i++) {
-        const int cur = x[i] > level;
-        if (cur != prev) count++;
-        prev = cur;
+        const int cur_zero = x[i] > 0.0f, cur_level = x[i] > level;
+        zero += (size_t)(cur_zero != prev_zero);
+        crossed += (size_t)(cur_level != prev_level);
+        prev_zero = cur_zero;
+        prev_level = cur_level;
     }
-    return (float)count / (float)n;
+    *zero_rate = (float)zero / (float)n;
+    *level_rate = (float)crossed / (float)n;
 }
 
 /* Edge Impulse's percentile of a sorted array: element floor((n - 1) * p / 100 + 0.5) */
-static float percentile(const float *sorted, size_t n, unsigned p)
+static size_t percentile_rank(size_t n, unsigned p)
 {
-    return sorted[((n - 1) * p + 50) / 100];
+    return ((n - 1) * p + 50) / 100;
 }
 
 static void coefficient_features(float *c, size_t n, float *out)
@@ -156,16 +169,27 @@ static void coefficient_features(float *c, size_t n, float *out)
     }
     out[0] = histogram_entropy(c, n);
     kiln_moments(c, n, 1, &m);
-    out[1] = crossing_rate(c, n, 0.0f);
-    out[2] = crossing_rate(c, n, m.mean);
-    sort_ascending(c, n);
+    crossing_rates(c, n, m.mean, &out[1], &out[2]);
     for (i = 0; i < n; i++) squares += c[i] * c[i];
     rms = sqrtf(squares / (float)n);
-    out[3] = percentile(c, n, 5);
-    out[4] = percentile(c, n, 25);
-    out[5] = percentile(c, n, 75);
-    out[6] = percentile(c, n, 95);
-    out[7] = percentile(c, n, 50);
+    {
+        /* the median first, then each quartile within its half and each outer percentile
+         * within its quarter: every selection only reorders the part that can hold its rank */
+        const long last = (long)n - 1;
+        const long r5 = (long)percentile_rank(n, 5), r25 = (long)percentile_rank(n, 25), r50 = (long)percentile_rank(n, 50);
+        const long r75 = (long)percentile_rank(n, 75), r95 = (long)percentile_rank(n, 95);
+        /* each value is read before a later selection reorders its slot */
+        select_rank(c, 0, last, r50);
+        out[7] = c[r50];
+        select_rank(c, r50, last, r75);
+        out[5] = c[r75];
+        select_rank(c, r75, last, r95);
+        out[6] = c[r95];
+        select_rank(c, 0, r50, r25);
+        out[4] = c[r25];
+        select_rank(c, 0, r25, r5);
+        out[3] = c[r5];
+    }
     out[8] = m.mean;
     out[9] = sqrtf(m.m2);
     out[10] = n > 1 ? m.m2 * (float)n / (float)(n - 1) : 0.0f;

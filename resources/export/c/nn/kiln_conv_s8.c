@@ -25,6 +25,9 @@ kiln_nn_status kiln_conv_s8(const kiln_conv_s8_params *p, const kiln_requant *rq
                             const int32_t *bias, int16_t *scratch, int8_t *output) {
     const kiln_geometry *g = &p->g;
     const int32_t n = g->kh * g->kw * g->c;
+    /* locals, so the per-output requantization does not reload them through the structs */
+    const int32_t *const mult = rq->multiplier, *const shift = rq->shift;
+    const kiln_output_s8 out_params = p->out;
     int32_t oy, ox;
     if (n < 1 || p->filters < 1 || scratch == NULL) return KILN_NN_ARG_ERROR;
     for (oy = 0; oy < g->oh; oy++) {
@@ -37,18 +40,18 @@ kiln_nn_status kiln_conv_s8(const kiln_conv_s8_params *p, const kiln_requant *rq
                 int32_t k;
                 for (k = 0; k < 4; k++) acc[k] = bias[f + k];
                 kiln_dot4_interleaved(scratch, weights + (size_t)f * (size_t)n, n, acc);
-                for (k = 0; k < 4; k++) out[f + k] = kiln_clamp_s8(kiln_requant_one(acc[k], rq->multiplier[f + k], rq->shift[f + k]), &p->out);
+                for (k = 0; k < 4; k++) out[f + k] = kiln_clamp_s8(kiln_requant_one(acc[k], mult[f + k], shift[f + k]), &out_params);
             }
             for (; f + 2 <= p->filters; f += 2) {
                 int32_t a0 = bias[f], a1 = bias[f + 1];
                 kiln_dot2_widened(scratch, weights + (size_t)f * (size_t)n, weights + (size_t)(f + 1) * (size_t)n, n, &a0, &a1);
-                out[f] = kiln_clamp_s8(kiln_requant_one(a0, rq->multiplier[f], rq->shift[f]), &p->out);
-                out[f + 1] = kiln_clamp_s8(kiln_requant_one(a1, rq->multiplier[f + 1], rq->shift[f + 1]), &p->out);
+                out[f] = kiln_clamp_s8(kiln_requant_one(a0, mult[f], shift[f]), &out_params);
+                out[f + 1] = kiln_clamp_s8(kiln_requant_one(a1, mult[f + 1], shift[f + 1]), &out_params);
             }
             if (f < p->filters) {
                 int32_t a = bias[f];
                 kiln_dot1_widened(scratch, weights + (size_t)f * (size_t)n, n, &a);
-                out[f] = kiln_clamp_s8(kiln_requant_one(a, rq->multiplier[f], rq->shift[f]), &p->out);
+                out[f] = kiln_clamp_s8(kiln_requant_one(a, mult[f], shift[f]), &out_params);
             }
         }
     }

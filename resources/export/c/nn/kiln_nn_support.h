@@ -33,8 +33,15 @@ static inline int32_t kiln_emu_smlad(int32_t a, int32_t b, int32_t acc) {
 #define KILN_DSP_EXT 0
 #endif
 
+/* Requantization runs once per output value: always inlined, a call costs as much as the work. */
+#if defined(__GNUC__)
+#define KILN_INLINE static inline __attribute__((always_inline))
+#else
+#define KILN_INLINE static inline
+#endif
+
 /* The rounded high 32 bits of 2*a*b, saturating only for INT32_MIN * INT32_MIN. */
-static inline int32_t kiln_srdhm(int32_t a, int32_t b) {
+KILN_INLINE int32_t kiln_srdhm(int32_t a, int32_t b) {
     int64_t ab, v;
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
     ab = (int64_t)a * (int64_t)b;
@@ -45,7 +52,7 @@ static inline int32_t kiln_srdhm(int32_t a, int32_t b) {
 }
 
 /* x / 2^exponent rounded half away from zero (gemmlowp's RoundingDivideByPOT). */
-static inline int32_t kiln_rdbpot(int32_t x, int32_t exponent) {
+KILN_INLINE int32_t kiln_rdbpot(int32_t x, int32_t exponent) {
     int32_t mask, remainder, threshold;
     if (exponent <= 0) return x;
     if (exponent > 31) exponent = 31;
@@ -55,12 +62,12 @@ static inline int32_t kiln_rdbpot(int32_t x, int32_t exponent) {
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-static inline int32_t kiln_requant_one(int32_t acc, int32_t multiplier, int32_t shift) {
+KILN_INLINE int32_t kiln_requant_one(int32_t acc, int32_t multiplier, int32_t shift) {
     int32_t x = shift > 0 ? (int32_t)((uint32_t)acc << shift) : acc;
     return kiln_rdbpot(kiln_srdhm(x, multiplier), shift > 0 ? 0 : -shift);
 }
 
-static inline int8_t kiln_clamp_s8(int32_t v, const kiln_output_s8 *o) {
+KILN_INLINE int8_t kiln_clamp_s8(int32_t v, const kiln_output_s8 *o) {
     v += o->output_zero_point;
     if (v < o->act_min) v = o->act_min;
     if (v > o->act_max) v = o->act_max;

@@ -6,7 +6,7 @@ export function floatLiteral(value: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? '(0.0f / 0.0f)' : v > 0 ? '(1.0f / 0.0f)' : '(-1.0f / 0.0f)';
   if (v === 0) return Object.is(v, -0) ? '-0.0f' : '0.0f';
   for (let p = 1; p <= 9; p++) {
-    const s = v.toPrecision(p);
+    const s = String(Number(v.toPrecision(p)));
     if (Math.fround(Number(s)) === v) return `${s}${/[.e]/.test(s) ? '' : '.0'}f`;
   }
   return `${v.toPrecision(9)}f`;

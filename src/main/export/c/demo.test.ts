@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFloatModel } from '../../../shared/model/floatRunner';
+import { anomalyScore } from '../../../shared/model/anomaly';
 import { quantizeInput, runInt8Raw } from '../../../shared/model/int8';
 import { generateCLibrary } from './index';
 import { buildWithHarness, disposeKernelCache, type BuiltLibrary } from './testing/hostGcc';
@@ -28,7 +29,15 @@ for (const kind of ['motion', 'keywords'] as const) {
     afterAll(() => demo?.studio.dispose());
 
     const library = (precision: 'int8' | 'float32') => {
-      const lib = generateCLibrary({ name: kind, precision, labels: demo.labels, impulse: demo.impulse, float: demo.float, int8: demo.int8, anomaly: null });
+      const lib = generateCLibrary({
+        name: kind,
+        precision,
+        labels: demo.labels,
+        impulse: demo.impulse,
+        float: demo.float,
+        int8: demo.int8,
+        anomaly: demo.anomaly,
+      });
       const b = buildWithHarness(lib);
       built.push(b);
       return { lib, b };
@@ -76,3 +85,37 @@ for (const kind of ['motion', 'keywords'] as const) {
     });
   });
 }
+
+describe('the motion demo with a K-means anomaly block as a C library', () => {
+  let demo: TrainedDemo;
+  beforeAll(async () => {
+    demo = await trainedDemo('motion', 1, true);
+  }, 240_000);
+  afterAll(() => demo?.studio.dispose());
+
+  it('scores every test window like the studio: int8 outputs exactly, anomaly within 1e-5 on features and 1e-3 from raw windows (relative)', () => {
+    expect(demo.anomaly?.kind).toBe('kmeans');
+    const lib = generateCLibrary({
+      name: 'motion-anomaly',
+      precision: 'int8',
+      labels: demo.labels,
+      impulse: demo.impulse,
+      float: demo.float,
+      int8: demo.int8,
+      anomaly: demo.anomaly,
+    });
+    const b = buildWithHarness(lib);
+    built.push(b);
+    const want = demo.features.map((f) => Array.from(runInt8Raw(demo.int8, quantizeInput(demo.int8, f))));
+    const wantAnomaly = demo.features.map((f) => anomalyScore(demo.anomaly!, f));
+    for (const mode of ['features', 'windows'] as const) {
+      const got = b.run(mode, mode === 'features' ? demo.features : demo.windows);
+      expect(got.map((r) => r.quantized)).toEqual(want);
+      let worst = 0;
+      got.forEach((r, i) => (worst = Math.max(worst, Math.abs(r.anomaly - wantAnomaly[i]!) / Math.max(1, Math.abs(wantAnomaly[i]!)))));
+      console.info(`motion + K-means (${mode}): ${got.length} windows, largest relative anomaly difference ${worst.toExponential(2)}`);
+      // from raw windows the C DSP's float32 rounding shows through the standardisation
+      expect(worst).toBeLessThan(mode === 'features' ? 1e-5 : 1e-3);
+    }
+  });
+});

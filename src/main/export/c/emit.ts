@@ -181,6 +181,8 @@ export interface MetadataFacts {
   precision: 'int8' | 'float32';
   layout: FeatureLayout;
   labelCount: number;
+  /** names of the outputs, in order */
+  labels: string[];
   outputCount: number;
   regression: boolean;
   input: { scale: number; zeroPoint: number } | null;
@@ -213,6 +215,7 @@ export function emitMetadata(m: MetadataFacts): string {
     def('KILN_FEATURE_COUNT', m.layout.featureCount, 'DSP features per window'),
     def('KILN_NN_INPUT_FRAME_SIZE', m.layout.networkInputs, 'the network reads features [0, this)'),
     def('KILN_LABEL_COUNT', m.labelCount),
+    def('KILN_LABELS', `{${m.labels.map(stringLiteral).join(', ')}}`, 'initializer: one name per output'),
     def('KILN_OUTPUT_COUNT', m.outputCount),
     def('KILN_IS_REGRESSION', m.regression ? 1 : 0),
     def('KILN_INPUT_SCALE', floatLiteral(m.input?.scale ?? 1)),

@@ -8,8 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getDspBlock } from '../../../shared/dsp/index';
-import { anomalyScores, trainGmm, trainKMeans, type AnomalyModel } from '../../../shared/model/anomaly';
+import { getDspBlock, paramsWithDefaults } from '../../../shared/dsp/index';
+import type { Impulse } from '../../../shared/impulse/impulse';
+import { blockInput } from '../../../shared/impulse/windowing';
+import { anomalyScore, anomalyScores, trainGmm, trainKMeans, type AnomalyModel } from '../../../shared/model/anomaly';
+import { createRng } from '../../../shared/model/random';
 import { quantizeInput, runInt8Raw } from '../../../shared/model/int8';
 import type { Int8Model } from '../../../shared/model/int8Model';
 import { runFloatModel } from '../../../shared/model/floatRunner';
@@ -305,5 +308,140 @@ describe('the library as a user gets it', () => {
     const got = lib.run('windows', rowsOf(features, 6));
     const want = anomalyScores(model, features, 6);
     got.forEach((g, r) => expect(g.anomaly).toBeCloseTo(want[r]!, 4));
+  });
+});
+
+describe('kiln_model_metadata.h', () => {
+  it('carries the constants a sketch needs, matching the summary', () => {
+    const net = randomNetwork({ inputShape: [24], layers: [{ type: 'dense', units: 5 }] }, { kind: 'classification', classes: 3 }, 51);
+    const lib = generateCLibrary({
+      name: 'meta',
+      precision: 'int8',
+      labels: ['idle', 'up "down"', 'wave'],
+      impulse: rawImpulse({ readings: 8, axes: ['accX', 'accY', 'accZ'] }),
+      float: net.float,
+      int8: net.int8,
+      anomaly: null,
+    });
+    const h = lib.files.get('model/kiln_model_metadata.h') as string;
+    const value = (name: string) => new RegExp(`#define ${name} +(.+?)(?: /\\*|$)`, 'm').exec(h)?.[1];
+    expect(value('KILN_RAW_SAMPLE_COUNT')).toBe('8');
+    expect(value('KILN_RAW_SAMPLES_PER_FRAME')).toBe('3');
+    expect(value('KILN_DSP_INPUT_FRAME_SIZE')).toBe('24');
+    expect(value('KILN_AXES')).toBe('"accX,accY,accZ"');
+    expect(value('KILN_FREQUENCY')).toBe('50.0f');
+    expect(value('KILN_INTERVAL_MS')).toBe('20.0f');
+    expect(value('KILN_LABEL_COUNT')).toBe('3');
+    expect(value('KILN_LABELS')).toBe('{"idle", "up \\"down\\"", "wave"}');
+    expect(value('KILN_FEATURE_COUNT')).toBe('24');
+    expect(value('KILN_OUTPUT_SCALE')).toBe('0.00390625f');
+    expect(value('KILN_OUTPUT_ZERO_POINT')).toBe('-128');
+    expect(value('KILN_INPUT_ZERO_POINT')).toBe(String(net.int8.input.zeroPoint));
+    expect(value('KILN_ARENA_SIZE')).toBe(String(lib.summary.arenaBytes));
+    expect(value('KILN_HAS_ANOMALY')).toBe('0');
+    expect(lib.summary).toMatchObject({ featureCount: 24, labels: ['idle', 'up "down"', 'wave'], precision: 'int8' });
+    expect(lib.summary.weightBytes).toBeGreaterThan(24 * 5);
+  });
+});
+
+describe('an image impulse', () => {
+  for (const channels of ['RGB', 'Grayscale'] as const) {
+    it(`runs the ${channels} image block and the network on packed 0xRRGGBB pixels like the studio`, () => {
+      const width = 4;
+      const height = 3;
+      const perPixel = channels === 'RGB' ? 3 : 1;
+      const net = randomNetwork({ inputShape: [width * height * perPixel], layers: [{ type: 'dense', units: 6 }] }, { kind: 'classification', classes: 2 }, 61);
+      const params = { channels };
+      const definition = {
+        input: { type: 'image' as const, width, height, resizeMode: 'squash' as const },
+        dsp: [{ id: 'image', block: 'image', title: 'Image', axes: ['image'], params }],
+        learning: [{ id: 'nn', type: 'classification' as const, title: 'Classifier', inputs: ['image'] }],
+      };
+      const impulse = {
+        definition,
+        blocks: [
+          {
+            config: definition.dsp[0]!,
+            featuresPerWindow: width * height * perPixel,
+            task: { key: 'image', id: 'image', block: 'image', title: 'Image', axes: ['image'], params },
+          },
+        ],
+        classifier: 'nn',
+        anomaly: null,
+      };
+      const lib = build(
+        generateCLibrary({ name: 'image', precision: 'int8', labels: ['cat', 'dog'], impulse, float: net.float, int8: net.int8, anomaly: null }),
+      );
+      const rng = createRng(62);
+      const images = Array.from({ length: 10 }, () => Float32Array.from({ length: width * height }, () => rng.int(0x1000000)));
+      const want = images.map(
+        (img) => tsInt8(net.int8, getDspBlock('image').run({ axes: ['image'], frequencyHz: 0, values: img, width, height }, params).features)[0],
+      );
+      expect(lib.run('windows', images).map((r) => r.quantized)).toEqual(want);
+    });
+  }
+});
+
+describe('several DSP blocks', () => {
+  it('lays out the network’s blocks in its input order and an anomaly block that also reads a block of its own', () => {
+    const readings = 8;
+    const axes = ['x', 'y', 'z'];
+    const raw = getDspBlock('raw');
+    const flatten = getDspBlock('flatten');
+    const blocks = [
+      { id: 'rawz', block: 'raw', axes: ['z'], params: { ...paramsWithDefaults(raw.params), 'scale-axes': 0.5 } },
+      { id: 'flat', block: 'flatten', axes: ['x', 'y'], params: paramsWithDefaults(flatten.params) },
+      { id: 'flatz', block: 'flatten', axes: ['z'], params: paramsWithDefaults(flatten.params) },
+    ];
+    const definition: Impulse = {
+      input: { type: 'time-series', windowSizeMs: 160, windowIncreaseMs: 100, frequencyHz: 50, zeroPad: false, axes },
+      dsp: blocks.map((b) => ({ ...b, title: b.id })),
+      learning: [
+        { id: 'nn', type: 'classification', title: 'Classifier', inputs: ['flat', 'rawz'] },
+        { id: 'anomaly', type: 'anomaly-kmeans', title: 'Anomaly', inputs: ['rawz', 'flatz'] },
+      ],
+    };
+    const resolved = definition.dsp.map((d) => ({
+      config: d,
+      featuresPerWindow: getDspBlock(d.block).outputShape({ axes: d.axes.length, readings, frequencyHz: 50 }, d.params).length,
+      task: { key: d.id, id: d.id, block: d.block, title: d.id, axes: d.axes, params: d.params },
+    }));
+    const windows = rowsOf(randomFeatures(30, readings * 3, 71), readings * 3);
+    const featuresOf = (w: Float32Array, ids: string[]) =>
+      Float32Array.from(
+        ids.flatMap((id) =>
+          Array.from(
+            getDspBlock(definition.dsp.find((d) => d.id === id)!.block).run(
+              blockInput(
+                definition.input,
+                definition.dsp.find((d) => d.id === id)!,
+                w,
+              ),
+              definition.dsp.find((d) => d.id === id)!.params,
+            ).features,
+          ),
+        ),
+      );
+    const netRows = windows.map((w) => featuresOf(w, ['flat', 'rawz']));
+    const anomalyRows = windows.map((w) => featuresOf(w, ['rawz', 'flatz']));
+    const inSize = netRows[0]!.length;
+    const net = randomNetwork({ inputShape: [inSize], layers: [{ type: 'dense', units: 5 }] }, { kind: 'classification', classes: 2 }, 72);
+    const anomalyLen = anomalyRows[0]!.length;
+    const model = trainKMeans(Float32Array.from(anomalyRows.flatMap((r) => Array.from(r))), anomalyLen, { clusters: 2, seed: 3 });
+    const lib = generateCLibrary({
+      name: 'blocks',
+      precision: 'int8',
+      labels: ['a', 'b'],
+      impulse: { definition, blocks: resolved, classifier: 'nn', anomaly: 'anomaly' },
+      float: net.float,
+      int8: net.int8,
+      anomaly: model,
+    });
+    expect(lib.summary.featureCount).toBe(inSize + anomalyLen - readings);
+    const got = build(lib).run('windows', windows);
+    got.forEach((g, i) => {
+      expect(g.quantized).toEqual(tsInt8(net.int8, netRows[i]!)[0]);
+      expect(g.anomaly).toBeCloseTo(anomalyScore(model, anomalyRows[i]!), 3);
+    });
   });
 });

@@ -122,6 +122,7 @@ export function generateLibrary(input: CLibraryInput): CLibrary {
       precision: input.precision,
       layout,
       labelCount: regression || !program ? 0 : input.labels.length,
+      labels,
       outputCount,
       regression,
       input: program?.input ?? null,

@@ -23,6 +23,8 @@ const settings = { epochs: 2, learningRate: 0.01, batchSize: 16, validationSplit
 async function parity(spec: ModelSpecInput, len: number, classes = 3): Promise<number> {
   const { features, labels } = data(96, len, classes);
   const res = await trainClassifier({ spec, features, featureShape: [len], labels, classNames: Array.from({ length: classes }, (_, i) => `c${i}`), settings });
+  // trained models carry feature scaling: the export must start with its Sub + Mul
+  expect(res.weights.scaling).not.toBeNull();
   const model = exportOnnx(res.spec, res.weights);
   const runner = await OnnxRunner.create(model, len);
   const ours = predict(res.weights, res.spec, features);

@@ -1,10 +1,11 @@
 // The C DSP sources cross-compiled for a Cortex-M4F (arm-none-eabi-gcc, -Os, warnings as
 // errors), and the flash the keywords demo's MFCC block takes with its FFT.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cDspDir, crossCompile, hasCompiler } from './cHostTestKit';
-import { C_FFT_MAX, C_FFT_MIN, fftDefine } from './fft';
+import { C_FFT_MAX, C_FFT_MIN, FFT_SOURCES, fftDefine } from './fft';
 import { planDspBlock } from './index';
 
 const hasArm = hasCompiler('arm-none-eabi-gcc') && hasCompiler('arm-none-eabi-size');
@@ -26,15 +27,38 @@ function sizes(objects: string[]): Map<string, Size> {
 }
 
 describe.skipIf(!hasArm)('C DSP on the Cortex-M4 (arm-none-eabi-gcc)', () => {
-  it('compiles every source of resources/export/c/dsp with every FFT length, without a warning', () => {
-    const sources = readdirSync(cDspDir).filter((f) => f.endsWith('.c'));
+  it('compiles the FFT and audio sources with every FFT length, without a warning and without fused multiply-adds', () => {
+    // the union of the three audio blocks' sources (spectral.test.ts checks the other blocks')
+    const sources = [
+      ...new Set(
+        ['mfcc', 'mfe', 'spectrogram'].flatMap((kind) => planDspBlock({ kind, params: {}, axes: 1, frequencyHz: 16000, readings: 16000 }, 'a').sources),
+      ),
+    ];
+    expect(sources.filter((f) => existsSync(path.join(cDspDir, f)))).toEqual(sources);
     const defines: string[] = [];
     for (let n = C_FFT_MIN; n <= C_FFT_MAX; n *= 2) defines.push(fftDefine(n));
-    const { dir, objects } = crossCompile(sources, defines);
+    // the compiler's default GNU C, which would contract a·b + c into VFMA without kiln_dsp.h's pragma
+    const { dir, objects } = crossCompile(sources, defines, '', null);
     try {
-      expect(objects.length).toBe(sources.length);
+      expect(objects.length).toBe(sources.filter((f) => f.endsWith('.c')).length);
+      const code = execFileSync('arm-none-eabi-objdump', ['-d', ...objects], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      expect(code).toMatch(/\bvmul\.f32\b/);
+      expect(code.match(/\bv(fma|fms|fnma|fnms)\.f32\b/g) ?? []).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the radix-4 passes out of a library whose FFTs are all shorter than 32', () => {
+    const small = crossCompile(FFT_SOURCES, [fftDefine(16)]);
+    const large = crossCompile(FFT_SOURCES, [fftDefine(16), fftDefine(256)]);
+    try {
+      const fft = (objects: string[]) => sizes(objects).get('kiln_fft.o')!.text;
+      console.log(`kiln_fft.o text: FFT 16 only ${fft(small.objects)} B, FFT 16 and 256 ${fft(large.objects)} B`);
+      expect(fft(small.objects)).toBeLessThan(fft(large.objects) - 200);
+    } finally {
+      rmSync(small.dir, { recursive: true, force: true });
+      rmSync(large.dir, { recursive: true, force: true });
     }
   });
 

@@ -12,6 +12,7 @@ import { buildHostProgram, floatBytes, hasCompiler, readFloats } from './cHostTe
 import { planDspBlock, type DspBlockPlan } from './index';
 
 const KILN_DSP_ERR_NOT_FINITE = -3;
+const KILN_DSP_ERR_CONFIG = -4;
 /** Scratch and output are followed by this many sentinel floats that the block must not touch. */
 const GUARD = 16;
 
@@ -52,6 +53,8 @@ const extraCases: Record<string, Case[]> = {
     audio('short window 7, shift 3, more coefficients than filters', { win_size: 7, pre_shift: 3, num_cepstral: 40 }, 16000, 1, 13),
     audio('frames longer than the FFT (truncated)', { fft_length: 128, num_filters: 16, frame_length: 0.025, frame_stride: 0.01 }, 16000, 1, 14),
     audio('8 kHz band 100–3000 Hz, 0.5 s', { low_frequency: 100, high_frequency: 3000, num_filters: 20 }, 8000, 0.5, 15),
+    audio('197 frames, more than the window of 101', { frame_stride: 0.005 }, 16000, 1, 18),
+    audio('197 frames, window 301', { frame_stride: 0.005, win_size: 301 }, 16000, 1, 19),
     audio('a very quiet window', {}, 16000, 1, 16, 0.0005),
     audio('silence', {}, 16000, 1, 17, 0),
   ],
@@ -72,12 +75,16 @@ function spec(kind: string, c: Case) {
   return { kind, params: c.params, axes: 1, frequencyHz: c.frequencyHz, readings: c.values.length };
 }
 
-/** One C program running every planned case in order, then case 0 again on a window with a NaN. */
+/**
+ * One C program running every planned case in order, then case 0 again on a window with a NaN,
+ * then case 0's configuration with more frames than its window holds.
+ */
 function testProgram(planned: Planned[]): string {
   const maxIn = Math.max(...planned.map((p) => p.c.values.length));
   const maxOut = Math.max(...planned.map((p) => p.plan.outputLength));
   const maxScratch = Math.max(...planned.map((p) => p.plan.scratchFloats));
   const runs = [...planned, planned[0]!];
+  const kind = planned[0]!.plan.kind;
   const body = runs
     .map(
       (p) => `    status = read_input(${p.c.values.length});
@@ -102,6 +109,12 @@ int main(void) {
     int status;
     size_t k;
 ${body}
+    {
+        /* a configuration whose frames run past the window is refused before any work */
+        kiln_${kind}_config bad = case0_config;
+        bad.framing.frames += 1000u;
+        put((float)kiln_${kind}(&bad, input, output, scratch));
+    }
     return 0;
 }
 `;
@@ -130,18 +143,15 @@ for (const { kind, quantised } of blocks) {
       }
       expect(planned.filter((p) => p.c.expected).length).toBe(cases.filter((c) => c.expected).length);
 
-      const program = buildHostProgram({
-        sources: planned.flatMap((p) => p.plan.sources),
-        defines: planned.flatMap((p) => p.plan.defines),
-        main: testProgram(planned),
-      });
-      let out: Float32Array;
-      try {
-        const withNaN = Float32Array.from(planned[0]!.c.values);
-        withNaN[withNaN.length - 1] = NaN;
-        out = readFloats(program.run(floatBytes([...planned.flatMap((p) => Array.from(p.c.values)), ...withNaN])));
-      } finally {
-        program.dispose();
+      const build = { sources: planned.flatMap((p) => p.plan.sources), defines: planned.flatMap((p) => p.plan.defines), main: testProgram(planned) };
+      const withNaN = Float32Array.from(planned[0]!.c.values);
+      withNaN[withNaN.length - 1] = NaN;
+      const stdin = floatBytes([...planned.flatMap((p) => Array.from(p.c.values)), ...withNaN]);
+      const out = runOnce(build, stdin);
+      if (kind === 'mfcc' && hasCompiler('g++')) {
+        // the same declarations and calls from C++: the headers work there, and the FFT tables keep C linkage
+        const fromCxx = runOnce({ ...build, cxxMain: true }, stdin);
+        expect(Buffer.compare(Buffer.from(out.buffer), Buffer.from(fromCxx.buffer)), 'C++ main gives other bytes').toBe(0);
       }
 
       const block = getDspBlock(kind);
@@ -166,9 +176,19 @@ for (const { kind, quantised } of blocks) {
         lines.push(line);
       }
       expect(out[at], 'a window with a NaN').toBe(KILN_DSP_ERR_NOT_FINITE);
+      expect(out[at + 2 + planned[0]!.plan.outputLength], 'frames past the window').toBe(KILN_DSP_ERR_CONFIG);
       console.log(`C ${kind}, worst |Δ| / scale (features off by more than 1e-3·scale):\n${lines.join('\n')}`);
     });
   });
+}
+
+function runOnce(build: Parameters<typeof buildHostProgram>[0], stdin: Uint8Array): Float32Array {
+  const program = buildHostProgram(build);
+  try {
+    return readFloats(program.run(stdin));
+  } finally {
+    program.dispose();
+  }
 }
 
 /** Largest |a − e| over the case's scale (largest |e|), and how many features are off by > 1e-3·scale. */

@@ -158,3 +158,24 @@ describeCBlock(imageBlock, [
     status: KILN_DSP_ERR_INPUT_RANGE,
   },
 ]);
+
+describe('planning the basic C blocks', () => {
+  it('refuses an image block without a size, and a block the C library does not have, naming the field', () => {
+    expect(() => planDspBlock({ kind: 'image', params: {}, axes: 1, frequencyHz: 0, readings: 1 }, 'img')).toThrow(/needs a positive whole width and height/);
+    expect(() => planDspBlock({ kind: 'custom-block', params: {}, axes: 1, frequencyHz: 10, readings: 10 }, 'x')).toThrow(
+      /"custom-block" cannot be exported to C yet/,
+    );
+    expect(() => planDspBlock({ kind: 'raw', params: {}, axes: 3, frequencyHz: 10, readings: 10 }, '1bad')).toThrow(/not a valid C identifier/);
+  });
+
+  it('sizes raw, flatten and image outputs as the TypeScript blocks do', () => {
+    expect(planDspBlock({ kind: 'raw', params: {}, axes: 3, frequencyHz: 62.5, readings: 125 }, 'r').outputLength).toBe(375);
+    const flatten = planDspBlock({ kind: 'flatten', params: { skewness: false, kurtosis: false }, axes: 3, frequencyHz: 62.5, readings: 125 }, 'f');
+    expect(flatten.outputLength).toBe(15);
+    expect(flatten.scratchFloats).toBe(125);
+    expect(flatten.configDecl).toContain('0x1fu'); // average … stdev
+    expect(
+      planDspBlock({ kind: 'image', params: { channels: 'Grayscale' }, axes: 1, frequencyHz: 0, readings: 0, width: 48, height: 32 }, 'i').outputLength,
+    ).toBe(48 * 32);
+  });
+});

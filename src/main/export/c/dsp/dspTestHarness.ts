@@ -28,14 +28,14 @@ function inputLiteral(v: number): string {
 export function cDspProgram(cases: readonly CDspCase[]): string {
   const headers = new Set<string>();
   for (const c of cases) for (const f of c.plan.sources) if (f.endsWith('.h')) headers.add(f);
-  let maxOut = 1;
-  let maxScratch = 1;
   let body = '';
+  const buffers: string[] = [];
   cases.forEach((c, i) => {
-    maxOut = Math.max(maxOut, c.plan.outputLength);
-    maxScratch = Math.max(maxScratch, c.plan.scratchFloats);
-    body += `    status = ${c.plan.call(`case${i}_input`, 'output', 'scratch')};\n`;
-    body += `    print_case(${i}, status, ${c.plan.outputLength}u);\n`;
+    // exactly the planned sizes, so a sanitizer build catches a block writing past them
+    buffers.push(`static float case${i}_output[${Math.max(1, c.plan.outputLength)}];`);
+    if (c.plan.scratchFloats > 0) buffers.push(`static float case${i}_scratch[${c.plan.scratchFloats}];`);
+    body += `    status = ${c.plan.call(`case${i}_input`, `case${i}_output`, c.plan.scratchFloats > 0 ? `case${i}_scratch` : 'NULL')};\n`;
+    body += `    print_case(${i}, status, case${i}_output, ${c.plan.outputLength}u);\n`;
   });
   return [
     '#include <math.h>',
@@ -43,10 +43,9 @@ export function cDspProgram(cases: readonly CDspCase[]): string {
     ...[...headers].sort().map((h) => `#include "${h}"`),
     '',
     ...cases.map((c, i) => `${c.plan.configDecl}${cArray('float', `case${i}_input`, Array.from(c.input, inputLiteral))}\n`),
-    `static float output[${maxOut}];`,
-    `static float scratch[${maxScratch}];`,
+    ...buffers,
     '',
-    'static void print_case(int index, int status, unsigned length)',
+    'static void print_case(int index, int status, const float *output, unsigned length)',
     '{',
     '    unsigned i;',
     '    printf("case %d %d", index, status);',
@@ -57,7 +56,6 @@ export function cDspProgram(cases: readonly CDspCase[]): string {
     'int main(void)',
     '{',
     '    int status;',
-    '    (void)scratch; /* blocks without scratch leave it unused */',
     body + '    return 0;',
     '}',
     '',

@@ -81,11 +81,22 @@ function randomCases(seed: number, count: number): SpectralCase[] {
   return cases;
 }
 
+// SEED / COUNT widen the random search by hand (e.g. COUNT=300); the suite runs 24 fixed cases
 const random = randomCases(Number(process.env.SEED ?? 2026), Number(process.env.COUNT ?? 24));
 const nanWindow = Float32Array.from(conformance[0]!.input.values);
 nanWindow[100] = NaN;
 const refused: SpectralCase = { name: 'a NaN sample', params: conformance[0]!.params, input: { ...conformance[0]!.input, values: nanWindow } };
-const cases = [...conformance, ...random, refused];
+/** Ties and already-ordered runs, for the percentile selection of the wavelet statistics. */
+const orderedAndTied: SpectralCase[] = ['haar', 'db2', 'sym4'].map((wavelet, i) => ({
+  name: `wavelet ${wavelet} of a quantised ramp with plateaus`,
+  params: { 'analysis-type': 'Wavelet', wavelet, 'wavelet-level': 1 + i },
+  input: {
+    axes: ['x', 'y'],
+    frequencyHz: 100,
+    values: Float32Array.from({ length: 2 * 400 }, (_, k) => (k % 2 ? Math.floor(k / 40) : Math.round(Math.sin(k / 30) * 3))),
+  },
+}));
+const cases = [...conformance, ...random, ...orderedAndTied, refused];
 /** kiln_dsp.h */
 const KILN_DSP_ERR_NOT_FINITE = -3;
 
@@ -119,6 +130,17 @@ describe('the C spectral analysis block', () => {
       if (d > worst) [worst, worstName] = [d, c.name];
     });
     console.info(`C spectral analysis: worst deviation from the TypeScript block ${worst.toExponential(2)} of scale (${cases.length} cases; ${worstName})`);
+  });
+
+  it('selects the same percentiles as the TypeScript block sorts for, with ties and ordered runs', () => {
+    for (const c of orderedAndTied) {
+      const i = cases.indexOf(c);
+      const ts = spectralAnalysisBlock.run(c.input, c.params).features;
+      for (let k = 0; k < ts.length; k++) {
+        // n5, n25, n75, n95, median of each coefficient array (see WAVELET_FEATURE_NAMES)
+        if (k % 14 >= 3 && k % 14 <= 7) expect(results[i]!.features[k], `${c.name} feature ${k}`).toBeCloseTo(ts[k]!, 4);
+      }
+    }
   });
 
   it('refuses a window with a NaN, as the TypeScript block does', () => {

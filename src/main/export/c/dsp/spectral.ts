@@ -40,10 +40,20 @@ function sectionCoefficients(sos: Float64Array): number[] {
   return out;
 }
 
+/** Gain of a cascade at 0 Hz: Π (b0 + b1 + b2) / (1 + a1 + a2). */
+function dcGain(sos: Float64Array): number {
+  let g = 1;
+  for (let o = 0; o < sos.length; o += 6) g *= (sos[o]! + sos[o + 1]! + sos[o + 2]!) / (sos[o + 3]! + sos[o + 4]! + sos[o + 5]!);
+  return g;
+}
+
+/**
+ * A decimation stage: kiln_decimate runs it as dcGain·x0 + filter(x − x0) from a zero state,
+ * which equals TS `decimate` (steady state of x0 via sosfilt_zi) in exact arithmetic.
+ */
 function decimatorDecl(name: string, ratio: number): { decl: string; init: string } {
-  const { sos, zi } = decimationFilter(ratio);
-  const decl = floatTable(`${name}_sos`, sectionCoefficients(sos)) + floatTable(`${name}_zi`, zi);
-  return { decl, init: `{ ${ratio}u, { ${sos.length / 6}u, ${name}_sos }, ${name}_zi }` };
+  const { sos } = decimationFilter(ratio);
+  return { decl: floatTable(`${name}_sos`, sectionCoefficients(sos)), init: `{ ${ratio}u, { ${sos.length / 6}u, ${name}_sos }, ${cFloat(dcGain(sos))} }` };
 }
 
 export function planSpectralBlock(block: DspBlockSpec, instance: string): DspBlockPlan {

@@ -5,6 +5,7 @@
  */
 import type { Impulse } from '../../../../shared/impulse/impulse';
 import { SampleWindows } from '../../../../shared/impulse/windowing';
+import type { AnomalyModel } from '../../../../shared/model/anomaly';
 import type { FloatModel } from '../../../../shared/model/floatModel';
 import { int8FromJson } from '../../../../shared/model/int8';
 import type { Int8Model } from '../../../../shared/model/int8Model';
@@ -14,6 +15,7 @@ import { testStudio, type TestStudio } from '../../../dataset/testKit';
 import { datasetFeatures, liveSamples, loadImpulse, projectCatalog, resolveBlocks } from '../../../pipeline';
 import { SampleRepository } from '../../../store/sampleRepository';
 import { decodeModel } from '../../../training/modelBlob';
+import { motionImpulse, saveImpulse } from '../../../training/testKit';
 import type { CLibraryImpulse } from '../index';
 
 export interface TrainedDemo {
@@ -22,23 +24,38 @@ export interface TrainedDemo {
   labels: string[];
   float: FloatModel;
   int8: Int8Model;
+  anomaly: AnomalyModel | null;
   /** test-set rows: the studio's cached features and the raw window they came from */
   features: Float32Array[];
   windows: Float32Array[];
 }
 
-export async function trainedDemo(kind: 'motion' | 'keywords', epochs = 1): Promise<TrainedDemo> {
+/**
+ * `anomaly`: the motion demo with a K-means block beside the classifier (both read the spectral
+ * features), trained too.
+ */
+export async function trainedDemo(kind: 'motion' | 'keywords', epochs = 1, anomaly = false): Promise<TrainedDemo> {
   const studio = testStudio();
   const project = kind;
   await studio.call('projects.create', { name: project, demo: kind });
+  if (anomaly)
+    saveImpulse(studio.services.home.get(project).db, motionImpulse(studio.services.home.get(project).db, 500, ['classification', 'anomaly-kmeans']));
   const gen = await studio.services.jobs.wait((await studio.call('features.generate', { project })).jobId);
   if (gen.state !== 'succeeded') throw new Error(`features: ${gen.error?.message}`);
   const settings = { epochs, learningRate: 0.005, batchSize: 32, validationSplit: 0.2, seed: 3 };
-  const job = await studio.services.jobs.wait((await studio.call('model.train', { project, settings })).jobId);
-  if (job.state !== 'succeeded') throw new Error(`training: ${job.error?.message}`);
   const db = studio.services.home.get(project).db;
   const definition: Impulse = loadImpulse(db)!.impulse;
   const learning = definition.learning.find((l) => l.type === 'classification')!;
+  const anomalyBlock = definition.learning.find((l) => l.type === 'anomaly-kmeans') ?? null;
+  for (const block of [learning, anomalyBlock]) {
+    if (!block) continue;
+    const job = await studio.services.jobs.wait((await studio.call('model.train', { project, block: block.id, settings: { ...settings, clusters: 4 } })).jobId);
+    if (job.state !== 'succeeded') throw new Error(`training ${block.id}: ${job.error?.message}`);
+  }
+  const anomalyModel = anomalyBlock
+    ? decodeModel((db.prepare('SELECT weights FROM models WHERE active = 1 AND learning_block = ?').get(anomalyBlock.id) as { weights: Buffer }).weights)
+        .anomaly
+    : null;
   const row = db.prepare('SELECT spec, weights FROM models WHERE active = 1 AND learning_block = ?').get(learning.id) as { spec: string; weights: Buffer };
   const stored = decodeModel(row.weights);
   const weights = stored.weights!;
@@ -69,5 +86,14 @@ export async function trainedDemo(kind: 'motion' | 'keywords', epochs = 1): Prom
     windows.push(Float32Array.from(sw.window(test.windows[r]!)));
   }
   const labels = (await studio.call('training.info', { project })).classes.map((c) => c.label);
-  return { studio, impulse: { definition, blocks, classifier: learning.id, anomaly: null }, labels, float, int8, features, windows };
+  return {
+    studio,
+    impulse: { definition, blocks, classifier: learning.id, anomaly: anomalyBlock?.id ?? null },
+    labels,
+    float,
+    int8,
+    anomaly: anomalyModel,
+    features,
+    windows,
+  };
 }
