@@ -1,3 +1,4 @@
+import { CustomCodePrompt } from './components/CustomCodePrompt';
 import { JobsTray } from './components/JobsTray';
 import { pageComponents } from './pages/registry';
 import { PAGES, useRoute } from './stores/routeStore';
@@ -44,6 +45,7 @@ export function Studio({ project }: { project: string }) {
       </nav>
       <div className="content">
         <JobsTray project={project} />
+        <CustomCodePrompt project={project} />
         {Page ? <Page project={project} rest={rest} /> : <section className="page">This page is not available yet.</section>}
       </div>
     </div>

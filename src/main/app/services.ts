@@ -12,6 +12,7 @@ import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
 import { ExportService } from '../export';
+import { CustomCodeTrust } from '../pipeline/customCodeTrust';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -33,7 +34,12 @@ export interface Services {
   dispose(): void;
 }
 
-export function createServices(options: { home: string; host: HostKind }): Services {
+export function createServices(options: {
+  home: string;
+  host: HostKind;
+  /** the CLI's --trust-custom-code: run every project's custom code without asking */
+  trustCustomCode?: boolean;
+}): Services {
   const home = new ProjectHome(options.home);
   const events = new EventBus();
   const jobs = new JobRunner(events, (project) => home.get(project).db);
@@ -43,7 +49,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const dataset = new DatasetService(home, events, jobs, uploads);
   const live = new LiveService({ home, events, devices });
   const training = new TrainingService(home, events, jobs);
-  const pipeline = new PipelineService(home, events, jobs);
+  const pipeline = new PipelineService(home, events, jobs, {}, new CustomCodeTrust(options.home, options.trustCustomCode === true));
   const deploy = new ExportService(home, jobs, (file) => transfers.offerDownload(file));
   return {
     host: options.host,

@@ -33,11 +33,12 @@ export interface CliContext {
 interface GlobalOptions {
   home?: string;
   json?: boolean;
+  trustCustomCode?: boolean;
 }
 
 function context(cmd: Command): CliContext {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
-  const services = createServices({ home: path.resolve(opts.home ?? defaultHome()), host: 'cli' });
+  const services = createServices({ home: path.resolve(opts.home ?? defaultHome()), host: 'cli', trustCustomCode: opts.trustCustomCode === true });
   const dispatcher = createDispatcher(services);
   const ctx: CliContext = {
     services,
@@ -86,6 +87,10 @@ export function buildProgram(): Command {
     .version(KILN_VERSION)
     .addOption(new Option('--home <dir>', 'folder that holds the projects').env('KILN_HOME').default(undefined, '~/Kiln'))
     .option('--json', 'print machine-readable JSON')
+    .option(
+      '--trust-custom-code',
+      "run projects' custom DSP code without asking (it runs in a sandbox; without this, a project's custom code runs only once allowed in the studio)",
+    )
     .showHelpAfterError()
     .exitOverride();
 

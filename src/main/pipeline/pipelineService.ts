@@ -37,6 +37,7 @@ import { poolRow } from './explore';
 import { loadImpulse, saveImpulse } from './impulseStore';
 import { resolveBlocks } from './resolvedImpulse';
 import { WorkerPool } from './workerPool';
+import { CustomCodeTrust, type TrustState } from './customCodeTrust';
 import { planWindows } from '../../shared/impulse/windowing';
 
 type DspRunInput = z.infer<typeof dspRunInput>;
@@ -51,7 +52,29 @@ export class PipelineService {
     private readonly events: EventBus,
     private readonly jobs: JobRunner,
     private readonly options: GenerateOptions = {},
+    private readonly trust: CustomCodeTrust = new CustomCodeTrust(home.dir),
   ) {}
+
+  /** Whether this machine runs the project's custom code, and which blocks it has. */
+  codeTrust(project: string): { state: TrustState; blocks: string[] } {
+    const p = this.home.get(project);
+    return { state: this.trust.state(p.file, p.meta().createdAt), blocks: listCustomBlocks(p.db).map((b) => b.title || b.name) };
+  }
+
+  setCodeTrust(project: string, trusted: boolean): { state: TrustState; blocks: string[] } {
+    const p = this.home.get(project);
+    this.trust.set(p.file, p.meta().createdAt, trusted);
+    return this.codeTrust(project);
+  }
+
+  /** Before any of the project's custom code runs: refused (CODE_NOT_TRUSTED) until the user allowed it. */
+  private requireTrust(project: string): void {
+    const p = this.home.get(project);
+    const blocks = listCustomBlocks(p.db).map((b) => b.title || b.name);
+    // no saved custom block: the only code is what the user is typing in the editor now
+    if (blocks.length === 0) return;
+    this.trust.require(p.file, p.meta().createdAt, this.home.nameOf(p.file), blocks);
+  }
 
   private db(project: string): Db {
     return this.home.get(project).db;
@@ -161,6 +184,7 @@ export class PipelineService {
       const custom = getCustomBlock(this.db(project), blockName.slice(CUSTOM_BLOCK_PREFIX.length));
       if (!custom) throw new KilnError('NOT_FOUND', `Custom block "${blockName}" is not in project "${project}"`);
       const params = validateParams(customDescriptor(custom), rawParams);
+      this.requireTrust(project);
       const features = await runCustomOnce(custom.title, custom.code, params, input);
       return { features: Array.from(features), shape: { type: 'flat', width: features.length }, params };
     }
@@ -192,6 +216,7 @@ export class PipelineService {
     const errors = validateImpulse(saved.impulse, factsOf(liveSamples(db)), catalog).filter((i) => i.severity === 'error');
     if (errors.length) throw new KilnError('BAD_DATA', `Features cannot be generated: ${errors.map((e) => e.message).join('; ')}`, { issues: errors });
     const blocks = resolveBlocks(db, saved.impulse, catalog);
+    if (blocks.some((b) => b.task.code !== undefined)) this.requireTrust(project);
     const job = this.jobs.start('features.generate', `Generate features (${project})`, project, async (ctx) => {
       try {
         return await generateFeatures(db, saved.impulse, blocks, ctx, this.options);
@@ -351,6 +376,7 @@ export class PipelineService {
   ): Promise<CustomBlockTestResult> {
     const db = this.db(project);
     const started = performance.now();
+    this.requireTrust(project);
     try {
       checkCustomBlock(t.title, t.code, t.paramSpecs);
       const params = validateParams(customDescriptor({ name: 'test', title: t.title, params: t.paramSpecs }), t.params);

@@ -4,7 +4,7 @@
  * the boundary in src/main/api. Domains add their methods to `contract` below.
  */
 import { z } from 'zod';
-import { demoKind, projectInfo, projectName, projectSummary } from './projects';
+import { codeTrust, demoKind, projectInfo, projectName, projectSummary } from './projects';
 import { jobInfo, jobLogLine } from './jobs';
 import { devicesEvents, devicesMethods } from './devices';
 import { samplesEvents, samplesMethods } from './samples';
@@ -57,6 +57,9 @@ export const contract = {
     result: jobRef,
   },
   'projects.info': { args: projectRef.strict(), result: projectInfo },
+  /** Whether this machine runs the project's custom code (asked once per project, kept in the user's settings). */
+  'projects.codeTrust': { args: projectRef.strict(), result: codeTrust },
+  'projects.setCodeTrust': { args: z.object({ project: z.string().min(1), trusted: z.boolean() }).strict(), result: codeTrust },
 
   'uploads.begin': {
     args: z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(0) }).strict(),

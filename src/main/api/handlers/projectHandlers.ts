@@ -6,7 +6,16 @@ import { existsSync, statSync } from 'node:fs';
 
 type ProjectMethods = Pick<
   Handlers,
-  'projects.list' | 'projects.create' | 'projects.rename' | 'projects.duplicate' | 'projects.delete' | 'projects.restore' | 'projects.import' | 'projects.info'
+  | 'projects.list'
+  | 'projects.create'
+  | 'projects.rename'
+  | 'projects.duplicate'
+  | 'projects.delete'
+  | 'projects.restore'
+  | 'projects.import'
+  | 'projects.info'
+  | 'projects.codeTrust'
+  | 'projects.setCodeTrust'
 >;
 
 export function projectHandlers(s: Services): ProjectMethods {
@@ -15,6 +24,8 @@ export function projectHandlers(s: Services): ProjectMethods {
     'projects.list': () => s.home.list(),
     'projects.create': async ({ name, demo }) => {
       const db = s.home.create(name);
+      // made here: its custom code will be the user's own
+      s.pipeline.setCodeTrust(db.file, true);
       if (demo) {
         const { fillDemoProject } = await import('../../app/demoProjects');
         await fillDemoProject(db, demo);
@@ -48,6 +59,8 @@ export function projectHandlers(s: Services): ProjectMethods {
     },
     'projects.import': ({ uploadId, name }) => startProjectImport(s, s.uploads.take(uploadId), name, () => s.uploads.discard(uploadId)),
     'projects.info': ({ project }) => projectInfo(s, project),
+    'projects.codeTrust': ({ project }) => s.pipeline.codeTrust(project),
+    'projects.setCodeTrust': ({ project, trusted }) => s.pipeline.setCodeTrust(project, trusted),
   };
 }
 
