@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCLibrary, type CLibrary } from '../c/index';
 import { randomNetwork, rawImpulse, row } from '../c/testing/fixtures';
 import { CORTEX_TARGETS, execTool, findTool, missingToolsMessage } from '../toolchain/index';
@@ -148,23 +148,26 @@ const missing = missingToolsMessage(['arm-none-eabi-g++', 'arm-none-eabi-gcc', '
 if (missing) console.log(`skipping the Arduino compile check: ${missing}`);
 
 describe.skipIf(missing !== undefined)('the Arduino library compiled for a Cortex-M4F', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-arduino-'));
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-arduino-'));
+    for (const [file, content] of files) {
+      mkdirSync(path.dirname(path.join(dir, 'lib', file)), { recursive: true });
+      writeFileSync(path.join(dir, 'lib', file), content);
+    }
+    mkdirSync(path.join(dir, 'core'));
+    writeFileSync(path.join(dir, 'core', 'Arduino.h'), ARDUINO_H);
+    writeFileSync(path.join(dir, 'core', `${ACCELEROMETER_LIBRARY}.h`), LSM9DS1_H);
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [file, content] of files) {
-    mkdirSync(path.dirname(path.join(dir, 'lib', file)), { recursive: true });
-    writeFileSync(path.join(dir, 'lib', file), content);
-  }
-  mkdirSync(path.join(dir, 'core'));
-  writeFileSync(path.join(dir, 'core', 'Arduino.h'), ARDUINO_H);
-  writeFileSync(path.join(dir, 'core', `${ACCELEROMETER_LIBRARY}.h`), LSM9DS1_H);
   const cpu = CORTEX_TARGETS['cortex-m4'].cflags;
-  const include = ['-I', path.join(dir, 'lib', 'src'), '-I', path.join(dir, 'core')];
+  const include = () => ['-I', path.join(dir, 'lib', 'src'), '-I', path.join(dir, 'core')];
 
   for (const sketch of [...files.keys()].filter((f) => f.endsWith('.ino'))) {
     it(`compiles ${sketch} as C++ (as the Arduino builder does: Arduino.h first)`, async () => {
       const cpp = path.join(dir, path.basename(sketch) + '.cpp');
       writeFileSync(cpp, `#include <Arduino.h>\n#line 1 "${path.basename(sketch)}"\n${files.get(sketch) as string}`);
-      const args = [...cpu, '-std=gnu++17', '-fno-exceptions', '-fno-rtti', '-Wall', '-Wextra', '-Werror', ...include, '-c', cpp, '-o', cpp + '.o'];
+      const args = [...cpu, '-std=gnu++17', '-fno-exceptions', '-fno-rtti', '-Wall', '-Wextra', '-Werror', ...include(), '-c', cpp, '-o', cpp + '.o'];
       await execTool(findTool('arm-none-eabi-g++')!, args);
       const symbols = (await execTool(findTool('arm-none-eabi-nm')!, [cpp + '.o'])).stdout;
       expect(symbols).toMatch(/ T _Z5setupv$/m);
@@ -183,7 +186,7 @@ describe.skipIf(missing !== undefined)('the Arduino library compiled for a Corte
         '-Wall',
         '-Wextra',
         '-Werror',
-        ...include,
+        ...include(),
         '-c',
         path.join(dir, 'lib', s),
         '-o',

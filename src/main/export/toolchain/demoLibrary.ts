@@ -12,6 +12,7 @@ import { KilnError } from '../../../shared/errors';
 import type { Impulse } from '../../../shared/impulse/impulse';
 import { SampleWindows } from '../../../shared/impulse/windowing';
 import { int8FromJson } from '../../../shared/model/int8';
+import type { Int8Model } from '../../../shared/model/int8Model';
 import { lowerFloat } from '../../../shared/model/lowerFloat';
 import { analyzeSpec } from '../../../shared/model/shapes';
 import { parseModelSpec } from '../../../shared/model/spec';
@@ -47,6 +48,8 @@ export interface DemoLibrary {
   frameSize: number;
   /** multiply-accumulates of one network inference */
   macs: number;
+  /** multiply-accumulates of the int8 dense and conv layers (kiln_dense_s8, kiln_conv_s8) */
+  kernelMacs: number;
   /** validation accuracy of the float32 and int8 models, 0–1 */
   accuracy: { float32: number | null; int8: number | null };
 }
@@ -57,6 +60,15 @@ export interface DemoOptions {
   impulse?: (defaultImpulse: Impulse) => Impulse;
   epochs?: number;
   precision?: 'int8' | 'float32';
+}
+
+function kernelMacs(model: Int8Model): number {
+  let macs = 0;
+  for (const op of model.ops) {
+    if (op.op === 'dense') macs += op.inSize * op.units;
+    else if (op.op === 'conv') macs += op.g.oh * op.g.ow * op.filters * op.g.kh * op.g.kw * op.g.c;
+  }
+  return macs;
 }
 
 /** Creates the demo in a temporary KILN_HOME, generates features, trains, and reads the active model back. */
@@ -118,6 +130,7 @@ export async function trainedDemoLibrary(opts: DemoOptions): Promise<DemoLibrary
       testWindows,
       frameSize: testWindows[0]?.length ?? 0,
       macs: analysis.ok ? analysis.totalMacs : 0,
+      kernelMacs: input.int8 ? kernelMacs(input.int8) : 0,
       accuracy: { float32: metrics.float32?.accuracy ?? null, int8: metrics.int8?.accuracy ?? null },
     };
   } finally {

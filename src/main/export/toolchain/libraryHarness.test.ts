@@ -33,6 +33,17 @@ describe.skipIf(missing !== undefined)('the motion demo library on an emulated C
     // SMLAD's peak is two MACs per instruction
     expect(network[0]!).toBeGreaterThan(demo.macs / 2);
     expect(classify[0]!).toBeGreaterThan(dsp[0]! + network[0]! - 100);
+    // counted inside the MAC kernels and their dot-product loops: SMLAD's peak is half an instruction per MAC
+    const kernels = Object.entries(m4.kernelInstructions);
+    expect(kernels.map(([f]) => f)).toContain('kiln_dense_s8');
+    const inKernels = kernels.reduce((n, [, c]) => n + c, 0);
+    const inLoops = kernels.filter(([f]) => f.startsWith('kiln_dot')).reduce((n, [, c]) => n + c, 0);
+    expect(inKernels).toBeGreaterThan(demo.kernelMacs / 2);
+    expect(inKernels).toBeLessThan(network[0]!);
+    expect(inLoops).toBeLessThan(inKernels);
+    console.log(
+      `int8 kernels: ${inKernels} instructions for ${demo.kernelMacs} MACs (${(inKernels / demo.kernelMacs).toFixed(2)} per MAC; dot-product loops ${(inLoops / demo.kernelMacs).toFixed(2)})`,
+    );
     console.log(
       `motion (spectral, 6th-order low-pass) int8 on Cortex-M4: ${classify[0]} instructions per classification, DSP ${dsp[0]}, network ${network[0]} (${(network[0]! / demo.macs).toFixed(2)} per MAC, ${demo.macs} MACs)`,
     );
@@ -49,6 +60,13 @@ describe.skipIf(missing !== undefined)('the motion demo library on an emulated C
     console.log(
       `motion (spectral, 6th-order low-pass) int8 memory: flash ${JSON.stringify(flash.byCategory)}, RAM ${JSON.stringify(ram.byCategory)}, stack ${m4.stackBytes} B`,
     );
+  });
+
+  it('gives the float32 library’s scores within 1e-5 of the host build (newlib’s libm against glibc’s)', async () => {
+    const float = generateCLibrary({ ...demo.input, precision: 'float32' });
+    const run = await runLibraryHarness(float.files, demo.testWindows.slice(0, 8), { frameSize: demo.frameSize, target: 'cortex-m4' });
+    expect(run.target.scores).toHaveLength(8);
+    run.target.scores.forEach((scores, w) => scores.forEach((v, i) => expect(Math.abs(v - run.host!.scores[w]![i]!)).toBeLessThan(1e-5)));
   });
 
   it('gives the same outputs on a Cortex-M0+ (portable C kernels, soft float)', async () => {

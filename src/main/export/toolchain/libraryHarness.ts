@@ -11,8 +11,8 @@ import { KilnError } from '../../../shared/errors';
 import { compileHost, crossCompile, HOST_CFLAGS, type CSources } from './compile';
 import { execTool } from './exec';
 import { parseHarnessOutput } from './harnessOutput';
-import { FILL, memoryReport, parseMapFile, type InputSection, type MemoryReport, type ParsedMap } from './memoryMap';
-import { regionCounts, runOnQemu } from './qemu';
+import { FILL, memoryReport, parseMapFile, rootObject, type InputSection, type MemoryReport, type ParsedMap } from './memoryMap';
+import { regionCounts, runOnQemu, symbolTable } from './qemu';
 import { harnessDir } from './resources';
 import type { CortexTargetId } from './targets';
 
@@ -49,7 +49,12 @@ export interface LibraryRun {
   stackBytes: number;
   /** true when the library (not the harness) pulls malloc in */
   libraryUsesHeap: boolean;
+  /** instructions executed inside each int8 MAC kernel and dot-product function per network inference (those linked in) */
+  kernelInstructions: Record<string, number>;
 }
+
+/** the int8 MAC kernels and their dot-product inner loops (kiln_dot*), counted per function */
+export const MAC_KERNEL_PATTERN = /^kiln_(dense_s8|conv_s8|dot\w*)$/;
 
 /** library sources that are not part of the library proper (the example program) */
 function isLibrarySource(file: string): boolean {
@@ -62,10 +67,8 @@ export function libraryCategory(source: string | undefined, section: InputSectio
   if (source === undefined || source.startsWith('harness/')) return 'harness';
   if (/arena/i.test(section.name)) return 'arena';
   if (/(^|\/)dsp\//.test(source)) return 'dsp';
-  if (/(^|\/)kiln_model\.c$/.test(source)) {
-    if (section.output === '.rodata') return 'weights';
-    if (section.output === '.bss' || section.output === '.data') return 'data';
-  }
+  // the generated model's constants are the weights, biases and requantization tables
+  if (/(^|\/)kiln_model\.c$/.test(source) && section.output === '.rodata') return 'weights';
   if (section.output === '.bss' || section.output === '.data') return 'data';
   return 'code';
 }
@@ -105,19 +108,15 @@ function outputsOf(stdout: string): WindowOutputs {
   };
 }
 
-function usesHeap(map: ParsedMap, objects: ReadonlyMap<string, string>): boolean {
-  return map.sections.some((s) => {
-    if (!/malloc/i.test(s.file)) return false;
-    let f = s.file;
-    for (let hops = 0; hops < 64 && map.pulledInBy.has(f); hops++) f = map.pulledInBy.get(f)!;
-    return !(objects.get(f) ?? 'harness/').startsWith('harness/');
-  });
+/** true when an allocator from libc was linked in because of a library object (not the harness's stdio) */
+function usesHeap(map: ParsedMap, sourceOf: (object: string) => string | undefined): boolean {
+  return map.sections.some((s) => /malloc/i.test(s.file) && libraryCategory(sourceOf(rootObject(s.file, map.pulledInBy)), s) !== 'harness');
 }
 
 /**
  * Builds the library with the harness main for the host and for `target`, runs both on the
  * windows (each `frameSize` raw values, interleaved axes) and returns both outputs and the
- * target's figures. Temporary files go under `workDir` (removed unless `keep`).
+ * target's figures. Builds in a temporary folder removed afterwards (unless `keep`), or in `workDir`, which is kept.
  */
 export async function runLibraryHarness(
   files: ReadonlyMap<string, string | Uint8Array>,
@@ -145,7 +144,8 @@ export async function runLibraryHarness(
     }
 
     const build = await crossCompile(src, { target, outDir: path.join(dir, target), name: 'harness' });
-    const run = await runOnQemu(build.elf, { target, countInstructions: true, timeoutMs: opts.timeoutMs ?? 60_000 });
+    const kernels = [...(await symbolTable(build.elf)).keys()].filter((name) => MAC_KERNEL_PATTERN.test(name));
+    const run = await runOnQemu(build.elf, { target, countInstructions: true, countFunctions: kernels, timeoutMs: opts.timeoutMs ?? 60_000 });
     if (run.exitCode !== 0) throw new KilnError('INTERNAL', `the ${target} harness exited with ${run.exitCode}:\n${run.stdout.slice(-1000)}`);
     const targetOut = outputsOf(run.stdout);
     // four marks per window: classify | dsp | network
@@ -168,7 +168,9 @@ export async function runLibraryHarness(
       instructions,
       memory: memoryReport(map, (object, section) => libraryCategory(sourceOf(object), section)),
       stackBytes: parseHarnessOutput(run.stdout).stackBytes ?? 0,
-      libraryUsesHeap: usesHeap(map, build.objects),
+      libraryUsesHeap: usesHeap(map, sourceOf),
+      // the network runs twice per window: inside kiln_run_classifier and in kiln_classify_features
+      kernelInstructions: Object.fromEntries(Object.entries(run.functionInstructions ?? {}).map(([f, n]) => [f, n / (2 * windows.length)])),
     };
   } finally {
     if (!opts.keep && !opts.workDir) rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isKilnError } from '../../../shared/errors';
 import {
   ARM_TOOLS,
@@ -32,12 +32,12 @@ const TOY = String.raw`
 #endif
 #define N 256
 static int8_t a[N], b[N];
-__attribute__((noinline)) static int32_t dot_plain(const int8_t *x, const int8_t *y, int n) {
+__attribute__((noipa)) int32_t dot_plain(const int8_t *x, const int8_t *y, int n) {
   int32_t s = 0;
   for (int i = 0; i < n; i++) s += x[i] * y[i];
   return s;
 }
-__attribute__((noinline)) static int32_t dot_simd(const int8_t *x, const int8_t *y, int n) {
+__attribute__((noipa)) int32_t dot_simd(const int8_t *x, const int8_t *y, int n) {
 #if defined(__ARM_FEATURE_SIMD32)
   int32_t s = 0;
   for (int i = 0; i < n; i += 4) {
@@ -93,14 +93,18 @@ const missing = missingToolsMessage([...ARM_TOOLS, 'gcc']);
 if (missing) console.log(`skipping the Cortex-M toolchain tests: ${missing}`);
 
 describe.skipIf(missing !== undefined)('a toy program on an emulated Cortex-M', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-toolchain-'));
+  let dir = '';
+  let src = { root: '', files: ['toy.c'] };
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-toolchain-'));
+    writeFileSync(path.join(dir, 'toy.c'), TOY);
+    src = { root: dir, files: ['toy.c'] };
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(path.join(dir, 'toy.c'), TOY);
-  const src = { root: dir, files: ['toy.c'] };
 
   it('counts instructions exactly and repeatably under QEMU, per marked region', async () => {
     const build = await crossCompile(src, { target: 'cortex-m4', outDir: path.join(dir, 'm4') });
-    const first = await runOnQemu(build.elf, { target: 'cortex-m4', countInstructions: true });
+    const first = await runOnQemu(build.elf, { target: 'cortex-m4', countInstructions: true, countFunctions: ['dot_plain', 'not_linked'] });
     const second = await runOnQemu(build.elf, { target: 'cortex-m4', countInstructions: true });
     expect(first.exitCode).toBe(0);
     expect(second.instructions).toBe(first.instructions);
@@ -113,6 +117,11 @@ describe.skipIf(missing !== undefined)('a toy program on an emulated Cortex-M', 
     expect(q).toBe(p);
     // SMLAD does two MACs per instruction: fewer instructions than plain C for 256 MACs
     expect(simd!).toBeLessThan(plain!);
+    // inside dot_plain alone: the region minus the few call and setup instructions around it
+    const inside = first.functionInstructions!.dot_plain!;
+    expect(inside).toBeLessThan(plain!);
+    expect(inside).toBeGreaterThan(plain! - 12);
+    expect(first.functionInstructions).not.toHaveProperty('not_linked');
     expect(out.stackBytes).toBeGreaterThan(0);
     expect(out.stackBytes).toBeLessThan(256);
     console.log(`toy dot product, 256 MACs on Cortex-M4 -Os: plain C ${plain} instructions, SMLAD ${simd}`);
