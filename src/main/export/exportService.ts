@@ -284,11 +284,17 @@ export class ExportService {
     if (format === 'onnx' && precision === 'int8') {
       throw new KilnError('BAD_PARAMS', 'ONNX export is float32 only; choose --precision float32 (or the C library for int8)', { field: 'precision' });
     }
-    if (precision === 'int8' && c.network && c.network.metrics?.int8 === null) {
-      throw new KilnError('BAD_PARAMS', `Model #${c.network.row.id} has no int8 version (${c.network.block.type} blocks are not quantized); choose float32`, {
-        field: 'precision',
-      });
+    if (precision === 'int8' && c.network && !hasInt8Program(c.network.row)) {
+      throw new KilnError(
+        'BAD_PARAMS',
+        `Model #${c.network.row.id} has no int8 version (it was trained by a Kiln that did not quantize it); train it again or choose float32`,
+        {
+          field: 'precision',
+        },
+      );
     }
+    // an int8 program stored by an older Kiln (float requantization) is refused now, not in the job
+    if (precision === 'int8' && c.network) int8FromJson(decodeModel(c.network.row.weights, `model #${c.network.row.id}`).int8);
   }
 
   options(project: string): DeployOptions {
@@ -312,7 +318,7 @@ export class ExportService {
             kind: main.block.type,
             createdAt: main.row.createdAt,
             current: main.row.impulseHash === c!.hash,
-            hasInt8: Boolean(c?.network?.metrics?.int8),
+            hasInt8: c?.network ? hasInt8Program(c.network.row) : false,
             anomalyModelId: c?.network && c.anomaly ? c.anomaly.row.id : null,
           }
         : null,
@@ -469,6 +475,12 @@ export class ExportService {
     new BuiltLibraryRepository(this.db(project)).delete(id);
     return {};
   }
+}
+
+/** Whether training stored an int8 program with the network (classifiers and regressors that quantized). */
+function hasInt8Program(row: ActiveModelRow): boolean {
+  const int8 = decodeModel(row.weights, `model #${row.id}`).int8;
+  return int8 !== null && int8 !== undefined;
 }
 
 /** The first test sample's values when it was recorded with exactly the impulse's axes (time series only). */
