@@ -8,6 +8,7 @@ import { samplesHandlers } from './handlers/samplesHandlers';
 import { impulseHandlers } from './handlers/impulseHandlers';
 import { trainingHandlers } from './handlers/trainingHandlers';
 import { liveHandlers } from './handlers/liveHandlers';
+import { deployHandlers } from './handlers/deployHandlers';
 import { transfersHandlers } from './handlers/transfersHandlers';
 
 export { Dispatcher, toApiError } from './dispatcher';
@@ -25,6 +26,7 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...impulseHandlers(services),
       ...trainingHandlers(services),
       ...liveHandlers(services),
+      ...deployHandlers(services),
       ...transfersHandlers(services),
     },
     { afterCall: () => services.home.settle(), ...options },

@@ -11,6 +11,7 @@ import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
+import { ExportService } from '../export';
 import { CustomCodeTrust } from '../pipeline/customCodeTrust';
 
 /** How often open projects are checkpointed when something changed, ms. */
@@ -32,6 +33,7 @@ export interface Services {
   live: LiveService;
   training: TrainingService;
   pipeline: PipelineService;
+  deploy: ExportService;
   dispose(): void;
 }
 
@@ -51,6 +53,7 @@ export function createServices(options: {
   const live = new LiveService({ home, events, devices });
   const training = new TrainingService(home, events, jobs);
   const pipeline = new PipelineService(home, events, jobs, {}, new CustomCodeTrust(options.home, options.trustCustomCode === true));
+  const deploy = new ExportService(home, jobs, (file) => transfers.offerDownload(file));
   // recordings and jobs write between API calls: write their WAL back when they go quiet, so the
   // project file alone is always a complete copy (README: Files)
   const settler = setInterval(() => home.settle(), SETTLE_INTERVAL_MS);
@@ -67,6 +70,7 @@ export function createServices(options: {
     live,
     training,
     pipeline,
+    deploy,
     dispose() {
       clearInterval(settler);
       transfers.dispose();

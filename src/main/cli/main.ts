@@ -19,6 +19,7 @@ import { samplesCommands } from './samplesCommands';
 import { impulseCommands } from './impulseCommands';
 import { trainingCommands } from './trainingCommands';
 import { liveCommands } from './liveCommands';
+import { exportCommands } from './exportCommands';
 
 export interface CliContext {
   services: Services;
@@ -205,6 +206,7 @@ export function buildProgram(): Command {
   impulseCommands(program);
   trainingCommands(program);
   liveCommands(program);
+  exportCommands(program);
   return program;
 }
 

@@ -157,6 +157,27 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX samples_list ON samples (deleted_at, label, category, name, source, readings, interval_ms);
     `,
   },
+  {
+    version: 4,
+    description: 'built libraries (deployment exports kept in the project with their hash)',
+    sql: `
+      CREATE TABLE built_libraries (
+        id           INTEGER PRIMARY KEY,
+        model_id     INTEGER NOT NULL,
+        name         TEXT NOT NULL,
+        format       TEXT NOT NULL CHECK (format IN ('c', 'arduino', 'onnx')),
+        precision    TEXT NOT NULL CHECK (precision IN ('int8', 'float32')),
+        board        TEXT,
+        kiln_version TEXT NOT NULL,
+        size_bytes   INTEGER NOT NULL,
+        sha256       TEXT NOT NULL,
+        summary      TEXT NOT NULL,
+        zip          BLOB NOT NULL,
+        created_at   TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX built_libraries_created ON built_libraries (created_at);
+    `,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -11,6 +11,7 @@ import { samplesEvents, samplesMethods } from './samples';
 import { impulseEvents, impulseMethods } from './impulse';
 import { trainingEvents, trainingMethods } from './training';
 import { liveEvents, liveMethods } from './live';
+import { deployMethods } from './deploy';
 import { transfersMethods } from './transfers';
 
 const none = z.object({}).strict();
@@ -92,6 +93,7 @@ export const contract = {
   ...impulseMethods,
   ...trainingMethods,
   ...liveMethods,
+  ...deployMethods,
   ...transfersMethods,
 } as const;
 

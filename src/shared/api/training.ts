@@ -199,7 +199,7 @@ export const testResult = z.object({
 });
 export type TestResult = z.infer<typeof testResult>;
 
-const deviceEstimate = z.object({
+export const deviceEstimate = z.object({
   board: z.string(),
   numeric: z.enum(['float32', 'int8']),
   dspMs: z.number(),
