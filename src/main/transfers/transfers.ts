@@ -229,7 +229,8 @@ export class Transfers {
       });
       await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     } catch (e) {
-      out.destroy();
+      // the file may still be opening: wait until the stream has closed it, then remove it
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()).destroy());
       rmSync(file, { force: true });
       throw e;
     }
