@@ -420,7 +420,8 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
       throw new KilnError('CORRUPT_PROJECT', `Model ${task.modelId} has no network weights; train it again`);
     }
     const known = Int32Array.from(fs.labels);
-    const unknownLabels = [...new Set(samples.filter((s) => !task.classNames.includes(s.label)).map((s) => s.label))];
+    // unlabelled samples ('') are classified but not scored, and are no unknown label
+    const unknownLabels = [...new Set(samples.filter((s) => s.label !== '' && !task.classNames.includes(s.label)).map((s) => s.label))];
     const isClassifier = !stored.anomaly && stored.weights?.head.kind === 'classification';
     // window-level report over windows whose label the model knows
     const keep: number[] = [];

@@ -20,6 +20,7 @@ import {
 } from '../../shared/api/training';
 import { estimateOnDevice } from '../../shared/estimate/onDevice';
 import { KilnError } from '../../shared/errors';
+import { UNLABELLED } from '../../shared/formats/eiManifest';
 import type { Impulse, LearningBlockConfig } from '../../shared/impulse/impulse';
 import { defaultSpec } from '../../shared/model/defaults';
 import { assertValidSpec, analyzeSpec } from '../../shared/model/shapes';
@@ -69,8 +70,9 @@ function isNetwork(type: LearningBlockConfig['type']): boolean {
 function checkTrainingData(db: Database, block: LearningBlockConfig): void {
   const train = samplesOf(db, 'train');
   if (train.length === 0) throw new KilnError('NO_DATA', 'The training set is empty: record or import samples (category "train") first');
+  if (train.every((s) => s.label === UNLABELLED)) throw new KilnError('NO_DATA', 'Every training sample is unlabelled: label some samples first');
   if (block.type === 'classification') {
-    const labels = new Set(train.map((s) => s.label));
+    const labels = new Set(train.map((s) => s.label).filter((l) => l !== UNLABELLED));
     if (labels.size < 2) {
       throw new KilnError(
         'BAD_DATA',
@@ -129,7 +131,7 @@ export class TrainingService {
 
   private head(db: Database, block: LearningBlockConfig): OutputHead {
     if (block.type === 'regression') return { kind: 'regression' };
-    const labels = new Set(samplesOf(db, 'train').map((s) => s.label));
+    const labels = new Set(samplesOf(db, 'train').map((s) => s.label).filter((l) => l !== UNLABELLED));
     return { kind: 'classification', classes: Math.max(2, labels.size) };
   }
 
