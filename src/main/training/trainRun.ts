@@ -63,8 +63,14 @@ export interface TestTask {
   blob: Uint8Array;
 }
 
-function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number) {
+/** Share of rows whose highest score is the true class, whatever the uncertain threshold. */
+function top1Accuracy(scores: Float32Array, labels: ArrayLike<number>, classes: number): number {
+  return labels.length ? classificationReport(scores, labels, classes, 0).accuracy : 0;
+}
+
+function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number, top1?: number) {
   return {
+    ...(top1 !== undefined ? { top1 } : {}),
     accuracy: r.accuracy,
     loss,
     confusion: r.confusion.map((row) => row.slice(0, classes + 1)),
@@ -288,7 +294,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
           throw new KilnError('BAD_DATA', `Regression needs numeric labels; "${l}" is not a number`, { field: 'labels' });
         return v;
       });
-      const res = await trainRegressor({ ...common, targets, onEpoch: (e, m) => onEpoch(e, m.loss, m.mae, m.valLoss, m.valMae) });
+      const res = await trainRegressor({ ...common, targets, sampleIds: fs.sampleIds, onEpoch: (e, m) => onEpoch(e, m.loss, m.mae, m.valLoss, m.valMae) });
       const rr = regressionReport(res.validation.predictions, res.validation.targets);
       Object.assign(metrics, {
         history: res.history.map((h, i) => ({ epoch: i + 1, loss: h.loss, metric: h.mae, valLoss: h.valLoss, valMetric: h.valMae })),
@@ -297,6 +303,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
         trainRows: res.trainRows.length,
         validationRows: res.validationRows.length,
         evaluatedOn: res.validation.set,
+        validation: res.validationSplit,
         regression: { mse: rr.mse, mae: rr.mae },
         sizes: { float32Bytes: (analyzeSpec(res.spec, { kind: 'regression' }) as { totalParams?: number }).totalParams! * 4, int8Bytes: null },
         trainSeconds: (Date.now() - started) / 1000,
@@ -314,6 +321,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     const classes = fs.classNames.length;
     const res = await trainClassifier({
       ...common,
+      sampleIds: fs.sampleIds,
       labels: fs.labels,
       classNames: fs.classNames,
       onEpoch: (e, m) => onEpoch(e, m.loss, m.acc, m.valLoss, m.valAcc),
@@ -322,7 +330,8 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     rep.progress(0.87, 'Evaluating');
     const evalRows = res.validation.set === 'validation' ? res.validationRows : res.trainRows;
     const report = classificationReport(res.validation.predictions, res.validation.labels, classes, settings.uncertainThreshold);
-    metrics.float32 = summariseReport(report, res.validation.loss, classes, evalRows.length);
+    metrics.float32 = summariseReport(report, res.validation.loss, classes, evalRows.length, top1Accuracy(res.validation.predictions, res.validation.labels, classes));
+    metrics.validation = res.validationSplit;
     Object.assign(metrics, {
       history: res.history.map((h, i) => ({ epoch: i + 1, loss: h.loss, metric: h.acc, valLoss: h.valLoss, valMetric: h.valAcc })),
       epochsRun: res.epochsRun,
@@ -345,7 +354,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     if (int8Rows < evalRows.length) rep.log(`int8 accuracy is measured on the first ${int8Rows} of ${evalRows.length} evaluation rows (large network)`);
     const int8Scores = runInt8(int8, evalFeatures.subarray(0, int8Rows * len));
     const int8Report = classificationReport(int8Scores, res.validation.labels.subarray(0, int8Rows), classes, settings.uncertainThreshold);
-    metrics.int8 = summariseReport(int8Report, null, classes, int8Rows);
+    metrics.int8 = summariseReport(int8Report, null, classes, int8Rows, top1Accuracy(int8Scores, res.validation.labels.subarray(0, int8Rows), classes));
     metrics.sizes = { float32Bytes: (analysis.ok ? analysis.totalParams : 0) * 4, int8Bytes: int8.sizeBytes };
     rep.log(`Validation accuracy: float32 ${(report.accuracy * 100).toFixed(1)} %, int8 ${(int8Report.accuracy * 100).toFixed(1)} %`);
 
@@ -450,7 +459,8 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
         classes,
         task.settings.uncertainThreshold,
       );
-      windowsEval = summariseReport(sub, null, classes, keep.length);
+      const keptScores = gatherRows(scores, classes, keep);
+      windowsEval = summariseReport(sub, null, classes, keep.length, top1Accuracy(keptScores, Int32Array.from(keep, (r) => known[r]!), classes));
     }
     rep.progress(0.9, 'Summarising');
     const increaseMs = task.impulse.input.type === 'time-series' ? task.impulse.input.windowIncreaseMs : 0;

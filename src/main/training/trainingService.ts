@@ -234,7 +234,8 @@ export class TrainingService {
   }
 
   /** Starts a `model.train` job; throws first when the data, the impulse or the spec cannot work. */
-  startTrain(project: string, req: { block?: string; settings?: TrainSettingsInput; spec?: unknown }): { jobId: string } {
+  startTrain(project: string, req: { block?: string; settings?: TrainSettingsInput; spec?: unknown; save?: boolean | undefined }): { jobId: string } {
+    const save = req.save ?? true;
     const db = this.db(project);
     const stored = currentImpulse(db);
     const block = learningBlock(stored.impulse, req.block);
@@ -248,9 +249,9 @@ export class TrainingService {
     let spec: ModelSpec | null = null;
     if (isNetwork(block.type)) {
       spec = this.checkSpec(db, stored.impulse, block, req.spec !== undefined ? req.spec : this.specFor(db, stored.impulse, block, fs.layout).spec, fs.layout);
-      if (req.spec !== undefined) this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
+      if (req.spec !== undefined && save) this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
     }
-    this.setMeta(db, KEY_SETTINGS, JSON.stringify(settings));
+    if (save) this.setMeta(db, KEY_SETTINGS, JSON.stringify(settings));
     const task: TrainTask = { kind: 'train', fs, impulse: stored.impulse, block, spec, settings };
     const job = this.jobs.start('model.train', `Train ${block.title || block.id}`, project, async (ctx) => {
       const out = (await this.runWorker(task, ctx, (metrics, epochs) =>

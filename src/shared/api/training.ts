@@ -73,6 +73,8 @@ export const classifierEvaluation = z.object({
   weightedF1: z.number(),
   uncertain: z.number(),
   rows: z.number(),
+  /** share of rows whose highest score is the true class, whatever the score (uncertain rows included) */
+  top1: z.number().optional(),
 });
 export type ClassifierEvaluation = z.infer<typeof classifierEvaluation>;
 
@@ -86,6 +88,25 @@ export const modelCost = z.object({
   peakActivationElements: z.number(),
   dspBlockKinds: z.number(),
 });
+
+/** How the validation rows were held out of training. */
+export const validationSplit = z.object({
+  /** 'sample': all windows of a sample on the same side; 'window': rows drawn one by one */
+  by: z.enum(['sample', 'window']),
+  /** the same share of each label's samples held out */
+  stratified: z.boolean(),
+  seed: z.number(),
+  fraction: z.number(),
+  trainSamples: z.number(),
+  validationSamples: z.number(),
+  trainWindows: z.number(),
+  validationWindows: z.number(),
+});
+export type ValidationSplitInfo = z.infer<typeof validationSplit>;
+
+/** One line the user should read after training, with what to change. */
+export const trainingAdvice = z.object({ code: z.enum(['UNDERFIT', 'UNCERTAIN']), message: z.string() });
+export type TrainingAdvice = z.infer<typeof trainingAdvice>;
 
 export const modelMetrics = z.object({
   kind: learningKind,
@@ -113,6 +134,10 @@ export const modelMetrics = z.object({
     })
     .nullable(),
   cost: modelCost.nullable(),
+  /** how validation was split (absent in models trained before Kiln recorded it) */
+  validation: validationSplit.nullable().optional(),
+  /** under-fit warnings with a suggestion */
+  advice: z.array(trainingAdvice).optional(),
 });
 export type ModelMetrics = z.infer<typeof modelMetrics>;
 
@@ -219,7 +244,16 @@ export const trainingMethods = {
     result: z.object({ spec: z.unknown() }),
   },
   'model.train': {
-    args: z.object({ project, block: blockId.optional(), settings: trainSettings.optional(), spec: z.unknown().optional() }).strict(),
+    args: z
+      .object({
+        project,
+        block: blockId.optional(),
+        settings: trainSettings.optional(),
+        spec: z.unknown().optional(),
+        /** keep these settings (and spec) as the project's (default true); false = this run only */
+        save: z.boolean().optional(),
+      })
+      .strict(),
     result: z.object({ jobId: z.string() }),
   },
   'model.test': {
