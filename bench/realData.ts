@@ -183,7 +183,12 @@ async function bench(name: string): Promise<Record<string, unknown>> {
       featuresSeconds: round(featuresSeconds, 2),
       trainSeconds: round(trainSeconds, 2),
       validation: m.validation,
-      validationAccuracy: { float32: round(m.float32?.accuracy), float32Top1: round(m.float32?.top1), int8: round(m.int8?.accuracy), int8Top1: round(m.int8?.top1) },
+      validationAccuracy: {
+        float32: round(m.float32?.accuracy),
+        float32Top1: round(m.float32?.top1),
+        int8: round(m.int8?.accuracy),
+        int8Top1: round(m.int8?.top1),
+      },
       testAccuracy: { perSample: round(test.sampleAccuracy), perWindow: round(test.windows.accuracy), perWindowTop1: round(test.windows.top1) },
       baselines: {
         window: `non-overlapping ${input.windowSizeMs} ms, ≤ ${MAX_READINGS} readings per axis`,

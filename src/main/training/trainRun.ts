@@ -7,13 +7,14 @@
  * No worker or job plumbing here: progress, logs and epochs go to a `Reporter`, so tests run it
  * in-process.
  */
-import type { EpochMetrics, ModelMetrics, SampleTestResult, TestResult, TrainSettingsValue } from '../../shared/api/training.js';
+import type { EpochMetrics, ModelMetrics, SampleTestResult, TestResult, TrainSettingsValue, ValidationSplitInfo } from '../../shared/api/training.js';
 import { findDspBlock, validateParams } from '../../shared/dsp/index.js';
 import { KilnError } from '../../shared/errors.js';
 import { blockInputInfo, readingsPerWindow, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
 import { type AnomalyModel, anomalyScores, trainGmm, trainKMeans } from '../../shared/model/anomaly.js';
 import { int8FromJson, int8ToJson, quantizeModel, runInt8, type ActivationRange, type Int8Model } from '../../shared/model/int8.js';
 import { classificationReport, regressionReport, type ClassificationReport } from '../../shared/model/metrics.js';
+import { networkFamily, trainingAdvice } from '../../shared/model/defaults.js';
 import { analyzeSpec } from '../../shared/model/shapes.js';
 import { parseModelSpec, type ModelSpec, type OutputHead } from '../../shared/model/spec.js';
 import { exportOnnx } from '../export/onnx/onnxExport.js';
@@ -330,8 +331,26 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     rep.progress(0.87, 'Evaluating');
     const evalRows = res.validation.set === 'validation' ? res.validationRows : res.trainRows;
     const report = classificationReport(res.validation.predictions, res.validation.labels, classes, settings.uncertainThreshold);
-    metrics.float32 = summariseReport(report, res.validation.loss, classes, evalRows.length, top1Accuracy(res.validation.predictions, res.validation.labels, classes));
+    metrics.float32 = summariseReport(
+      report,
+      res.validation.loss,
+      classes,
+      evalRows.length,
+      top1Accuracy(res.validation.predictions, res.validation.labels, classes),
+    );
     metrics.validation = res.validationSplit;
+    rep.log(describeValidation(res.validationSplit));
+    metrics.advice = trainingAdvice({
+      trainAccuracy: res.history.at(-1)?.acc ?? null,
+      uncertainShare: evalRows.length ? report.uncertain / evalRows.length : null,
+      uncertainThreshold: settings.uncertainThreshold,
+      learningRate: settings.learningRate,
+      epochsRun: res.epochsRun,
+      epochs: settings.epochs,
+      stoppedEarly: res.stoppedEarly,
+      family: networkFamily(fs.layout.input),
+    });
+    for (const a of metrics.advice) rep.log(a.message);
     Object.assign(metrics, {
       history: res.history.map((h, i) => ({ epoch: i + 1, loss: h.loss, metric: h.acc, valLoss: h.valLoss, valMetric: h.valAcc })),
       epochsRun: res.epochsRun,
@@ -378,6 +397,13 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
       blob: encodeModel({ weights: res.weights, int8: int8ToJson(int8), anomaly: null }),
     };
   }
+}
+
+/** One line saying how validation was held out (the log, the CLI and the results page say the same). */
+export function describeValidation(v: ValidationSplitInfo): string {
+  if (v.validationWindows === 0) return 'No validation set (validation split 0 or too few samples): accuracy is measured on the training windows';
+  const how = v.by === 'sample' ? `by sample${v.stratified ? ', stratified by label' : ''}` : 'by window';
+  return `Validation split ${how} (seed ${v.seed}): ${v.validationSamples} samples / ${v.validationWindows} windows held out, ${v.trainSamples} samples / ${v.trainWindows} windows train`;
 }
 
 /** Majority vote over confident windows; -1 when no window is confident. */
@@ -460,7 +486,17 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
         task.settings.uncertainThreshold,
       );
       const keptScores = gatherRows(scores, classes, keep);
-      windowsEval = summariseReport(sub, null, classes, keep.length, top1Accuracy(keptScores, Int32Array.from(keep, (r) => known[r]!), classes));
+      windowsEval = summariseReport(
+        sub,
+        null,
+        classes,
+        keep.length,
+        top1Accuracy(
+          keptScores,
+          Int32Array.from(keep, (r) => known[r]!),
+          classes,
+        ),
+      );
     }
     rep.progress(0.9, 'Summarising');
     const increaseMs = task.impulse.input.type === 'time-series' ? task.impulse.input.windowIncreaseMs : 0;

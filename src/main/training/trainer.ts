@@ -599,7 +599,12 @@ export async function trainRegressor(args: TrainRegressorArgs): Promise<Regresso
   };
 }
 
-function runInfo(run: LoopResult<unknown>, prepared: Prepared, seed: number, split: { train: Int32Array; val: Int32Array; info: ValidationSplit }): TrainRunInfo {
+function runInfo(
+  run: LoopResult<unknown>,
+  prepared: Prepared,
+  seed: number,
+  split: { train: Int32Array; val: Int32Array; info: ValidationSplit },
+): TrainRunInfo {
   return {
     weights: exportWeights(run.net),
     spec: prepared.spec,

@@ -1,5 +1,6 @@
 /** Contract methods and events of the training domain (merged into the contract in contract.ts). */
 import { z } from 'zod';
+import { TRAINING_DEFAULTS } from '../model/defaults.js';
 
 const project = z.string().min(1, 'No project given');
 const modelId = z.number().int().positive();
@@ -17,8 +18,13 @@ export const augmentationSettings = z
 /** Training settings; every field has a default. */
 export const trainSettings = z
   .object({
-    epochs: z.number().int('Epochs must be a whole number').min(1, 'Epochs must be at least 1').max(10_000, 'Epochs must be at most 10000').default(30),
-    learningRate: z.number().gt(0, 'Learning rate must be more than 0').max(1, 'Learning rate must be at most 1').default(0.0005),
+    epochs: z
+      .number()
+      .int('Epochs must be a whole number')
+      .min(1, 'Epochs must be at least 1')
+      .max(10_000, 'Epochs must be at most 10000')
+      .default(TRAINING_DEFAULTS.dense.epochs),
+    learningRate: z.number().gt(0, 'Learning rate must be more than 0').max(1, 'Learning rate must be at most 1').default(TRAINING_DEFAULTS.dense.learningRate),
     batchSize: z
       .number()
       .int('Batch size must be a whole number')
