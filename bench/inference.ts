@@ -1,6 +1,6 @@
 /**
  * Inference time per window: Kiln's float engine, tfjs (tfjs-node when installed, else the cpu
- * backend), onnxruntime-node on the exported ONNX model, and Kiln's int8 reference engine.
+ * backend), onnxruntime-node on the exported ONNX model, and Kiln's integer-only int8 engine.
  * Prints one JSON object. Run: npx tsx bench/inference.ts
  *
  * (a) dense 20 → 10 on 33 features   (b) default MFCC conv1d stack on 49 × 13
@@ -8,6 +8,7 @@
  */
 import { defaultSpec } from '../src/shared/model/defaults.js';
 import { quantizeModel, runInt8 } from '../src/shared/model/int8.js';
+import { lowerFloat } from '../src/shared/model/lowerFloat.js';
 import { createRng } from '../src/shared/model/random.js';
 import type { ModelSpec, OutputHead } from '../src/shared/model/spec.js';
 import { exportOnnx } from '../src/main/export/onnx/onnxExport.js';
@@ -16,7 +17,6 @@ import { loadTf } from '../src/main/training/backend.js';
 import { exportWeights } from '../src/main/training/network.js';
 import { buildTfModel } from '../src/main/training/tfModel.js';
 import { buildModel, predict } from '../src/main/training/trainer.js';
-import { calibrationRanges } from '../src/main/training/trainRun.js';
 
 const CASES: { name: string; spec: ModelSpec; rows: number }[] = [
   { name: 'dense-33', spec: defaultSpec({ kind: 'flat', length: 33 }), rows: 2000 },
@@ -47,7 +47,7 @@ for (const c of CASES) {
   const onnx = await OnnxRunner.create(exportOnnx(c.spec, weights), len);
   const ort = await timeIt(() => onnx.run(features, 256), c.rows);
   await onnx.dispose();
-  const int8 = quantizeModel(c.spec, head, weights.tensors, calibrationRanges(c.spec, weights, features, Math.min(c.rows, 200)));
+  const int8 = quantizeModel(lowerFloat(c.spec, head, weights), features.subarray(0, Math.min(c.rows, 200) * len));
   const int8Rows = Math.min(c.rows, 200);
   const int8Us = await timeIt(() => runInt8(int8, features.subarray(0, int8Rows * len)), int8Rows);
   const model = buildTfModel(tf, c.spec, head, { weights, softmax: true });

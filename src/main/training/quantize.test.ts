@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { quantizeModel, runInt8 } from '../../shared/model/int8';
+import { lowerFloat } from '../../shared/model/lowerFloat';
 import { classificationReport } from '../../shared/model/metrics';
 import { createRng } from '../../shared/model/random';
 import type { ModelSpecInput } from '../../shared/model/spec';
 import { predict, trainClassifier } from './trainer';
-import { calibrationRanges } from './trainRun';
 
 function blobs(rows: number, len: number, classes: number, seed: number) {
   const rng = createRng(seed);
@@ -31,7 +31,7 @@ async function compare(spec: ModelSpecInput, len: number) {
     classNames: ['a', 'b', 'c'],
     settings: { epochs: 8, learningRate: 0.01, batchSize: 16, validationSplit: 0, seed: 4 },
   });
-  const int8 = quantizeModel(res.spec, { kind: 'classification', classes }, res.weights.tensors, calibrationRanges(res.spec, res.weights, train.features, 240));
+  const int8 = quantizeModel(lowerFloat(res.spec, { kind: 'classification', classes }, res.weights, res.weights.scaling ?? null), train.features);
   const f = classificationReport(predict(res.weights, res.spec, test.features), test.labels, classes).accuracy;
   const q = runInt8(int8, test.features);
   const i8 = classificationReport(q, test.labels, classes).accuracy;

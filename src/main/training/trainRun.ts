@@ -12,7 +12,8 @@ import { findDspBlock, validateParams } from '../../shared/dsp/index.js';
 import { KilnError } from '../../shared/errors.js';
 import { blockInputInfo, readingsPerWindow, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
 import { type AnomalyModel, anomalyScores, trainGmm, trainKMeans } from '../../shared/model/anomaly.js';
-import { int8FromJson, int8ToJson, quantizeModel, runInt8, type ActivationRange, type Int8Model } from '../../shared/model/int8.js';
+import { int8FromJson, int8ToJson, quantizeModel, runInt8, type Int8Model } from '../../shared/model/int8.js';
+import { lowerFloat } from '../../shared/model/lowerFloat.js';
 import { classificationReport, regressionReport, type ClassificationReport } from '../../shared/model/metrics.js';
 import { networkFamily, trainingAdvice } from '../../shared/model/defaults.js';
 import { analyzeSpec } from '../../shared/model/shapes.js';
@@ -22,8 +23,7 @@ import { OnnxRunner } from '../export/onnx/onnxRunner.js';
 import { ENGINE_BACKEND } from './backend.js';
 import type { FeatureSet } from './featureSet.js';
 import { decodeModel, encodeModel } from './modelBlob.js';
-import { importWeights, type ModelWeights } from './network.js';
-import { buildModel, predict, trainClassifier, trainRegressor } from './trainer.js';
+import { predict, trainClassifier, trainRegressor } from './trainer.js';
 
 export interface Reporter {
   progress(fraction: number, status: string): void;
@@ -127,32 +127,6 @@ export function project2d(features: Float32Array, len: number, rows: number): Fl
     }
   }
   return out;
-}
-
-/** Min/max of the input and of every layer's output over calibration rows (float network). */
-export function calibrationRanges(spec: ModelSpec, weights: ModelWeights, features: Float32Array, rows: number): ActivationRange[] {
-  const net = buildModel(spec, weights.head);
-  importWeights(net, weights);
-  const len = net.inSize;
-  const ranges: ActivationRange[] = Array.from({ length: net.layers.length + 1 }, () => ({ min: Infinity, max: -Infinity }));
-  const track = (r: ActivationRange, v: Float32Array, n: number) => {
-    for (let i = 0; i < n; i++) {
-      const x = v[i]!;
-      if (x < r.min) r.min = x;
-      if (x > r.max) r.max = x;
-    }
-  };
-  const bs = 64;
-  for (let from = 0; from < rows; from += bs) {
-    const n = Math.min(bs, rows - from);
-    let h = features.subarray(from * len, (from + n) * len);
-    track(ranges[0]!, h, n * len);
-    net.layers.forEach((l, i) => {
-      h = l.forward(h, n, false);
-      track(ranges[i + 1]!, h, n * l.outSize);
-    });
-  }
-  return ranges;
 }
 
 /** Operation counts for the on-device estimate. */
@@ -363,8 +337,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     rep.progress(0.9, 'Quantizing to int8');
     const calRows = res.trainRows.subarray(0, Math.min(CALIBRATION_MAX, res.trainRows.length));
     const calibration = gatherRows(fs.features, len, calRows);
-    const ranges = calibrationRanges(res.spec, res.weights, calibration, calRows.length);
-    const int8 = quantizeModel(res.spec, head, res.weights.tensors, ranges);
+    const int8 = quantizeModel(lowerFloat(res.spec, head, res.weights, res.weights.scaling ?? null), calibration);
     const evalFeatures = gatherRows(fs.features, len, evalRows);
     const analysis = analyzeSpec(res.spec, head);
     // the int8 engine is a reference (about 10 ns per MAC): big nets are checked on the first

@@ -1,90 +1,41 @@
 /**
- * Post-training int8 quantization and a reference int8 inference engine.
+ * Post-training int8 quantization and the integer-only int8 engine (docs/int8.md).
  *
- * Weights: symmetric int8 per output channel (scale = max|w| / 127, zero point 0); biases int32
- * at scale inputScale × weightScale. Activations: asymmetric int8 per tensor (scale and zero
- * point from the min/max seen on calibration rows, widened to include 0 so padding is exact).
- * Dense and convolution layers accumulate (x − zx)·w in int32 exactly as TFLite Micro does; the
- * requantization to the next layer's scale uses a double multiplier (TFLite uses a fixed-point
- * one: results can differ by one step in rare ties). Pooling runs on int8 values; batch norm,
- * tanh and sigmoid are applied to dequantized values and requantized (reference, not fast).
+ * `quantizeModel` takes a lowered `FloatModel` (batch norm folded, kernels [out][…]) and
+ * calibration rows, measures the range of every op's output with the float runner, and turns
+ * everything the run time needs into integers and tables (`Int8Model`, version 2): int8 weights
+ * symmetric per output channel (dense and conv alike), int32 biases, per-channel fixed-point
+ * multipliers and shifts, fused ReLU/ReLU6 as clamp bounds, tanh/sigmoid as 256-entry tables,
+ * softmax through an exp table. `runInt8Raw` then executes only integer steps; the exported C
+ * library executes the same program and must give the same int8 outputs bit for bit.
  */
 import { KilnError } from '../errors.js';
-import { analyzeSpec } from './shapes.js';
-import { type Activation, type LayerSpec, type ModelSpec, type OutputHead, type Padding, layerNames, OUTPUT_LAYER_NAME } from './spec.js';
+import { INT32_MAX, INT32_MIN, quantizeMultiplier, requantize } from './fixedPoint.js';
+import type { FloatModel, FloatOp } from './floatModel.js';
+import { runFloatModel } from './floatRunner.js';
+import type { Geometry, Int8Model, Int8Op, QuantParams, Requant } from './int8Model.js';
+import type { Activation } from './spec.js';
 
-export interface QuantParams {
-  scale: number;
-  zeroPoint: number;
-}
+export type { Int8Model, Int8Op, QuantParams } from './int8Model.js';
 
-/** Min and max of a tensor over the calibration rows. */
+export const INT8_MODEL_VERSION = 2;
+
+/** Range of a tensor over the calibration rows. */
 export interface ActivationRange {
   min: number;
   max: number;
 }
 
-export interface WeightTensorLike {
-  layer: string;
-  name: string;
-  shape: number[];
-  values: ArrayLike<number>;
+export interface QuantizeOptions {
+  /**
+   * Activation ranges: the lowest and highest `percentile` % of the calibration values are
+   * clipped (100 = plain min/max). See CALIBRATION_PERCENTILE.
+   */
+  percentile?: number;
 }
 
-interface Geometry {
-  h: number;
-  w: number;
-  c: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  oh: number;
-  ow: number;
-  padTop: number;
-  padLeft: number;
-}
-
-export type Int8Layer =
-  | {
-      type: 'dense';
-      name: string;
-      inSize: number;
-      units: number;
-      /** [units][inSize] */
-      weights: Int8Array;
-      weightScales: Float32Array;
-      bias: Int32Array;
-      activation: Activation;
-      out: QuantParams;
-    }
-  | {
-      type: 'conv';
-      name: string;
-      g: Geometry;
-      filters: number;
-      /** [filters][kh × kw × c], kernel order */
-      weights: Int8Array;
-      weightScales: Float32Array;
-      bias: Int32Array;
-      activation: Activation;
-      out: QuantParams;
-    }
-  | { type: 'pool'; name: string; g: Geometry; kind: 'max' | 'avg' }
-  | { type: 'batchNorm'; name: string; channels: number; mul: Float32Array; add: Float32Array; out: QuantParams }
-  | { type: 'identity'; name: string };
-
-export interface Int8Model {
-  head: OutputHead;
-  inSize: number;
-  outSize: number;
-  input: QuantParams;
-  layers: Int8Layer[];
-  /** quantization of the final output (logits for a classifier) */
-  output: QuantParams;
-  /** bytes of weights, biases and scales */
-  sizeBytes: number;
-}
+/** Default calibration: full min/max (see docs/int8.md, "Calibration"). */
+export const CALIBRATION_PERCENTILE = 100;
 
 /** Asymmetric int8 parameters covering [min, max] (always including 0). */
 export function quantParamsFor(range: ActivationRange): QuantParams {
@@ -97,7 +48,7 @@ export function quantParamsFor(range: ActivationRange): QuantParams {
   return { scale, zeroPoint };
 }
 
-/** Quantizes one value. */
+/** Quantizes one value (quantization-time helper, double arithmetic). */
 export function quantize(x: number, q: QuantParams): number {
   const v = Math.round(x / q.scale) + q.zeroPoint;
   return v < -128 ? -128 : v > 127 ? 127 : v;
@@ -107,183 +58,224 @@ export function dequantize(v: number, q: QuantParams): number {
   return (v - q.zeroPoint) * q.scale;
 }
 
-function samePad(n: number, out: number, k: number, s: number, padding: Padding): number {
-  if (padding === 'valid') return 0;
-  return Math.floor(Math.max((out - 1) * s + k - n, 0) / 2);
+function roundHalfAway(v: number): number {
+  return v < 0 ? -Math.round(-v) : Math.round(v);
 }
 
-function geometry(inShape: number[], outShape: number[], kh: number, kw: number, sh: number, sw: number, padding: Padding): Geometry {
-  const [h, w, c] = inShape.length === 2 ? [1, inShape[0]!, inShape[1]!] : [inShape[0]!, inShape[1]!, inShape[2]!];
-  const [oh, ow] = outShape.length === 2 ? [1, outShape[0]!] : [outShape[0]!, outShape[1]!];
-  return { h, w, c, kh, kw, sh, sw, oh, ow, padTop: samePad(h, oh, kh, sh, padding), padLeft: samePad(w, ow, kw, sw, padding) };
+function clampInt32(v: number): number {
+  return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v;
 }
 
-/**
- * Per-output-channel symmetric quantization of a kernel whose last axis is the output channel;
- * returns [out][rest] int8 values.
- */
-function quantizeKernel(values: ArrayLike<number>, outChannels: number): { weights: Int8Array; scales: Float32Array } {
-  const rest = values.length / outChannels;
-  const scales = new Float32Array(outChannels);
-  for (let o = 0; o < outChannels; o++) {
+/** Range of each op's output (index i) and of the (scaled) input (index −1 → ranges.input). */
+export function calibrate(model: FloatModel, features: Float32Array, percentile = CALIBRATION_PERCENTILE): { input: ActivationRange; ops: ActivationRange[] } {
+  const rows = features.length / model.inSize;
+  if (!Number.isInteger(rows) || rows <= 0) throw new KilnError('BAD_DATA', 'int8 calibration needs at least one feature row');
+  const n = model.ops.length + 1;
+  const min = new Float64Array(n).fill(Infinity);
+  const max = new Float64Array(n).fill(-Infinity);
+  const keep = percentile < 100;
+  // for percentiles: every value of every row, per tensor (calibration sets are small)
+  const values: number[][] = keep ? Array.from({ length: n }, () => []) : [];
+  runFloatModel(model, features, (i, v) => {
+    const k = i + 1;
+    let lo = min[k]!;
+    let hi = max[k]!;
+    for (let j = 0; j < v.length; j++) {
+      const x = v[j]!;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    min[k] = lo;
+    max[k] = hi;
+    if (keep) for (let j = 0; j < v.length; j++) values[k]!.push(v[j]!);
+  });
+  const range = (k: number): ActivationRange => {
+    if (!keep) return { min: min[k]!, max: max[k]! };
+    const s = Float64Array.from(values[k]!).sort();
+    const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.round((p / 100) * (s.length - 1))))]!;
+    return { min: at(100 - percentile), max: at(percentile) };
+  };
+  return { input: range(0), ops: model.ops.map((_, i) => range(i + 1)) };
+}
+
+/** Per-output-channel symmetric int8 weights ([out][rest] float in, same layout out) and their scales. */
+function quantizeWeights(w: Float32Array, out: number): { weights: Int8Array; scales: Float64Array } {
+  const rest = w.length / out;
+  const scales = new Float64Array(out);
+  const q = new Int8Array(w.length);
+  for (let o = 0; o < out; o++) {
     let m = 0;
-    for (let i = 0; i < rest; i++) m = Math.max(m, Math.abs(values[i * outChannels + o]!));
-    scales[o] = m > 0 ? m / 127 : 1;
-  }
-  const weights = new Int8Array(values.length);
-  for (let o = 0; o < outChannels; o++) {
+    for (let i = 0; i < rest; i++) m = Math.max(m, Math.abs(w[o * rest + i]!));
+    const s = m > 0 ? m / 127 : 1;
+    scales[o] = s;
     for (let i = 0; i < rest; i++) {
-      const v = Math.round(values[i * outChannels + o]! / scales[o]!);
-      weights[o * rest + i] = v < -127 ? -127 : v > 127 ? 127 : v;
+      const v = roundHalfAway(w[o * rest + i]! / s);
+      q[o * rest + i] = v < -127 ? -127 : v > 127 ? 127 : v;
     }
   }
-  return { weights, scales };
+  return { weights: q, scales };
 }
 
-function quantizeBias(values: ArrayLike<number>, inScale: number, weightScales: Float32Array): Int32Array {
-  return Int32Array.from({ length: weightScales.length }, (_, o) => Math.round(values[o]! / (inScale * weightScales[o]!)));
+function affineParts(bias: ArrayLike<number>, scales: Float64Array, inQ: QuantParams, outQ: QuantParams) {
+  const n = scales.length;
+  const b = new Int32Array(n);
+  const requant: Requant = { multiplier: new Int32Array(n), shift: new Int32Array(n) };
+  for (let o = 0; o < n; o++) {
+    b[o] = clampInt32(roundHalfAway(bias[o]! / (inQ.scale * scales[o]!)));
+    const m = quantizeMultiplier((inQ.scale * scales[o]!) / outQ.scale);
+    requant.multiplier[o] = m.multiplier;
+    requant.shift[o] = m.shift;
+  }
+  return { bias: b, requant };
 }
+
+/** Clamp bounds of a fused activation on the int8 output. */
+function clampBounds(a: Activation, q: QuantParams): { actMin: number; actMax: number } {
+  switch (a) {
+    case 'linear':
+      return { actMin: -128, actMax: 127 };
+    case 'relu':
+      return { actMin: Math.max(q.zeroPoint, -128), actMax: 127 };
+    case 'relu6':
+      return { actMin: q.zeroPoint, actMax: Math.min(127, q.zeroPoint + Math.round(6 / q.scale)) };
+    default:
+      throw new KilnError('INTERNAL', `A ${a} activation cannot be fused into a dense/conv layer; lowerFloat splits it out`);
+  }
+}
+
+const TANH_OUT: QuantParams = { scale: 1 / 128, zeroPoint: 0 };
+const SIGMOID_OUT: QuantParams = { scale: 1 / 256, zeroPoint: -128 };
+const SOFTMAX_OUT: QuantParams = { scale: 1 / 256, zeroPoint: -128 };
+const EXP_ONE = 1 << 20;
 
 /**
- * Builds the int8 model from float weights. `ranges` holds the calibration range of the input
- * and of every layer's output: spec layers then the output layer (layers.length + 2 entries).
+ * Builds the int8 program from a lowered float model, calibrated on `calibration` rows (raw
+ * features: the model's feature scaling is applied first, as at run time).
  */
-export function quantizeModel(spec: ModelSpec, head: OutputHead, tensors: readonly WeightTensorLike[], ranges: readonly ActivationRange[]): Int8Model {
-  const a = analyzeSpec(spec, head);
-  if (!a.ok) throw new KilnError('BAD_PARAMS', a.message);
-  if (ranges.length !== spec.layers.length + 2) {
-    throw new KilnError('BAD_PARAMS', `Quantization needs ${spec.layers.length + 2} calibration ranges (input + every layer), got ${ranges.length}`);
-  }
-  const byKey = new Map(tensors.map((t) => [`${t.layer}/${t.name}`, t]));
-  const tensor = (layer: string, name: string): WeightTensorLike => {
-    const t = byKey.get(`${layer}/${name}`);
-    if (!t) throw new KilnError('BAD_DATA', `The weights have no tensor "${layer}/${name}"`);
-    return t;
-  };
-  const names = [...layerNames(spec.layers), OUTPUT_LAYER_NAME];
-  const input = quantParamsFor(ranges[0]!);
+export function quantizeModel(model: FloatModel, calibration: Float32Array, options: QuantizeOptions = {}): Int8Model {
+  const ranges = calibrate(model, calibration, options.percentile ?? CALIBRATION_PERCENTILE);
+  const input = quantParamsFor(ranges.input);
   let q = input;
   let size = 0;
-  const layers: Int8Layer[] = [];
-  const all: (LayerSpec | null)[] = [...spec.layers, null];
-  for (let i = 0; i < all.length; i++) {
-    const l = all[i]!;
-    const info = a.layers[i]!;
-    const name = names[i]!;
-    const outRange = ranges[i + 1]!;
-    if (l === null || l.type === 'dense') {
-      const units = info.outputShape[0]!;
-      const k = quantizeKernel(tensor(name, 'kernel').values, units);
-      const out = quantParamsFor(outRange);
-      layers.push({
-        type: 'dense',
-        name,
-        inSize: info.inputShape[0]!,
-        units,
-        weights: k.weights,
-        weightScales: k.scales,
-        bias: quantizeBias(tensor(name, 'bias').values, q.scale, k.scales),
-        activation: l === null ? 'linear' : l.activation,
-        out,
-      });
-      size += k.weights.length + 8 * units;
-      q = out;
-    } else if (l.type === 'conv1d' || l.type === 'conv2d') {
-      const kh = l.type === 'conv1d' ? 1 : l.kernelSize;
-      const sh = l.type === 'conv1d' ? 1 : l.strides;
-      const g = geometry(info.inputShape, info.outputShape, kh, l.kernelSize, sh, l.strides, l.padding);
-      const k = quantizeKernel(tensor(name, 'kernel').values, l.filters);
-      const out = quantParamsFor(outRange);
-      layers.push({
-        type: 'conv',
-        name,
-        g,
-        filters: l.filters,
-        weights: k.weights,
-        weightScales: k.scales,
-        bias: quantizeBias(tensor(name, 'bias').values, q.scale, k.scales),
-        activation: l.activation,
-        out,
-      });
-      size += k.weights.length + 8 * l.filters;
-      q = out;
-    } else if (l.type === 'maxPool1d' || l.type === 'avgPool1d' || l.type === 'maxPool2d' || l.type === 'avgPool2d') {
-      const one = l.type.endsWith('1d');
-      const s = l.strides ?? l.poolSize;
-      const g = geometry(info.inputShape, info.outputShape, one ? 1 : l.poolSize, l.poolSize, one ? 1 : s, s, l.padding);
-      layers.push({ type: 'pool', name, g, kind: l.type.startsWith('max') ? 'max' : 'avg' });
-    } else if (l.type === 'batchNorm') {
-      const C = info.inputShape[info.inputShape.length - 1]!;
-      const gamma = tensor(name, 'gamma').values;
-      const beta = tensor(name, 'beta').values;
-      const mean = tensor(name, 'moving_mean').values;
-      const variance = tensor(name, 'moving_variance').values;
-      const mul = new Float32Array(C);
-      const add = new Float32Array(C);
-      for (let c = 0; c < C; c++) {
-        mul[c] = gamma[c]! / Math.sqrt(variance[c]! + 1e-3);
-        add[c] = beta[c]! - mean[c]! * mul[c]!;
+  const ops: Int8Op[] = [];
+  model.ops.forEach((f: FloatOp, i) => {
+    const range = ranges.ops[i]!;
+    switch (f.op) {
+      case 'dense':
+      case 'conv': {
+        const out = f.op === 'dense' ? f.units : f.filters;
+        const outQ = quantParamsFor(range);
+        const w = quantizeWeights(f.weights, out);
+        const parts = affineParts(f.bias, w.scales, q, outQ);
+        const affine = { ...parts, inputZeroPoint: q.zeroPoint, outputZeroPoint: outQ.zeroPoint, ...clampBounds(f.activation, outQ) };
+        ops.push(
+          f.op === 'dense'
+            ? { op: 'dense', name: f.name, inSize: f.inSize, units: f.units, weights: w.weights, ...affine }
+            : { op: 'conv', name: f.name, g: { ...f.g }, filters: f.filters, weights: w.weights, ...affine },
+        );
+        size += w.weights.length + 9 * out;
+        q = outQ;
+        return;
       }
-      const out = quantParamsFor(outRange);
-      layers.push({ type: 'batchNorm', name, channels: C, mul, add, out });
-      size += 8 * C;
-      q = out;
-    } else {
-      layers.push({ type: 'identity', name });
+      case 'channelAffine': {
+        const outQ = quantParamsFor(range);
+        const w = quantizeWeights(f.mul, f.channels);
+        const parts = affineParts(f.add, w.scales, q, outQ);
+        ops.push({
+          op: 'channelAffine',
+          name: f.name,
+          channels: f.channels,
+          size: f.size,
+          weights: w.weights,
+          ...parts,
+          inputZeroPoint: q.zeroPoint,
+          outputZeroPoint: outQ.zeroPoint,
+          actMin: -128,
+          actMax: 127,
+        });
+        size += 10 * f.channels;
+        q = outQ;
+        return;
+      }
+      case 'maxPool':
+      case 'avgPool':
+        ops.push({ op: f.op, name: f.name, g: { ...f.g } });
+        return;
+      case 'activation': {
+        const outQ = f.activation === 'tanh' ? TANH_OUT : SIGMOID_OUT;
+        const fn = f.activation === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
+        const table = Int8Array.from({ length: 256 }, (_, k) => quantize(fn(dequantize(k - 128, q)), outQ));
+        ops.push({ op: 'lut', name: f.name, size: f.size, table });
+        q = outQ;
+        return;
+      }
+      case 'softmax': {
+        const s = q.scale;
+        const expTable = Int32Array.from({ length: 256 }, (_, d) => Math.round(Math.exp(-d * s) * EXP_ONE));
+        ops.push({ op: 'softmax', name: f.name, size: f.size, expTable });
+        q = SOFTMAX_OUT;
+        return;
+      }
     }
-  }
+  });
   return {
-    head,
-    inSize: a.layers[0] ? a.layers[0].inputShape.reduce((x, y) => x * y, 1) : 0,
-    outSize: a.outputShape[0]!,
+    version: INT8_MODEL_VERSION,
+    head: model.head,
+    inSize: model.inSize,
+    outSize: model.outSize,
+    scaling: model.scaling ? { mean: Float32Array.from(model.scaling.mean), invStd: Float32Array.from(model.scaling.invStd) } : null,
     input,
-    layers,
+    inputInvScale: Math.fround(1 / input.scale),
+    ops,
     output: q,
+    outSizes: [...model.outSizes],
+    // weights, biases and requantization constants (int32 multiplier + int8 shift per channel), as
+    // `Int8Model.sizeBytes` defines it; the lookup and exp tables (256 B / 1 KB) are not counted
     sizeBytes: size,
   };
 }
 
-function applyActivation(v: number, act: Activation): number {
-  switch (act) {
-    case 'linear':
-      return v;
-    case 'relu':
-      return v < 0 ? 0 : v;
-    case 'relu6':
-      return v < 0 ? 0 : v > 6 ? 6 : v;
-    case 'tanh':
-      return Math.tanh(v);
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-v));
+/** Feature row `row` of `features` as the network's int8 input (docs/int8.md, "Input quantization"). */
+export function quantizeInput(model: Int8Model, features: Float32Array, row = 0, out: Int8Array = new Int8Array(model.inSize)): Int8Array {
+  const n = model.inSize;
+  const o = row * n;
+  if (o + n > features.length) throw new KilnError('BAD_DATA', `Feature row ${row} is past the end of ${features.length} values (rows of ${n})`);
+  const inv = model.inputInvScale;
+  const zp = model.input.zeroPoint;
+  const s = model.scaling;
+  for (let i = 0; i < n; i++) {
+    let v = features[o + i]!;
+    if (s) v = Math.fround(Math.fround(v - s.mean[i]!) * s.invStd[i]!);
+    v = Math.fround(v * inv);
+    const r = Math.floor(Math.fround(v + 0.5)) + zp;
+    out[i] = r < -128 ? -128 : r > 127 ? 127 : r;
   }
+  return out;
 }
 
-/** One row through one layer, int8 in and out. */
-function runLayer(l: Int8Layer, x: Int8Array, inQ: QuantParams): { y: Int8Array; q: QuantParams } {
-  switch (l.type) {
-    case 'identity':
-      return { y: x, q: inQ };
+function clamp8(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** One row through one op, int8 in and out: integer arithmetic only. */
+function runOp(op: Int8Op, x: Int8Array, y: Int8Array, scratch: Int32Array): void {
+  switch (op.op) {
     case 'dense': {
-      const y = new Int8Array(l.units);
-      const zx = inQ.zeroPoint;
-      for (let o = 0; o < l.units; o++) {
-        let acc = l.bias[o]!;
-        const wo = o * l.inSize;
-        for (let i = 0; i < l.inSize; i++) acc += (x[i]! - zx) * l.weights[wo + i]!;
-        y[o] = quantize(applyActivation(acc * inQ.scale * l.weightScales[o]!, l.activation), l.out);
+      const { inSize: I, units: O, weights: W, bias, requant, inputZeroPoint: zx, outputZeroPoint: zy, actMin, actMax } = op;
+      for (let i = 0; i < I; i++) scratch[i] = x[i]! - zx;
+      for (let o = 0; o < O; o++) {
+        let acc = bias[o]!;
+        const wo = o * I;
+        for (let i = 0; i < I; i++) acc += scratch[i]! * W[wo + i]!;
+        y[o] = clamp8(requantize(acc | 0, requant.multiplier[o]!, requant.shift[o]!) + zy, actMin, actMax);
       }
-      return { y, q: l.out };
+      return;
     }
     case 'conv': {
-      const { h, w, c: C, kh, kw, sh, sw, oh, ow, padTop, padLeft } = l.g;
-      const F = l.filters;
+      const { h, w, c: C, kh, kw, sh, sw, oh, ow, padTop, padLeft } = op.g;
+      const { filters: F, weights: W, bias, requant, inputZeroPoint: zx, outputZeroPoint: zy, actMin, actMax } = op;
       const P = kh * kw * C;
-      const y = new Int8Array(oh * ow * F);
-      const zx = inQ.zeroPoint;
-      // the receptive field of one output position as (x − zx), zeros where padded: then every
-      // filter is one contiguous integer dot product
-      const patch = new Int32Array(P);
-      const W = l.weights;
+      // the receptive field as (x − zx), 0 where padded: every filter is one contiguous dot product
       for (let oy = 0; oy < oh; oy++) {
         for (let ox = 0; ox < ow; ox++) {
           let k = 0;
@@ -292,34 +284,46 @@ function runLayer(l: Int8Layer, x: Int8Array, inQ: QuantParams): { y: Int8Array;
             for (let kx = 0; kx < kw; kx++) {
               const ix = ox * sw - padLeft + kx;
               if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                patch.fill(0, k, k + C);
+                scratch.fill(0, k, k + C);
               } else {
                 const xb = (iy * w + ix) * C;
-                for (let c = 0; c < C; c++) patch[k + c] = x[xb + c]! - zx;
+                for (let c = 0; c < C; c++) scratch[k + c] = x[xb + c]! - zx;
               }
               k += C;
             }
           }
           const yb = (oy * ow + ox) * F;
           for (let f = 0; f < F; f++) {
-            let acc = l.bias[f]!;
+            let acc = bias[f]!;
             const wf = f * P;
-            for (let i = 0; i < P; i++) acc += patch[i]! * W[wf + i]!;
-            y[yb + f] = quantize(applyActivation(acc * inQ.scale * l.weightScales[f]!, l.activation), l.out);
+            for (let p = 0; p < P; p++) acc += scratch[p]! * W[wf + p]!;
+            y[yb + f] = clamp8(requantize(acc | 0, requant.multiplier[f]!, requant.shift[f]!) + zy, actMin, actMax);
           }
         }
       }
-      return { y, q: l.out };
+      return;
     }
-    case 'pool': {
-      const { h, w, c: C, kh, kw, sh, sw, oh, ow, padTop, padLeft } = l.g;
-      const y = new Int8Array(oh * ow * C);
+    case 'channelAffine': {
+      const { channels: C, size, weights: W, bias, requant, inputZeroPoint: zx, outputZeroPoint: zy, actMin, actMax } = op;
+      for (let i = 0; i < size; i++) {
+        const c = i % C;
+        const acc = bias[c]! + (x[i]! - zx) * W[c]!;
+        y[i] = clamp8(requantize(acc | 0, requant.multiplier[c]!, requant.shift[c]!) + zy, actMin, actMax);
+      }
+      return;
+    }
+    case 'maxPool':
+    case 'avgPool': {
+      const { h, w, c: C, kh, kw, sh, sw, oh, ow, padTop, padLeft } = op.g;
+      const isMax = op.op === 'maxPool';
       for (let oy = 0; oy < oh; oy++) {
         const y0 = Math.max(oy * sh - padTop, 0);
         const y1 = Math.min(oy * sh - padTop + kh, h);
         for (let ox = 0; ox < ow; ox++) {
           const x0 = Math.max(ox * sw - padLeft, 0);
           const x1 = Math.min(ox * sw - padLeft + kw, w);
+          const count = (y1 - y0) * (x1 - x0);
+          const half = count >> 1;
           for (let c = 0; c < C; c++) {
             let best = -128;
             let sum = 0;
@@ -330,51 +334,73 @@ function runLayer(l: Int8Layer, x: Int8Array, inQ: QuantParams): { y: Int8Array;
                 sum += v;
               }
             }
-            const count = (y1 - y0) * (x1 - x0);
-            y[(oy * ow + ox) * C + c] = l.kind === 'max' ? best : Math.round(sum / count);
+            // C integer division truncates toward zero
+            y[(oy * ow + ox) * C + c] = isMax ? best : Math.trunc(sum >= 0 ? (sum + half) / count : (sum - half) / count);
           }
         }
       }
-      return { y, q: inQ };
+      return;
     }
-    case 'batchNorm': {
-      const y = new Int8Array(x.length);
-      for (let i = 0; i < x.length; i++) {
-        const c = i % l.channels;
-        y[i] = quantize(dequantize(x[i]!, inQ) * l.mul[c]! + l.add[c]!, l.out);
-      }
-      return { y, q: l.out };
+    case 'lut':
+      for (let i = 0; i < op.size; i++) y[i] = op.table[x[i]! + 128]!;
+      return;
+    case 'softmax': {
+      const { size, expTable } = op;
+      let m = -128;
+      for (let k = 0; k < size; k++) if (x[k]! > m) m = x[k]!;
+      let sum = 0;
+      for (let k = 0; k < size; k++) sum += expTable[m - x[k]!]!;
+      const half = Math.floor(sum / 2);
+      for (let k = 0; k < size; k++) y[k] = clamp8(Math.floor((expTable[m - x[k]!]! * 256 + half) / sum) - 128, -128, 127);
+      return;
     }
   }
 }
 
+function scratchSize(model: Int8Model): number {
+  let n = 1;
+  for (const op of model.ops) {
+    if (op.op === 'dense') n = Math.max(n, op.inSize);
+    else if (op.op === 'conv') n = Math.max(n, op.g.kh * op.g.kw * op.g.c);
+  }
+  return n;
+}
+
 /**
- * Runs the int8 model on float feature rows (quantized on the way in): softmax scores
- * (rows × classes) for a classifier, one value per row for a regressor.
+ * The integer program on quantized input rows (xq: rows × inSize int8): the int8 output values
+ * (rows × outSize), the numbers the C library must reproduce bit for bit.
+ */
+export function runInt8Raw(model: Int8Model, xq: Int8Array): Int8Array {
+  const { inSize, outSize } = model;
+  if (inSize <= 0 || xq.length % inSize !== 0) throw new KilnError('BAD_DATA', `${xq.length} int8 inputs are not a whole number of rows of ${inSize}`);
+  const rows = xq.length / inSize;
+  const out = new Int8Array(rows * outSize);
+  const bufs = model.outSizes.map((n) => new Int8Array(n));
+  const scratch = new Int32Array(scratchSize(model));
+  for (let r = 0; r < rows; r++) {
+    let x = xq.subarray(r * inSize, (r + 1) * inSize);
+    for (let i = 0; i < model.ops.length; i++) {
+      runOp(model.ops[i]!, x, bufs[i]!, scratch);
+      x = bufs[i]!;
+    }
+    out.set(x.subarray(0, outSize), r * outSize);
+  }
+  return out;
+}
+
+/**
+ * Runs the int8 model on float feature rows (quantized on the way in): dequantized scores
+ * (rows × classes, softmax at 1/256 steps) for a classifier, one value per row for a regressor.
  */
 export function runInt8(model: Int8Model, features: Float32Array): Float32Array {
   if (model.inSize <= 0 || features.length % model.inSize !== 0) {
     throw new KilnError('BAD_DATA', `${features.length} feature values are not a whole number of rows of ${model.inSize}`);
   }
   const rows = features.length / model.inSize;
-  const out = new Float32Array(rows * model.outSize);
-  const xq = new Int8Array(model.inSize);
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < model.inSize; i++) xq[i] = quantize(features[r * model.inSize + i]!, model.input);
-    let x: Int8Array = xq;
-    let q = model.input;
-    for (const l of model.layers) ({ y: x, q } = runLayer(l, x, q));
-    const o = r * model.outSize;
-    for (let k = 0; k < model.outSize; k++) out[o + k] = dequantize(x[k]!, q);
-    if (model.head.kind === 'classification') {
-      let max = -Infinity;
-      for (let k = 0; k < model.outSize; k++) max = Math.max(max, out[o + k]!);
-      let sum = 0;
-      for (let k = 0; k < model.outSize; k++) sum += Math.exp(out[o + k]! - max);
-      for (let k = 0; k < model.outSize; k++) out[o + k] = Math.exp(out[o + k]! - max) / sum;
-    }
-  }
-  return out;
+  const xq = new Int8Array(rows * model.inSize);
+  for (let r = 0; r < rows; r++) quantizeInput(model, features, r, xq.subarray(r * model.inSize, (r + 1) * model.inSize));
+  const y = runInt8Raw(model, xq);
+  return Float32Array.from(y, (v) => dequantize(v, model.output));
 }
 
 /** JSON-safe form of an int8 model (typed arrays as number arrays) for storage. */
@@ -392,8 +418,19 @@ const typed: Record<string, (v: number[]) => unknown> = {
   Float32Array: (v) => Float32Array.from(v),
 };
 
-/** Inverse of int8ToJson. */
+/**
+ * Inverse of int8ToJson. A model stored by an older Kiln (format 1: float requantization) is
+ * refused with a clear message rather than re-quantized: re-quantizing needs the calibration
+ * rows, which only training has; `null` is returned for a model stored without int8.
+ */
 export function int8FromJson(json: unknown): Int8Model {
+  const version = json && typeof json === 'object' ? (json as { version?: unknown }).version : undefined;
+  if (version !== INT8_MODEL_VERSION) {
+    throw new KilnError(
+      'UNSUPPORTED',
+      `The stored int8 model is format ${typeof version === 'number' ? version : 1} (an older Kiln, float requantization); this Kiln runs format ${INT8_MODEL_VERSION}: train the model again to quantize it`,
+    );
+  }
   return JSON.parse(JSON.stringify(json), (_k, v: unknown) => {
     if (v && typeof v === 'object' && '$t' in v && 'v' in v) {
       const t = (v as { $t: string; v: number[] }).$t;
@@ -404,3 +441,5 @@ export function int8FromJson(json: unknown): Int8Model {
     return v;
   }) as Int8Model;
 }
+
+export type { Geometry };

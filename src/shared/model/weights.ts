@@ -4,6 +4,7 @@
  * shapes), zero padding to a multiple of 4, then every tensor's float32 values in order.
  */
 import { KilnError } from '../errors.js';
+import type { FeatureScaling } from './int8Model.js';
 import type { OutputHead } from './spec.js';
 
 /** One tensor, named `<layer>/<name>` like Keras (kernel, bias, gamma, beta, moving_mean, …). */
@@ -17,6 +18,8 @@ export interface WeightTensor {
 export interface ModelWeights {
   head: OutputHead;
   tensors: WeightTensor[];
+  /** per-feature standardisation applied before the network; null or absent for none (older models) */
+  scaling?: FeatureScaling | null;
 }
 
 const MAGIC = [0x4b, 0x57, 0x54, 0x31]; // "KWT1"
