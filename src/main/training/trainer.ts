@@ -28,7 +28,16 @@ export interface TrainSettings {
   /** weight each class by total / (classes × count), as Keras' "balanced" weights */
   classWeighting?: boolean;
   /** stop when the monitored loss (validation, else training) has not improved by minDelta for patience epochs; the best weights are kept */
-  earlyStopping?: { patience: number; minDelta: number };
+  earlyStopping?: {
+    patience: number;
+    minDelta: number;
+    /**
+     * 'loss' (default): validation loss (training loss without validation rows); 'accuracy':
+     * validation accuracy, ties broken by lower validation loss (classifiers only; small
+     * validation sets make the loss rise while accuracy still improves)
+     */
+    monitor?: 'loss' | 'accuracy';
+  };
   augmentation?: AugmentationSettings;
 }
 
@@ -418,6 +427,8 @@ async function trainLoop<E>(
   split: { train: Int32Array; val: Int32Array },
   rng: Rng,
   toEpoch: (loss: number, metric: number, valLoss: number | null, valMetric: number | null) => E,
+  /** the metric is an accuracy (higher is better): early stopping may monitor it */
+  metricIsAccuracy = false,
 ): Promise<LoopResult<E>> {
   const { settings } = args;
   const { featureLength: len } = prepared;
@@ -433,6 +444,7 @@ async function trainLoop<E>(
   const history: E[] = [];
   const monitorVal = split.val.length > 0;
   let best = Infinity;
+  let bestAccuracy = -Infinity;
   let bestWeights: ModelWeights | null = null;
   let wait = 0;
   let stoppedEarly = false;
@@ -478,9 +490,20 @@ async function trainLoop<E>(
     history.push(metrics);
     args.onEpoch?.(epoch, metrics);
     if (settings.earlyStopping) {
-      const monitored = monitorVal ? valLoss! : loss;
-      if (best - monitored > settings.earlyStopping.minDelta) {
-        best = monitored;
+      const byAccuracy = settings.earlyStopping.monitor === 'accuracy' && metricIsAccuracy && monitorVal;
+      let improved: boolean;
+      if (byAccuracy) {
+        improved = valMetric! - bestAccuracy > settings.earlyStopping.minDelta || (valMetric! >= bestAccuracy && valLoss! < best);
+        if (improved) {
+          bestAccuracy = Math.max(bestAccuracy, valMetric!);
+          best = valLoss!;
+        }
+      } else {
+        const monitored = monitorVal ? valLoss! : loss;
+        improved = best - monitored > settings.earlyStopping.minDelta;
+        if (improved) best = monitored;
+      }
+      if (improved) {
         bestWeights = exportWeights(net);
         wait = 0;
       } else if (++wait >= settings.earlyStopping.patience) {
@@ -536,12 +559,17 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
   }
   const objective = classificationObjective(labels, classes, classWeight);
   const unweighted = classificationObjective(labels, classes, null);
-  const run = await trainLoop<ClassifierEpoch>(args, prepared, head, objective, unweighted, split, rng, (loss, acc, valLoss, valAcc) => ({
-    loss,
-    acc,
-    valLoss,
-    valAcc,
-  }));
+  const run = await trainLoop<ClassifierEpoch>(
+    args,
+    prepared,
+    head,
+    objective,
+    unweighted,
+    split,
+    rng,
+    (loss, acc, valLoss, valAcc) => ({ loss, acc, valLoss, valAcc }),
+    true,
+  );
   const evalRows = split.val.length ? split.val : split.train;
   const logits = new Float32Array(evalRows.length * classes);
   // the reported loss is unweighted so it is comparable between runs

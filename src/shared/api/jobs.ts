@@ -3,7 +3,16 @@ import { z } from 'zod';
 export const jobState = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 export type JobState = z.infer<typeof jobState>;
 
-export const jobKind = z.enum(['project.duplicate', 'project.import', 'samples.import', 'samples.export', 'samples.record', 'features.generate', 'model.train', 'model.test']);
+export const jobKind = z.enum([
+  'project.duplicate',
+  'project.import',
+  'samples.import',
+  'samples.export',
+  'samples.record',
+  'features.generate',
+  'model.train',
+  'model.test',
+]);
 export type JobKind = z.infer<typeof jobKind>;
 
 export const jobInfo = z.object({

@@ -40,7 +40,12 @@ export const trainSettings = z
       .default(1),
     classWeighting: z.boolean().default(false),
     earlyStopping: z
-      .object({ patience: z.number().int().min(1, 'Patience must be at least 1 epoch').max(1000), minDelta: z.number().min(0).max(10) })
+      .object({
+        patience: z.number().int().min(1, 'Patience must be at least 1 epoch').max(1000),
+        minDelta: z.number().min(0).max(10),
+        /** what must improve: validation loss (default) or validation accuracy (classifiers) */
+        monitor: z.enum(['loss', 'accuracy']).optional(),
+      })
       .strict()
       .nullable()
       .default(null),

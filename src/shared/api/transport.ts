@@ -13,6 +13,4 @@ export interface Transport {
 
 /** Wire messages of the WebSocket transport. */
 export type ClientMessage = { type: 'call'; id: number; method: string; args: unknown };
-export type ServerMessage =
-  | { type: 'result'; id: number; response: ApiResponse<unknown> }
-  | { type: 'event'; event: KilnEvent };
+export type ServerMessage = { type: 'result'; id: number; response: ApiResponse<unknown> } | { type: 'event'; event: KilnEvent };

@@ -20,12 +20,19 @@ describe('default impulses', () => {
     expect(validateImpulse(impulse, motionFacts())).toEqual([]);
   });
 
-  it('suggests 1 s windows every 500 ms → MFCC for 16 kHz audio', () => {
+  it('suggests 1 s windows every 250 ms → MFCC for 16 kHz audio', () => {
     const { impulse, kind } = defaultImpulseFor(audioFacts());
     expect(kind).toBe('audio');
-    expect(impulse.input).toMatchObject({ windowSizeMs: 1000, windowIncreaseMs: 500, frequencyHz: 16000, axes: ['audio'] });
+    expect(impulse.input).toMatchObject({ windowSizeMs: 1000, windowIncreaseMs: 250, frequencyHz: 16000, axes: ['audio'] });
     expect(impulse.dsp[0]).toMatchObject({ block: 'mfcc', axes: ['audio'], params: { num_cepstral: 13 } });
     expect(validateImpulse(impulse, audioFacts())).toEqual([]);
+  });
+
+  it('sizes the window from the sample lengths: the median when most samples are shorter, padding the rest', () => {
+    const clips = { ...audioFacts(), shortest: { name: 'a', durationMs: 529 }, longest: { name: 'b', durationMs: 3789 } };
+    // casa-speech-lang: most clips are about a second long, so one short clip does not shrink the window
+    expect(defaultImpulseFor({ ...clips, medianDurationMs: 1010 }).impulse.input).toMatchObject({ windowSizeMs: 1000, zeroPad: true });
+    expect(defaultImpulseFor({ ...clips, medianDurationMs: 805 }).impulse.input).toMatchObject({ windowSizeMs: 800, windowIncreaseMs: 250 });
   });
 
   it('suggests an image block for images, flatten for slow sensors, and fits the window into short samples', () => {

@@ -169,6 +169,8 @@ export interface DatasetFacts {
   /** shortest time-series sample */
   shortest: { name: string; durationMs: number } | null;
   longest: { name: string; durationMs: number } | null;
+  /** median time-series sample length in ms (the suggested window fits most samples) */
+  medianDurationMs?: number | null;
   /** distinct image sizes, most common first */
   imageSizes: { width: number; height: number }[];
   labels: string[];

@@ -65,14 +65,20 @@ export function networkFamily(input: FeatureInput): NetworkFamily {
  * MFCC/MFE/spectrogram/image features need 0.005 (the keywords demo: 77 % at 0.0005, 99 % at
  * 0.005 after 30 cycles). Early stopping ends most runs well before the cycle count.
  */
-export const TRAINING_DEFAULTS: Record<NetworkFamily, { learningRate: number; epochs: number }> = {
-  dense: { learningRate: 0.0005, epochs: 100 },
-  conv1d: { learningRate: 0.005, epochs: 100 },
-  conv2d: { learningRate: 0.005, epochs: 50 },
+export const TRAINING_DEFAULTS: Record<NetworkFamily, { learningRate: number; epochs: number; patience: number }> = {
+  dense: { learningRate: 0.0005, epochs: 100, patience: 20 },
+  // casa-speech-lang: patience 20 stops at cycle 55 (84 % per test sample), 40 runs on (90 %)
+  conv1d: { learningRate: 0.005, epochs: 100, patience: 40 },
+  conv2d: { learningRate: 0.005, epochs: 50, patience: 20 },
 };
 
-/** On by default: stop when validation loss has not improved for `patience` cycles; the best weights are kept. */
-export const EARLY_STOPPING_DEFAULT = { patience: 15, minDelta: 0.001 } as const;
+/**
+ * On by default: stop when validation accuracy (ties: loss) has not improved for the family's
+ * patience; the best weights are kept. Accuracy, not loss: on small validation sets the loss of
+ * the conv nets rises from cycle ~15 while accuracy still climbs (casa-speech-lang: 58 % per
+ * test sample when stopping on loss, 90 % on accuracy).
+ */
+export const EARLY_STOPPING_DEFAULT = { minDelta: 0.001, monitor: 'accuracy' } as const;
 
 /** On by default for audio (MFCC/MFE/spectrogram frames): noise plus SpecAugment-style masks. */
 export const AUDIO_AUGMENTATION_DEFAULT = { noise: 0.1, timeMask: 4, freqMask: 2 } as const;
@@ -80,7 +86,7 @@ export const AUDIO_AUGMENTATION_DEFAULT = { noise: 0.1, timeMask: 4, freqMask: 2
 export interface DefaultTrainingSettings {
   learningRate: number;
   epochs: number;
-  earlyStopping: { patience: number; minDelta: number };
+  earlyStopping: { patience: number; minDelta: number; monitor: 'loss' | 'accuracy' };
   augmentation: { noise?: number; timeShift?: number; freqMask?: number; timeMask?: number };
 }
 
@@ -88,7 +94,8 @@ export interface DefaultTrainingSettings {
 export function defaultTrainingSettings(input: FeatureInput, audio: boolean): DefaultTrainingSettings {
   const family = networkFamily(input);
   const augmentation = audio && input.kind === 'spectrogram' ? { ...AUDIO_AUGMENTATION_DEFAULT } : {};
-  return { ...TRAINING_DEFAULTS[family], earlyStopping: { ...EARLY_STOPPING_DEFAULT }, augmentation };
+  const { learningRate, epochs, patience } = TRAINING_DEFAULTS[family];
+  return { learningRate, epochs, earlyStopping: { patience, ...EARLY_STOPPING_DEFAULT }, augmentation };
 }
 
 /** Below this training accuracy a classifier is called under-fitted. */
