@@ -97,7 +97,11 @@ export function buildProgram(): Command {
       action(async (ctx) => {
         const list = await ctx.call('projects.list', {});
         if (ctx.json) printJson(list);
-        else printTable(list.map((p) => ({ ...p, size: formatBytes(p.sizeBytes), samples: p.sampleCount, created: p.createdAt?.slice(0, 10), status: p.error ?? 'ok' })), ['name', 'samples', 'size', 'created', 'status']);
+        else
+          printTable(
+            list.map((p) => ({ ...p, size: formatBytes(p.sizeBytes), samples: p.sampleCount, created: p.createdAt?.slice(0, 10), status: p.error ?? 'ok' })),
+            ['name', 'samples', 'size', 'created', 'status'],
+          );
       }),
     );
   projects
@@ -181,7 +185,9 @@ export function buildProgram(): Command {
         const info = await ctx.call('projects.info', { project: name });
         if (ctx.json) printJson(info);
         else {
-          process.stdout.write(`${info.name}\n  file     ${info.path}\n  size     ${formatBytes(info.sizeBytes)}\n  created  ${info.createdAt}\n  schema   v${info.schemaVersion}\n  samples  ${info.samples.total} (${info.samples.train} train, ${info.samples.test} test)\n`);
+          process.stdout.write(
+            `${info.name}\n  file     ${info.path}\n  size     ${formatBytes(info.sizeBytes)}\n  created  ${info.createdAt}\n  schema   v${info.schemaVersion}\n  samples  ${info.samples.total} (${info.samples.train} train, ${info.samples.test} test)\n`,
+          );
           if (info.samples.byLabel.length) printTable(info.samples.byLabel, ['label', 'train', 'test']);
         }
       }),

@@ -7,7 +7,14 @@
  * No worker or job plumbing here: progress, logs and epochs go to a `Reporter`, so tests run it
  * in-process.
  */
-import type { EpochMetrics, ModelMetrics, SampleTestResult, TestResult, TrainSettingsValue, ValidationSplitInfo } from '../../shared/api/training.js';
+import {
+  describeValidation,
+  type EpochMetrics,
+  type ModelMetrics,
+  type SampleTestResult,
+  type TestResult,
+  type TrainSettingsValue,
+} from '../../shared/api/training.js';
 import { findDspBlock, validateParams } from '../../shared/dsp/index.js';
 import { KilnError } from '../../shared/errors.js';
 import { blockInputInfo, readingsPerWindow, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
@@ -370,13 +377,6 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
       blob: encodeModel({ weights: res.weights, int8: int8ToJson(int8), anomaly: null }),
     };
   }
-}
-
-/** One line saying how validation was held out (the log, the CLI and the results page say the same). */
-export function describeValidation(v: ValidationSplitInfo): string {
-  if (v.validationWindows === 0) return 'No validation set (validation split 0 or too few samples): accuracy is measured on the training windows';
-  const how = v.by === 'sample' ? `by sample${v.stratified ? ', stratified by label' : ''}` : 'by window';
-  return `Validation split ${how} (seed ${v.seed}): ${v.validationSamples} samples / ${v.validationWindows} windows held out, ${v.trainSamples} samples / ${v.trainWindows} windows train`;
 }
 
 /** Majority vote over confident windows; -1 when no window is confident. */

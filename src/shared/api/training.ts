@@ -115,6 +115,18 @@ export const validationSplit = z.object({
 });
 export type ValidationSplitInfo = z.infer<typeof validationSplit>;
 
+/** One line saying how validation was held out: the training log, `kiln train` and the results page say the same. */
+export function describeValidation(v: ValidationSplitInfo): string {
+  if (v.validationWindows === 0) return 'No validation set (validation split 0 or too few samples): accuracy is measured on the training windows';
+  const how = v.by === 'sample' ? `by sample${v.stratified ? ', stratified by label' : ''}` : 'by window';
+  return `Validation split ${how} (seed ${v.seed}): ${v.validationSamples} samples / ${v.validationWindows} windows held out, ${v.trainSamples} samples / ${v.trainWindows} windows train`;
+}
+
+/** What "uncertain" means wherever it is shown. */
+export function uncertainMeaning(threshold: number): string {
+  return `uncertain = the highest score of a window is below ${threshold}; accuracy counts uncertain windows as wrong, top-1 takes the highest score anyway`;
+}
+
 /** One line the user should read after training, with what to change. */
 export const trainingAdvice = z.object({ code: z.enum(['UNDERFIT', 'UNCERTAIN']), message: z.string() });
 export type TrainingAdvice = z.infer<typeof trainingAdvice>;
