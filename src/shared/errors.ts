@@ -17,6 +17,8 @@ export type KilnErrorCode =
   | 'TIMEOUT'
   | 'CANCELLED'
   | 'UNSUPPORTED'
+  /** a project's custom code may not run on this machine (yet): ask the user */
+  | 'CODE_NOT_TRUSTED'
   | 'INTERNAL';
 
 export class KilnError extends Error {

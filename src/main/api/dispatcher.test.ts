@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,13 +37,16 @@ describe('the API dispatcher', () => {
     expect(await api.call('projects.rename', { name: 'x' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('newName') } });
     expect(await api.call('projects.create', null)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await api.call('projects.create', { name: '../../etc/passwd' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await api.call('projects.import', {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('uploadId or path') } });
+    expect(await api.call('projects.import', {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('uploadId') } });
   });
 
   it('maps service errors to typed error results', async () => {
     expect(await api.call('projects.info', { project: 'missing' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     await api.call('projects.create', { name: 'twice' });
-    expect(await api.call('projects.create', { name: 'twice' })).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS', message: 'A project named "twice" already exists' } });
+    expect(await api.call('projects.create', { name: 'twice' })).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_EXISTS', message: 'A project named "twice" already exists' },
+    });
   });
 
   it('creates, lists, renames, deletes and restores projects', async () => {
@@ -70,23 +73,38 @@ describe('the API dispatcher', () => {
     const job = await services.jobs.wait((r as { result: { jobId: string } }).result.jobId);
     expect(job.state).toBe('succeeded');
     expect(updates.at(-1)).toBe(1);
-    expect(services.home.list().map((p) => p.name).sort()).toEqual(['copy', 'src']);
+    expect(
+      services.home
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['copy', 'src']);
   });
 
-  it('imports a .kiln file by path as a job, and reports a bad file as a failed job', async () => {
+  it('imports an uploaded .kiln file as a job, reports a bad file as a failed job, and takes no path from a client', async () => {
     const other = createServices({ home: mkdtempSync(path.join(os.tmpdir(), 'kiln-other-')), host: 'cli' });
     other.home.create('elsewhere');
     other.dispose();
+    const upload = (file: string) => {
+      const bytes = readFileSync(file);
+      const { uploadId } = services.uploads.begin(path.basename(file), bytes.length);
+      services.uploads.chunk(uploadId, 0, bytes.toString('base64'));
+      return uploadId;
+    };
     const source = path.join(other.home.dir, 'elsewhere.kiln');
-    const ok = await api.call('projects.import', { path: source });
+    const uploadId = upload(source);
+    const ok = await api.call('projects.import', { uploadId });
     const job = await services.jobs.wait((ok as { result: { jobId: string } }).result.jobId);
     expect(job).toMatchObject({ state: 'succeeded', result: { project: 'elsewhere' } });
+    // the upload is gone once the job ended
+    expect(() => services.uploads.take(uploadId)).toThrow(/Unknown upload/);
 
     const bogus = path.join(other.home.dir, 'bogus.kiln');
     writeFileSync(bogus, 'not a project');
-    const bad = await api.call('projects.import', { path: bogus });
+    const bad = await api.call('projects.import', { uploadId: upload(bogus) });
     const failed = await services.jobs.wait((bad as { result: { jobId: string } }).result.jobId);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'NOT_A_PROJECT' } });
+    expect(await api.call('projects.import', { path: source })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('takes uploads in chunks and refuses out-of-order or oversized chunks', async () => {
@@ -94,7 +112,10 @@ describe('the API dispatcher', () => {
     const { uploadId } = (begin as { result: { uploadId: string } }).result;
     expect(await api.call('uploads.chunk', { uploadId, offset: 2, base64: 'AAA=' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'not base64!' })).toMatchObject({ ok: false });
-    expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'AAAAAAAA' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('more bytes') } });
+    expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'AAAAAAAA' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('more bytes') },
+    });
     expect(await api.call('uploads.chunk', { uploadId, offset: 0, base64: 'AAECAw==' })).toEqual({ ok: true, result: { received: 4 } });
   });
 });

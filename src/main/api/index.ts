@@ -8,6 +8,7 @@ import { samplesHandlers } from './handlers/samplesHandlers';
 import { impulseHandlers } from './handlers/impulseHandlers';
 import { trainingHandlers } from './handlers/trainingHandlers';
 import { liveHandlers } from './handlers/liveHandlers';
+import { transfersHandlers } from './handlers/transfersHandlers';
 
 export { Dispatcher, toApiError } from './dispatcher';
 export { EventBus } from './eventBus';
@@ -24,6 +25,7 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...impulseHandlers(services),
       ...trainingHandlers(services),
       ...liveHandlers(services),
+      ...transfersHandlers(services),
     },
     options,
   );

@@ -5,12 +5,13 @@
 import { EventBus } from '../api/eventBus';
 import { JobRunner } from '../jobs/jobRunner';
 import { ProjectHome } from '../store/projectHome';
-import { Uploads } from './uploads';
+import { Transfers } from '../transfers';
 import { DeviceService } from '../devices/deviceService';
 import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
+import { CustomCodeTrust } from '../pipeline/customCodeTrust';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -19,7 +20,10 @@ export interface Services {
   home: ProjectHome;
   events: EventBus;
   jobs: JobRunner;
-  uploads: Uploads;
+  /** downloads and uploads between the page and the services (see src/main/transfers) */
+  transfers: Transfers;
+  /** the same object as `transfers`, under the name the upload-taking services use */
+  uploads: Transfers;
   devices: DeviceService;
   dataset: DatasetService;
   live: LiveService;
@@ -28,21 +32,28 @@ export interface Services {
   dispose(): void;
 }
 
-export function createServices(options: { home: string; host: HostKind }): Services {
+export function createServices(options: {
+  home: string;
+  host: HostKind;
+  /** the CLI's --trust-custom-code: run every project's custom code without asking */
+  trustCustomCode?: boolean;
+}): Services {
   const home = new ProjectHome(options.home);
   const events = new EventBus();
   const jobs = new JobRunner(events, (project) => home.get(project).db);
-  const uploads = new Uploads();
+  const transfers = new Transfers(options.home);
+  const uploads = transfers;
   const devices = new DeviceService({ homeDir: options.home, events, jobs, projects: home });
   const dataset = new DatasetService(home, events, jobs, uploads);
   const live = new LiveService({ home, events, devices });
   const training = new TrainingService(home, events, jobs);
-  const pipeline = new PipelineService(home, events, jobs);
+  const pipeline = new PipelineService(home, events, jobs, {}, new CustomCodeTrust(options.home, options.trustCustomCode === true));
   return {
     host: options.host,
     home,
     events,
     jobs,
+    transfers,
     uploads,
     devices,
     dataset,
@@ -50,7 +61,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     training,
     pipeline,
     dispose() {
-      uploads.dispose();
+      transfers.dispose();
       void live.dispose();
       void devices.dispose();
       home.closeAll();

@@ -13,6 +13,7 @@ import type { ArgsOf, Method, ResultOf } from '../../shared/api/contract';
 import { KilnError } from '../../shared/errors';
 import { describeJob, printJson, printTable, ProgressBar } from './output';
 import { serveCommand } from './serve';
+import { startProjectImport } from '../app/projectImport';
 import { devicesCommands } from './devicesCommands';
 import { samplesCommands } from './samplesCommands';
 import { impulseCommands } from './impulseCommands';
@@ -31,11 +32,12 @@ export interface CliContext {
 interface GlobalOptions {
   home?: string;
   json?: boolean;
+  trustCustomCode?: boolean;
 }
 
 function context(cmd: Command): CliContext {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
-  const services = createServices({ home: path.resolve(opts.home ?? defaultHome()), host: 'cli' });
+  const services = createServices({ home: path.resolve(opts.home ?? defaultHome()), host: 'cli', trustCustomCode: opts.trustCustomCode === true });
   const dispatcher = createDispatcher(services);
   const ctx: CliContext = {
     services,
@@ -84,6 +86,10 @@ export function buildProgram(): Command {
     .version(KILN_VERSION)
     .addOption(new Option('--home <dir>', 'folder that holds the projects').env('KILN_HOME').default(undefined, '~/Kiln'))
     .option('--json', 'print machine-readable JSON')
+    .option(
+      '--trust-custom-code',
+      "run projects' custom DSP code without asking (it runs in a sandbox; without this, a project's custom code runs only once allowed in the studio)",
+    )
     .showHelpAfterError()
     .exitOverride();
 
@@ -142,7 +148,8 @@ export function buildProgram(): Command {
     .option('--name <name>', 'name for the imported project')
     .action(
       action(async (ctx, file: string, opts: { name?: string }) => {
-        const { jobId } = await ctx.call('projects.import', { path: file, ...(opts.name ? { name: opts.name } : {}) });
+        // a path on this machine: the CLI calls the service directly (the API takes uploads only)
+        const { jobId } = startProjectImport(ctx.services, { file: path.resolve(file), fileName: path.basename(file) }, opts.name);
         const result = await ctx.follow(jobId);
         if (ctx.json) printJson(result);
         else process.stdout.write(`Imported ${file} as ${(result as { project: string }).project}\n`);

@@ -80,7 +80,8 @@ export function samplesCommands(program: Command): void {
     .addOption(categoryOption())
     .action(
       action(async (ctx, opts: { project: string; format: 'ei-json' | 'csv'; out: string; label?: string; category?: 'train' | 'test' }) => {
-        const { jobId } = await ctx.call('samples.export', {
+        // a folder anywhere on this machine: the CLI calls the service directly (the API confines `out` to the home)
+        const { jobId } = ctx.services.dataset.startExport({
           project: opts.project,
           format: opts.format,
           out: pathFromCwd(opts.out),

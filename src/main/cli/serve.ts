@@ -26,7 +26,7 @@ export function serveCommand(program: Command): void {
         if (!existsSync(path.join(staticDir, 'index.html'))) {
           throw new KilnError('NOT_FOUND', 'The studio is not built: run `npm run build` first (npm start does it for you).');
         }
-        const shell = await startWebShell({ dispatcher: ctx.dispatcher, events: ctx.services.events, staticDir, port });
+        const shell = await startWebShell({ dispatcher: ctx.dispatcher, events: ctx.services.events, transfers: ctx.services.transfers, staticDir, port });
         if (ctx.json) process.stdout.write(JSON.stringify({ url: shell.url, port: shell.port, token: shell.token, home: ctx.services.home.dir }) + '\n');
         else process.stdout.write(`Kiln studio: ${shell.url}\nProjects in ${ctx.services.home.dir}\nPress Ctrl+C to stop.\n`);
         if (opts.open) openBrowser(shell.url);

@@ -232,7 +232,8 @@ export function trainingCommands(program: Command): void {
     .action(
       action(async (ctx, id: string, opts: { project: string; out: string }) => {
         const n = number('<id>', (x) => Number.isInteger(x) && x >= 1, 'a model id')(id);
-        const r = await ctx.call('models.exportOnnx', { project: opts.project, id: n, out: path.resolve(opts.out) });
+        // a path on this machine: the CLI calls the service directly (the API offers a download)
+        const r = ctx.services.training.exportOnnx(opts.project, n, path.resolve(opts.out));
         if (ctx.json) printJson(r);
         else process.stdout.write(`Wrote ${r.path} (${r.bytes} bytes)\n`);
       }),

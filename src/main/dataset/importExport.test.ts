@@ -173,12 +173,15 @@ describe('samples.import', () => {
 });
 
 describe('samples.export', () => {
+  // absolute folders are for the CLI, which calls the service directly (the API confines `out` to the home)
+  const exportTo = (req: { project: string; format: 'ei-json' | 'csv'; out: string; label?: string; category?: 'train' | 'test' }) =>
+    studio.services.jobs.wait(studio.services.dataset.startExport(req).jobId);
   async function roundTrip(format: 'ei-json' | 'csv') {
     writeMixedFiles(dir);
     await importPaths([dir]);
     repo().setCategory([2, 4], 'test');
     const out = path.join(dir, `out-${format}`);
-    const job = await studio.job('samples.export', { project: 'lab', format, out });
+    const job = await exportTo({ project: 'lab', format, out });
     expect(job.state).toBe('succeeded');
     const result = job.result as ExportResult;
     expect(result).toMatchObject({ dir: out, files: 5, format });
@@ -222,12 +225,12 @@ describe('samples.export', () => {
   it('never writes into a folder that holds files, and filters by label and category', async () => {
     writeMixedFiles(dir);
     await importPaths([dir]);
-    const job = await studio.job('samples.export', { project: 'lab', format: 'csv', out: dir });
+    const job = await exportTo({ project: 'lab', format: 'csv', out: dir });
     expect(job.state).toBe('failed');
     expect(job.error!.message).toMatch(/is not empty/);
-    const only = await studio.job('samples.export', { project: 'lab', format: 'csv', out: path.join(dir, 'waves'), label: 'wave' });
+    const only = await exportTo({ project: 'lab', format: 'csv', out: path.join(dir, 'waves'), label: 'wave' });
     expect((only.result as ExportResult).files).toBe(2);
-    const none = await studio.job('samples.export', { project: 'lab', format: 'csv', out: path.join(dir, 'none'), category: 'test' });
+    const none = await exportTo({ project: 'lab', format: 'csv', out: path.join(dir, 'none'), category: 'test' });
     expect(none.error!.message).toMatch(/nothing to export/);
   });
 

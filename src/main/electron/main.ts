@@ -2,13 +2,13 @@
  * Electron shell: one window on the same renderer build, the typed API over IPC, and nothing
  * else reachable from the page (context isolation, sandbox, no Node, strict CSP, no navigation).
  */
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDispatcher } from '../api';
 import { createServices } from '../app/services';
 import { defaultHome } from '../store/projectHome';
-import { contentSecurityPolicy } from '../web/security';
+import { contentSecurityPolicy, isRefusal, parseTarget, staticFile } from '../web/security';
 
 const APP_ORIGIN = 'kiln://app';
 
@@ -31,11 +31,10 @@ async function start(): Promise<void> {
 
   protocol.handle('kiln', async (request) => {
     const url = new URL(request.url);
-    const root = rendererRoot();
-    let rel = decodeURIComponent(url.pathname);
-    if (rel === '/' || !path.extname(rel)) rel = '/index.html';
-    const file = path.resolve(root, '.' + rel);
-    if (url.host !== 'app' || !file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
+    // the same per-segment decoding as the web shell: no encoded `..`, `/`, backslash or NUL
+    const target = parseTarget(url.pathname);
+    const file = isRefusal(target) ? null : staticFile(rendererRoot(), target.segments);
+    if (url.host !== 'app' || !file) return new Response('Not found', { status: 404 });
     try {
       const body = await readFile(file);
       return new Response(body, { headers: { 'content-type': contentType(file), 'content-security-policy': csp, 'x-content-type-options': 'nosniff' } });
@@ -57,6 +56,21 @@ async function start(): Promise<void> {
   });
 
   const win = createWindow();
+  // downloads and uploads: the page names no path, the main process asks the user (src/main/transfers)
+  services.transfers.setDialogs({
+    async saveFile(defaultName) {
+      const r = await dialog.showSaveDialog(win, { defaultPath: path.join(app.getPath('downloads'), defaultName) });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    async openFile({ title, extensions }) {
+      const r = await dialog.showOpenDialog(win, {
+        ...(title ? { title } : {}),
+        properties: ['openFile'],
+        filters: extensions?.length ? [{ name: extensions.join(', '), extensions }] : [],
+      });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  });
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();
     win.focus();
@@ -103,7 +117,16 @@ function buildMenu(): Menu {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     { role: 'windowMenu' },
     {
@@ -117,7 +140,16 @@ function buildMenu(): Menu {
 function contentType(file: string): string {
   const ext = path.extname(file);
   return (
-    { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.wasm': 'application/wasm', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.json': 'application/json' }[ext] ??
-    'application/octet-stream'
+    {
+      '.html': 'text/html',
+      '.js': 'text/javascript',
+      '.css': 'text/css',
+      '.svg': 'image/svg+xml',
+      '.png': 'image/png',
+      '.wasm': 'application/wasm',
+      '.ttf': 'font/ttf',
+      '.woff2': 'font/woff2',
+      '.json': 'application/json',
+    }[ext] ?? 'application/octet-stream'
   );
 }

@@ -1,7 +1,7 @@
 /**
  * A project's custom DSP blocks (`custom_blocks` table): user JavaScript plus a parameter list.
  * Saving only parses the code (never runs it on the main thread); running happens in a
- * sandboxed worker (customBlockSandbox.ts). `projectCatalog` makes them usable in impulses as
+ * sandbox process (customBlockProcess.ts). `projectCatalog` makes them usable in impulses as
  * `custom:<name>` next to the built-in blocks.
  */
 import vm from 'node:vm';
@@ -10,7 +10,6 @@ import type { ParamSpec } from '../../shared/dsp/block';
 import { KilnError } from '../../shared/errors';
 import { builtinDescriptor, CUSTOM_BLOCK_PREFIX, type BlockCatalog, type BlockDescriptor } from '../../shared/impulse/impulse';
 import type { Db } from '../store/projectDatabase';
-import { userLine } from './customBlockSandbox';
 
 interface Row {
   name: string;
@@ -40,6 +39,13 @@ export function listCustomBlocks(db: Db): CustomBlockInfo[] {
 export function getCustomBlock(db: Db, name: string): CustomBlockInfo | null {
   const row = db.prepare('SELECT * FROM custom_blocks WHERE name = ?').get(name) as Row | undefined;
   return row ? toInfo(row) : null;
+}
+
+/** Line (1-based, in the user's code) of a compile error's first frame in it, if any. */
+function userLine(e: unknown): number | null {
+  const stack = e instanceof Error && typeof e.stack === 'string' ? e.stack : '';
+  const m = /custom-block\.js:(\d+)/.exec(stack);
+  return m ? Number(m[1]) : null;
 }
 
 /** Parses the code (syntax only) and checks the parameter list; KilnError naming the line or parameter. */

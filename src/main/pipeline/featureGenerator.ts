@@ -1,7 +1,8 @@
 /**
  * The `features.generate` job: every window of every sample through the impulse's DSP blocks,
  * on a pool of worker threads, skipping (sample, block config) pairs already in the cache.
- * Built-in blocks and custom blocks run in separate pools (custom: memory-limited, 1 s per window).
+ * Built-in blocks and custom blocks run in separate pools; the custom pool's threads hand the
+ * user's code to a sandbox process each (customBlockProcess.ts: memory-limited, 1 s per window).
  * Cancelling stops the workers; what was computed so far stays cached.
  */
 import type { FeaturesGenerateResult } from '../../shared/api/impulse';
@@ -16,6 +17,7 @@ import { cachedSampleHashes, pruneFeatures, putFeatures, registerConfig } from '
 import type { FeatureTask, FeatureTaskBlock, FeatureTaskResult } from './featureTask';
 import type { ResolvedBlock } from './resolvedImpulse';
 import { defaultPoolSize, WorkerPool } from './workerPool';
+import { CUSTOM_MEMORY_MB, CUSTOM_WINDOW_TIMEOUT_MS } from './customBlockProcess';
 
 /**
  * The feature worker's entry: the TypeScript source in dev/tests/CLI; in the bundled Electron app
@@ -23,9 +25,7 @@ import { defaultPoolSize, WorkerPool } from './workerPool';
  */
 export const featureWorkerUrl = new URL(import.meta.url.endsWith('.ts') ? './featureWorker.ts' : './featureWorker.cjs', import.meta.url);
 
-/** Limits for user code: per window, and the worker's heap. */
-export const CUSTOM_WINDOW_TIMEOUT_MS = 1000;
-export const CUSTOM_MEMORY_MB = 256;
+export { CUSTOM_MEMORY_MB, CUSTOM_WINDOW_TIMEOUT_MS } from './customBlockProcess';
 
 export interface GenerateOptions {
   /** workers per pool (default: one per core) */

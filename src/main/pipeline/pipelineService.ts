@@ -28,14 +28,16 @@ import { SampleRepository } from '../store/sampleRepository';
 import { customDescriptor, getCustomBlock, listCustomBlocks, projectCatalog, removeCustomBlock, saveCustomBlock, checkCustomBlock } from './customBlocks';
 import { factsOf, liveSamples } from './datasetFacts';
 import { cachedLength, cachedSampleHashes, cachedWindowCount, readFeatures, staleSampleHashes } from './featureCache';
-import { computeFeatures } from './featureCompute';
-import { CUSTOM_MEMORY_MB, CUSTOM_WINDOW_TIMEOUT_MS, featureWorkerUrl, generateFeatures, type GenerateOptions } from './featureGenerator';
+import { computeFeatures, computeTaskFeatures } from './featureCompute';
+import { CustomBlockRunner } from './customBlockRunner';
+import { CUSTOM_WINDOW_TIMEOUT_MS, generateFeatures, type GenerateOptions } from './featureGenerator';
 import type { FeatureTask, FeatureTaskResult } from './featureTask';
 import type { ProjectionResult, ProjectionTask } from './projectionTask';
 import { poolRow } from './explore';
 import { loadImpulse, saveImpulse } from './impulseStore';
 import { resolveBlocks } from './resolvedImpulse';
 import { WorkerPool } from './workerPool';
+import { CustomCodeTrust, type TrustState } from './customCodeTrust';
 import { planWindows } from '../../shared/impulse/windowing';
 
 type DspRunInput = z.infer<typeof dspRunInput>;
@@ -50,7 +52,29 @@ export class PipelineService {
     private readonly events: EventBus,
     private readonly jobs: JobRunner,
     private readonly options: GenerateOptions = {},
+    private readonly trust: CustomCodeTrust = new CustomCodeTrust(home.dir),
   ) {}
+
+  /** Whether this machine runs the project's custom code, and which blocks it has. */
+  codeTrust(project: string): { state: TrustState; blocks: string[] } {
+    const p = this.home.get(project);
+    return { state: this.trust.state(p.file, p.meta().createdAt), blocks: listCustomBlocks(p.db).map((b) => b.title || b.name) };
+  }
+
+  setCodeTrust(project: string, trusted: boolean): { state: TrustState; blocks: string[] } {
+    const p = this.home.get(project);
+    this.trust.set(p.file, p.meta().createdAt, trusted);
+    return this.codeTrust(project);
+  }
+
+  /** Before any of the project's custom code runs: refused (CODE_NOT_TRUSTED) until the user allowed it. */
+  private requireTrust(project: string): void {
+    const p = this.home.get(project);
+    const blocks = listCustomBlocks(p.db).map((b) => b.title || b.name);
+    // no saved custom block: the only code is what the user is typing in the editor now
+    if (blocks.length === 0) return;
+    this.trust.require(p.file, p.meta().createdAt, this.home.nameOf(p.file), blocks);
+  }
 
   private db(project: string): Db {
     return this.home.get(project).db;
@@ -160,6 +184,7 @@ export class PipelineService {
       const custom = getCustomBlock(this.db(project), blockName.slice(CUSTOM_BLOCK_PREFIX.length));
       if (!custom) throw new KilnError('NOT_FOUND', `Custom block "${blockName}" is not in project "${project}"`);
       const params = validateParams(customDescriptor(custom), rawParams);
+      this.requireTrust(project);
       const features = await runCustomOnce(custom.title, custom.code, params, input);
       return { features: Array.from(features), shape: { type: 'flat', width: features.length }, params };
     }
@@ -191,6 +216,7 @@ export class PipelineService {
     const errors = validateImpulse(saved.impulse, factsOf(liveSamples(db)), catalog).filter((i) => i.severity === 'error');
     if (errors.length) throw new KilnError('BAD_DATA', `Features cannot be generated: ${errors.map((e) => e.message).join('; ')}`, { issues: errors });
     const blocks = resolveBlocks(db, saved.impulse, catalog);
+    if (blocks.some((b) => b.task.code !== undefined)) this.requireTrust(project);
     const job = this.jobs.start('features.generate', `Generate features (${project})`, project, async (ctx) => {
       try {
         return await generateFeatures(db, saved.impulse, blocks, ctx, this.options);
@@ -350,6 +376,7 @@ export class PipelineService {
   ): Promise<CustomBlockTestResult> {
     const db = this.db(project);
     const started = performance.now();
+    this.requireTrust(project);
     try {
       checkCustomBlock(t.title, t.code, t.paramSpecs);
       const params = validateParams(customDescriptor({ name: 'test', title: t.title, params: t.paramSpecs }), t.params);
@@ -383,7 +410,7 @@ export class PipelineService {
         maxWindows: t.windows,
       };
       new SampleWindows(input, { name: sample.name, axes: sample.axes, intervalMs: sample.intervalMs, values, width: null, height: null });
-      const r = await runCustomTask(task, t.windows);
+      const r = await runCustomTask(task);
       const b = r.blocks[0]!;
       return {
         ok: true,
@@ -435,17 +462,16 @@ async function runProjection(task: ProjectionTask): Promise<ProjectionResult> {
   }
 }
 
-/** A one-off sandboxed worker for a custom block task (tests and single runs). */
-async function runCustomTask(task: FeatureTask, windows: number): Promise<FeatureTaskResult> {
-  const pool = new WorkerPool<FeatureTask, FeatureTaskResult>(featureWorkerUrl, {
-    size: 1,
-    name: `Custom block "${task.blocks[0]!.title}"`,
-    resourceLimits: { maxOldGenerationSizeMb: CUSTOM_MEMORY_MB, maxYoungGenerationSizeMb: 32 },
-  });
+/**
+ * A custom block task for a test or a single run: windowing here (a few windows), the user's code
+ * in a one-off sandbox process, killed afterwards.
+ */
+async function runCustomTask(task: FeatureTask): Promise<FeatureTaskResult> {
+  const runner = new CustomBlockRunner();
   try {
-    return await pool.run(task, [], 15_000 + windows * CUSTOM_WINDOW_TIMEOUT_MS);
+    return await computeTaskFeatures(task, runner);
   } finally {
-    await pool.close();
+    runner.dispose();
   }
 }
 
@@ -466,7 +492,7 @@ async function runCustomOnce(title: string, code: string, params: DspParams, inp
     customTimeoutMs: CUSTOM_WINDOW_TIMEOUT_MS,
     maxWindows: 1,
   };
-  const r = await runCustomTask(task, 1);
+  const r = await runCustomTask(task);
   return r.blocks[0]!.features;
 }
 

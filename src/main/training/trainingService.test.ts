@@ -195,10 +195,13 @@ describe('training service', () => {
     expect(r.engine).toBe('onnxruntime-node (float32)');
     // ONNX export of the active model
     const [active] = await studio.call('models.list', { project: P });
-    const out = await studio.call('models.exportOnnx', { project: P, id: active!.id, out: 'model.onnx' });
+    const offer = await studio.call('models.exportOnnx', { project: P, id: active!.id });
+    expect(offer.fileName.endsWith('.onnx')).toBe(true);
+    expect(offer.bytes).toBeGreaterThan(1000);
+    expect(studio.services.transfers.takeDownload(offer.downloadId).bytes).toBe(offer.bytes);
+    const out = studio.services.training.exportOnnx(P, active!.id, 'model.onnx');
     expect(out.path.endsWith('model.onnx')).toBe(true);
-    expect(out.bytes).toBeGreaterThan(1000);
-    await expectCode(studio.call('models.exportOnnx', { project: P, id: active!.id, out: 'model.txt' }), 'BAD_PARAMS', /should end in \.onnx/);
+    expect(() => studio.services.training.exportOnnx(P, active!.id, 'model.txt')).toThrow(/should end in \.onnx/);
     // a changed impulse makes the model stale for testing
     saveImpulse(db(), motionImpulse(db(), 500));
     await expectCode(studio.call('model.test', { project: P }), 'BAD_DATA', /another version of the impulse/);

@@ -463,15 +463,22 @@ export class TrainingService {
     return this.summary(this.row(db, r.id), this.current(db));
   }
 
-  /** Writes a model's network as an ONNX file (absolute path, or relative to the project's folder). */
-  exportOnnx(project: string, id: number, out: string): { path: string; bytes: number } {
+  /** A model's network as ONNX bytes, with a file name for it. */
+  onnxModel(project: string, id: number): { bytes: Uint8Array; fileName: string } {
     const pdb = this.home.get(project);
     const r = this.row(pdb.db, id);
     const stored = decodeModel(r.weights, `model #${id}`);
     if (!stored.weights) throw new KilnError('UNSUPPORTED', `Model #${id} is an anomaly block; only neural networks export to ONNX`);
+    const bytes = exportOnnx(parseModelSpec(JSON.parse(r.spec)), stored.weights, { name: `kiln_${r.learning_block}_${id}` });
+    return { bytes, fileName: `${this.home.nameOf(pdb.file).replace(/[^\w.-]+/g, '-')}-${r.learning_block}-${id}.onnx` };
+  }
+
+  /** Writes a model's network as an ONNX file (the CLI; absolute path, or relative to the project's folder). */
+  exportOnnx(project: string, id: number, out: string): { path: string; bytes: number } {
+    const pdb = this.home.get(project);
     const file = path.resolve(path.dirname(pdb.file), out);
     if (!file.endsWith('.onnx')) throw new KilnError('BAD_PARAMS', `The output file should end in .onnx (got "${out}")`, { field: 'out' });
-    const bytes = exportOnnx(parseModelSpec(JSON.parse(r.spec)), stored.weights, { name: `kiln_${r.learning_block}_${id}` });
+    const { bytes } = this.onnxModel(project, id);
     try {
       writeFileSync(file, bytes);
     } catch (e) {

@@ -1,24 +1,45 @@
 /**
- * `kiln serve`: the studio in a browser tab. Serves the built renderer and carries the typed API
- * over a WebSocket. Binds 127.0.0.1 only; every request needs the per-run token.
+ * `kiln serve`: the studio in a browser tab. Serves the built renderer, carries the typed API over
+ * a WebSocket and file transfers over HTTP. Binds 127.0.0.1 only; Host and Origin are pinned to
+ * it; the API and transfers need the per-run token (see security.ts for how it is carried).
+ * A malformed request gets a 400 (or 404 for a path that tries to leave the studio folder) and a
+ * malformed WebSocket frame closes that socket: nothing a client sends can throw out of here.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../shared/api/transport';
+import { isKilnError } from '../../shared/errors';
 import type { Dispatcher } from '../api/dispatcher';
 import type { EventBus } from '../api/eventBus';
-import { checkRequest, contentSecurityPolicy, newToken, TOKEN_COOKIE, type AccessPolicy } from './security';
+import type { Transfers } from '../transfers';
+import {
+  checkOrigin,
+  checkRequest,
+  contentSecurityPolicy,
+  isRefusal,
+  newToken,
+  parseTarget,
+  staticFile,
+  type AccessPolicy,
+  type Refusal,
+  type RequestTarget,
+} from './security';
 
 export interface WebShellOptions {
   dispatcher: Dispatcher;
   events: EventBus;
   /** built renderer (index.html + assets) */
   staticDir: string;
+  /** serves `/transfers/…` when given */
+  transfers?: Transfers;
   port?: number;
   token?: string;
+  /** unexpected failures inside the shell (default: stderr) */
+  onError?: (where: string, error: unknown) => void;
 }
 
 export interface WebShell {
@@ -45,36 +66,45 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+
 export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
   const token = options.token ?? newToken();
   const policy: AccessPolicy = { token, port: 0 };
   const root = path.resolve(options.staticDir);
+  const report = options.onError ?? ((where, e) => process.stderr.write(`kiln serve: ${where}: ${e instanceof Error ? e.message : String(e)}\n`));
 
   const server = http.createServer((req, res) => {
-    const refusal = checkRequest(req, policy);
-    if (refusal) {
-      res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(refusal.reason);
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' });
-      res.end();
-      return;
-    }
-    serveStatic(root, req, res, policy);
+    handleHttp(req, res, root, policy, options.transfers).catch((e: unknown) => {
+      report(`${req.method} request`, e);
+      fail(res, 500, 'Internal error');
+    });
+  });
+  // unparseable request lines or headers: Node's parser gives up, the client gets a 400
+  server.on('clientError', (_err, socket: Duplex) => {
+    if ((socket as Socket).writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  server.on('upgrade', (req, socket, head) => {
-    const refusal = checkRequest(req, policy);
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (refusal || pathname !== '/ws') {
-      const status = refusal?.status ?? 404;
-      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Forbidden'}\r\ncontent-type: text/plain\r\n\r\n${refusal?.reason ?? 'Not found'}`);
-      return;
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = parseTarget(req.url);
+      const refusal: Refusal | null = isRefusal(target)
+        ? target
+        : target.segments.join('/') !== 'ws'
+          ? (checkOrigin(req, policy) ?? { status: 404, reason: 'Not found' })
+          : checkRequest(req, target, policy);
+      if (refusal) {
+        socket.end(`HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status]}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${refusal.reason}`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.dispatcher, options.events, report));
+    } catch (e) {
+      report('WebSocket upgrade', e);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.dispatcher, options.events));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -96,54 +126,142 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
   };
 }
 
-function attach(ws: WebSocket, dispatcher: Dispatcher, events: EventBus): void {
+function fail(res: http.ServerResponse, status: number, reason: string, extra: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...extra });
+  res.end(reason);
+}
+
+async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse, root: string, policy: AccessPolicy, transfers?: Transfers): Promise<void> {
+  const target = parseTarget(req.url);
+  if (isRefusal(target)) return fail(res, target.status, target.reason);
+  const origin = checkOrigin(req, policy);
+  if (origin) return fail(res, origin.status, origin.reason);
+  if (target.segments[0] === 'transfers') {
+    if (!transfers) return fail(res, 404, 'Not found');
+    const refusal = checkRequest(req, target, policy);
+    if (refusal) return fail(res, refusal.status, refusal.reason);
+    return serveTransfer(req, res, target, transfers);
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'Method not allowed', { allow: 'GET, HEAD' });
+  serveStatic(root, target, req, res, policy);
+}
+
+async function serveTransfer(req: http.IncomingMessage, res: http.ServerResponse, target: RequestTarget, transfers: Transfers): Promise<void> {
+  const [, kind, id, ...rest] = target.segments;
+  const noStore = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  if (kind === 'uploads' && id === undefined) {
+    if (req.method !== 'POST') return fail(res, 405, 'Method not allowed', { allow: 'POST' });
+    const name = target.query.get('name');
+    if (!name) return fail(res, 400, 'Give the file name as ?name=');
+    try {
+      const r = await transfers.receiveUpload(name, req);
+      res.writeHead(200, { 'content-type': 'application/json', ...noStore });
+      res.end(JSON.stringify(r));
+    } catch (e) {
+      if (!isKilnError(e)) throw e;
+      fail(res, e.code === 'BAD_FILE' ? 413 : 400, e.message, { connection: 'close' });
+      req.resume();
+    }
+    return;
+  }
+  if (kind === 'downloads' && id !== undefined && rest.length === 0) {
+    if (req.method !== 'GET') return fail(res, 405, 'Method not allowed', { allow: 'GET' });
+    let d;
+    try {
+      d = transfers.takeDownload(id);
+    } catch (e) {
+      if (!isKilnError(e)) throw e;
+      return fail(res, 404, e.message);
+    }
+    res.writeHead(200, {
+      'content-type': d.mime,
+      'content-length': String(d.bytes),
+      'content-disposition': `attachment; filename="${d.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(d.fileName)}`,
+      ...noStore,
+    });
+    const stream = d.open();
+    stream.on('error', () => res.destroy());
+    res.on('close', () => d.done());
+    stream.pipe(res);
+    return;
+  }
+  fail(res, 404, 'Not found');
+}
+
+function attach(ws: WebSocket, dispatcher: Dispatcher, events: EventBus, report: (where: string, e: unknown) => void): void {
   const send = (msg: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    if (ws.readyState !== ws.OPEN) return;
+    try {
+      ws.send(JSON.stringify(msg));
+    } catch (e) {
+      report('WebSocket send', e);
+    }
   };
   const unsubscribe = events.subscribe((event) => send({ type: 'event', event }));
   ws.on('close', unsubscribe);
-  ws.on('message', async (data, isBinary) => {
-    let msg: ClientMessage;
-    try {
-      if (isBinary) throw new Error('binary');
-      msg = JSON.parse(String(data)) as ClientMessage;
-      if (msg?.type !== 'call' || typeof msg.id !== 'number') throw new Error('shape');
-    } catch {
+  // an invalid frame (bad opcode, unmasked, too large, bad UTF-8): ws closes the socket; without
+  // a listener the error would be thrown
+  ws.on('error', () => ws.terminate());
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    const msg = readCall(data, isBinary);
+    if (!msg) {
       ws.close(1003, 'Messages must be JSON calls');
       return;
     }
-    const response = await dispatcher.call(msg.method, msg.args);
-    send({ type: 'result', id: msg.id, response });
+    dispatcher.call(msg.method, msg.args).then(
+      (response) => send({ type: 'result', id: msg.id, response }),
+      (e: unknown) => {
+        report(`call ${String(msg.method)}`, e);
+        send({ type: 'result', id: msg.id, response: { ok: false, error: { code: 'INTERNAL', message: 'Unexpected error' } } });
+      },
+    );
   });
 }
 
-function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerResponse, policy: AccessPolicy): void {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  let rel = decodeURIComponent(url.pathname);
-  if (rel === '/' || !path.extname(rel)) rel = '/index.html';
-  const file = path.resolve(root, '.' + rel);
-  if (!file.startsWith(root + path.sep)) {
-    res.writeHead(404);
-    res.end();
-    return;
+/** A `{ type: 'call', id, method, args }` message, or null for anything else. */
+function readCall(data: RawData, isBinary: boolean): ClientMessage | null {
+  if (isBinary) return null;
+  let msg: unknown;
+  try {
+    msg = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8'));
+  } catch {
+    return null;
   }
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    const missingBuild = rel === '/index.html';
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(missingBuild ? 'The studio is not built yet: run `npm run build`.' : 'Not found');
-    return;
+  if (typeof msg !== 'object' || msg === null) return null;
+  const m = msg as Record<string, unknown>;
+  if (m.type !== 'call' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id) || typeof m.method !== 'string') return null;
+  return { type: 'call', id: m.id, method: m.method, args: m.args };
+}
+
+function serveStatic(root: string, target: RequestTarget, req: http.IncomingMessage, res: http.ServerResponse, policy: AccessPolicy): void {
+  const file = staticFile(root, target.segments);
+  if (!file) return fail(res, 404, 'Not found');
+  const isIndex = file === path.join(root, 'index.html');
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
+  } catch {
+    return fail(res, 404, isIndex ? 'The studio is not built yet: run `npm run build`.' : 'Not found');
   }
-  const headers: Record<string, string> = {
+  res.writeHead(200, {
     'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'content-length': String(size),
     'content-security-policy': contentSecurityPolicy(policy.port),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'cache-control': rel === '/index.html' ? 'no-store' : 'private, max-age=3600',
-  };
-  if (url.searchParams.get('token')) {
-    headers['set-cookie'] = `${TOKEN_COOKIE}=${encodeURIComponent(policy.token)}; HttpOnly; SameSite=Strict; Path=/`;
+    'cache-control': isIndex ? 'no-store' : 'private, max-age=3600',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
   }
-  res.writeHead(200, headers);
-  if (req.method === 'HEAD') res.end();
-  else res.end(readFileSync(file));
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
 }

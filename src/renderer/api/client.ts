@@ -4,7 +4,9 @@
  */
 import type { ArgsOf, EventMap, EventName, Method, ResultOf } from '../../shared/api/contract';
 import type { ApiError } from '../../shared/api/errors';
+import type { DownloadOfferInfo } from '../../shared/api/transfers';
 import type { Transport } from '../../shared/api/transport';
+import { apiFileTransport, type FileTransport } from './fileTransport';
 
 export class ApiCallError extends Error {
   constructor(
@@ -22,10 +24,15 @@ export class ApiCallError extends Error {
 export interface KilnClient {
   call<M extends Method>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
   on<E extends EventName>(name: E, handler: (payload: EventMap[E]) => void): () => void;
+  /** sends a file (HTTP in the web shell, chunks over IPC in Electron); resolves with its upload id */
+  upload(file: Blob & { name: string }, onProgress?: (fraction: number) => void): Promise<string>;
+  /** hands an offered download to the user (browser download, or Electron's save dialog) */
+  download(offer: DownloadOfferInfo): Promise<{ savedTo: string | null }>;
 }
 
-export function createClient(transport: Transport): KilnClient {
-  return {
+/** `files` defaults to chunks over the API (Electron, tests); the web shell passes `httpFileTransport`. */
+export function createClient(transport: Transport, files?: FileTransport): KilnClient {
+  const client: KilnClient = {
     async call(method, args) {
       const response = await transport.call(method, args);
       if (!response.ok) throw new ApiCallError(method, response.error);
@@ -36,26 +43,14 @@ export function createClient(transport: Transport): KilnClient {
         if (event.name === name) handler(event.payload as never);
       });
     },
+    upload: (file, onProgress) => fileTransport.upload(file, onProgress),
+    download: (offer) => fileTransport.download(offer),
   };
+  const fileTransport = files ?? apiFileTransport(client.call);
+  return client;
 }
 
-/** Sends a browser File as base64 chunks; returns the upload id for the method that takes it. */
-export async function uploadFile(client: KilnClient, file: Blob & { name: string }, onProgress?: (fraction: number) => void): Promise<string> {
-  const { uploadId, chunkSize } = await client.call('uploads.begin', { fileName: file.name, size: file.size });
-  let offset = 0;
-  while (offset < file.size) {
-    const slice = new Uint8Array(await file.slice(offset, offset + chunkSize).arrayBuffer());
-    await client.call('uploads.chunk', { uploadId, offset, base64: toBase64(slice) });
-    offset += slice.length;
-    onProgress?.(offset / Math.max(1, file.size));
-  }
-  onProgress?.(1);
-  return uploadId;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) binary += String.fromCharCode(...bytes.subarray(i, i + step));
-  return btoa(binary);
+/** Sends a browser File; returns the upload id for the method that takes it. */
+export function uploadFile(client: KilnClient, file: Blob & { name: string }, onProgress?: (fraction: number) => void): Promise<string> {
+  return client.upload(file, onProgress);
 }

@@ -13,3 +13,4 @@ export function api(): KilnClient {
 }
 
 export { ApiCallError, createClient, uploadFile, type KilnClient } from './client';
+export { apiFileTransport, httpFileTransport, type FileTransport } from './fileTransport';

@@ -4,13 +4,14 @@
  * the boundary in src/main/api. Domains add their methods to `contract` below.
  */
 import { z } from 'zod';
-import { demoKind, projectInfo, projectName, projectSummary } from './projects';
+import { codeTrust, demoKind, projectInfo, projectName, projectSummary } from './projects';
 import { jobInfo, jobLogLine } from './jobs';
 import { devicesEvents, devicesMethods } from './devices';
 import { samplesEvents, samplesMethods } from './samples';
 import { impulseEvents, impulseMethods } from './impulse';
 import { trainingEvents, trainingMethods } from './training';
 import { liveEvents, liveMethods } from './live';
+import { transfersMethods } from './transfers';
 
 const none = z.object({}).strict();
 const jobRef = z.object({ jobId: z.string() });
@@ -49,14 +50,15 @@ export const contract = {
     args: z.object({ trashId: z.string().min(1) }).strict(),
     result: projectSummary,
   },
+  /** Copies an uploaded .kiln file into the home (the CLI imports from a path through the service directly). */
   'projects.import': {
-    args: z
-      .object({ uploadId: z.string().min(1).optional(), path: z.string().min(1).optional(), name: projectName.optional() })
-      .strict()
-      .refine((a) => (a.uploadId === undefined) !== (a.path === undefined), 'Give either uploadId or path'),
+    args: z.object({ uploadId: z.string().min(1), name: projectName.optional() }).strict(),
     result: jobRef,
   },
   'projects.info': { args: projectRef.strict(), result: projectInfo },
+  /** Whether this machine runs the project's custom code (asked once per project, kept in the user's settings). */
+  'projects.codeTrust': { args: projectRef.strict(), result: codeTrust },
+  'projects.setCodeTrust': { args: z.object({ project: z.string().min(1), trusted: z.boolean() }).strict(), result: codeTrust },
 
   'uploads.begin': {
     args: z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(0) }).strict(),
@@ -80,6 +82,7 @@ export const contract = {
   ...impulseMethods,
   ...trainingMethods,
   ...liveMethods,
+  ...transfersMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -37,3 +37,7 @@ export type ProjectInfo = z.infer<typeof projectInfo>;
 
 export const demoKind = z.enum(['motion', 'keywords']);
 export type DemoKind = z.infer<typeof demoKind>;
+
+/** Whether this machine runs a project's custom code: `unknown` until the user answered. */
+export const codeTrust = z.object({ state: z.enum(['trusted', 'distrusted', 'unknown']), blocks: z.array(z.string()) });
+export type CodeTrust = z.infer<typeof codeTrust>;

@@ -1,5 +1,6 @@
 /** Contract methods and events of the samples domain (merged into the contract in contract.ts). */
 import { z } from 'zod';
+import { downloadOffer } from './transfers';
 
 const project = z.string().min(1, 'No project given');
 const sampleId = z.number().int().positive();
@@ -62,7 +63,15 @@ export const importResult = z.object({
 });
 export type ImportResult = z.infer<typeof importResult>;
 /** Result of a `samples.export` job. */
-export const exportResult = z.object({ dir: z.string(), files: z.number(), bytes: z.number(), format: exportFormat });
+export const exportResult = z.object({
+  /** the folder written (CLI, or `out` under the home), or the .zip's name */
+  dir: z.string(),
+  files: z.number(),
+  bytes: z.number(),
+  format: exportFormat,
+  /** no `out` given: the export as one .zip to fetch with the renderer's `download(offer)` */
+  download: downloadOffer.optional(),
+});
 export type ExportResult = z.infer<typeof exportResult>;
 
 const csvImportOptions = z
@@ -176,15 +185,16 @@ export const samplesMethods = {
     result: z.object({ jobId: z.string() }),
   },
   /**
-   * Starts a `samples.export` job writing one file per sample into `out` (a folder; a relative
-   * path is taken under the Kiln home's `exports` folder), in `training/` and `testing/`.
-   * Images are written as PNG whatever the format.
+   * Starts a `samples.export` job: one file per sample in `training/` and `testing/` (images as
+   * PNG whatever the format). Without `out`, the job's result offers them as one .zip download;
+   * with `out`, they go into that folder under the Kiln home's `exports` folder (relative, no
+   * `..`, no symbolic link out). The CLI writes anywhere through the service directly.
    */
   'samples.export': {
     args: z
-      .object({ project, format: exportFormat, out: z.string().min(1).max(1000), label: z.string().optional(), category: sampleCategory.optional() })
+      .object({ project, format: exportFormat, out: z.string().min(1).max(1000).optional(), label: z.string().optional(), category: sampleCategory.optional() })
       .strict(),
-    result: z.object({ jobId: z.string(), dir: z.string() }),
+    result: z.object({ jobId: z.string(), dir: z.string().nullable() }),
   },
 } as const;
 

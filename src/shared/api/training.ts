@@ -1,6 +1,7 @@
 /** Contract methods and events of the training domain (merged into the contract in contract.ts). */
 import { z } from 'zod';
 import { TRAINING_DEFAULTS } from '../model/defaults.js';
+import { downloadOffer } from './transfers';
 
 const project = z.string().min(1, 'No project given');
 const modelId = z.number().int().positive();
@@ -304,9 +305,10 @@ export const trainingMethods = {
   },
   'models.activate': { args: z.object({ project, id: modelId }).strict(), result: modelSummary },
   'models.delete': { args: z.object({ project, id: modelId }).strict(), result: z.object({ undoToken: z.string() }) },
+  /** Offers a model's network as an ONNX download (`download(offer)` in the renderer; the CLI writes a file itself). */
   'models.exportOnnx': {
-    args: z.object({ project, id: modelId, out: z.string().min(1, 'No output file given').max(4096) }).strict(),
-    result: z.object({ path: z.string(), bytes: z.number() }),
+    args: z.object({ project, id: modelId }).strict(),
+    result: downloadOffer,
   },
   'models.restore': { args: z.object({ project, undoToken: z.string().min(1) }).strict(), result: modelSummary },
 } as const;

@@ -1,12 +1,21 @@
-import path from 'node:path';
 import type { Handlers } from '../dispatcher';
+import { startProjectImport } from '../../app/projectImport';
 import type { Services } from '../../app/services';
 import type { ProjectInfo } from '../../../shared/api/projects';
 import { existsSync, statSync } from 'node:fs';
 
 type ProjectMethods = Pick<
   Handlers,
-  'projects.list' | 'projects.create' | 'projects.rename' | 'projects.duplicate' | 'projects.delete' | 'projects.restore' | 'projects.import' | 'projects.info'
+  | 'projects.list'
+  | 'projects.create'
+  | 'projects.rename'
+  | 'projects.duplicate'
+  | 'projects.delete'
+  | 'projects.restore'
+  | 'projects.import'
+  | 'projects.info'
+  | 'projects.codeTrust'
+  | 'projects.setCodeTrust'
 >;
 
 export function projectHandlers(s: Services): ProjectMethods {
@@ -15,6 +24,8 @@ export function projectHandlers(s: Services): ProjectMethods {
     'projects.list': () => s.home.list(),
     'projects.create': async ({ name, demo }) => {
       const db = s.home.create(name);
+      // made here: its custom code will be the user's own
+      s.pipeline.setCodeTrust(db.file, true);
       if (demo) {
         const { fillDemoProject } = await import('../../app/demoProjects');
         await fillDemoProject(db, demo);
@@ -46,22 +57,10 @@ export function projectHandlers(s: Services): ProjectMethods {
       changed();
       return s.home.summary(file);
     },
-    'projects.import': ({ uploadId, path: source, name }) => {
-      const from = uploadId ? s.uploads.take(uploadId) : { file: path.resolve(source!), fileName: path.basename(source!) };
-      const preferred = name ?? path.basename(from.fileName, '.kiln');
-      const job = s.jobs.start('project.import', `Import ${from.fileName}`, null, async (ctx) => {
-        try {
-          ctx.progress(0, 'Checking the file…');
-          const file = await s.home.importFile(from.file, preferred, (p) => ctx.progress(p, `Copying… ${Math.round(p * 100)}%`), () => ctx.signal.aborted);
-          changed();
-          return { project: s.home.nameOf(file) };
-        } finally {
-          if (uploadId) s.uploads.discard(uploadId);
-        }
-      });
-      return { jobId: job.id };
-    },
+    'projects.import': ({ uploadId, name }) => startProjectImport(s, s.uploads.take(uploadId), name, () => s.uploads.discard(uploadId)),
     'projects.info': ({ project }) => projectInfo(s, project),
+    'projects.codeTrust': ({ project }) => s.pipeline.codeTrust(project),
+    'projects.setCodeTrust': ({ project, trusted }) => s.pipeline.setCodeTrust(project, trusted),
   };
 }
 

@@ -1,4 +1,8 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Handlers } from '../dispatcher';
+import { startExportDownload } from '../../dataset/exportDownload';
+import { confinedPath } from '../../transfers';
 import type { Services } from '../../app/services';
 import type { samplesMethods } from '../../../shared/api/samples';
 
@@ -19,6 +23,11 @@ export function samplesHandlers(s: Services): Pick<Handlers, keyof typeof sample
     'samples.crop': ({ project, id, start, end }) => d.crop(project, id, start, end),
     'samples.split': ({ project, id, cuts }) => d.split(project, id, cuts),
     'samples.import': (req) => d.startImport(req),
-    'samples.export': (req) => d.startExport(req),
+    'samples.export': ({ out, ...req }) => {
+      if (out === undefined) return { ...startExportDownload(s, req), dir: null };
+      const exportsDir = path.join(s.home.dir, 'exports');
+      mkdirSync(exportsDir, { recursive: true });
+      return d.startExport({ ...req, out: confinedPath(exportsDir, out, 'out') });
+    },
   };
 }

@@ -17,7 +17,7 @@ export function trainingHandlers(s: Services): Pick<Handlers, keyof typeof train
     'models.compare': ({ project, a, b }) => t.compare(project, a, b),
     'models.activate': ({ project, id }) => t.activate(project, id),
     'models.delete': ({ project, id }) => t.delete(project, id),
-    'models.exportOnnx': ({ project, id, out }) => t.exportOnnx(project, id, out),
+    'models.exportOnnx': ({ project, id }) => s.transfers.offerDownload({ ...t.onnxModel(project, id), mime: 'application/octet-stream' }),
     'models.restore': ({ project, undoToken }) => t.restore(project, undoToken),
   };
 }

@@ -139,32 +139,31 @@ export function ImportStatus() {
 }
 
 /**
- * Exports into a folder on this machine (under the Kiln home's `exports` folder): one file per
+ * Exports as one .zip download (browser download, or the desktop app's save dialog): one file per
  * sample in training/ and testing/, the layout `kiln import` and Edge Impulse read back.
  */
 export function ExportDialog({ project, onClose }: { project: string; onClose: () => void }) {
-  const home = useApp((s) => s.info?.home ?? '~/Kiln');
   const filter = useDataset((s) => s.filter);
   const [format, setFormat] = useState<'ei-json' | 'csv'>('ei-json');
-  const [folder, setFolder] = useState(`${project.replace(/[^\w.-]+/g, '-')}-${new Date().toISOString().slice(0, 10)}`);
   const [onlyFilter, setOnlyFilter] = useState(false);
   const [state, setState] = useState<{ busy: boolean; error: string | null; result: ExportResult | null }>({ busy: false, error: null, result: null });
   const waitFor = useJobs((s) => s.waitFor);
   const hasFilter = filter.label !== null || filter.category !== null;
-  const valid = /^[\w. -]+$/.test(folder) && !folder.startsWith('.');
   const run = async () => {
     setState({ busy: true, error: null, result: null });
     try {
       const { jobId } = await api().call('samples.export', {
         project,
         format,
-        out: folder,
         ...(onlyFilter && filter.label !== null ? { label: filter.label } : {}),
         ...(onlyFilter && filter.category ? { category: filter.category } : {}),
       });
       const job = await waitFor(jobId);
       if (job.state !== 'succeeded') throw new Error(job.error?.message ?? `Export ${job.state}`);
-      setState({ busy: false, error: null, result: job.result as ExportResult });
+      const result = job.result as ExportResult;
+      const saved = result.download ? await api().download(result.download) : { savedTo: result.dir };
+      if (saved.savedTo === null) throw new Error('Not saved: the save dialog was cancelled');
+      setState({ busy: false, error: null, result: { ...result, dir: saved.savedTo } });
     } catch (e) {
       setState({ busy: false, error: errorMessage(e), result: null });
     }
@@ -184,7 +183,7 @@ export function ExportDialog({ project, onClose }: { project: string; onClose: (
             <button type="button" className="btn" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" form="export-form" className="btn btn-primary" disabled={state.busy || !valid}>
+            <button type="submit" form="export-form" className="btn btn-primary" disabled={state.busy}>
               {state.busy ? 'Exporting…' : 'Export'}
             </button>
           </>
@@ -193,14 +192,14 @@ export function ExportDialog({ project, onClose }: { project: string; onClose: (
     >
       {state.result ? (
         <p data-testid="export-result">
-          Wrote {state.result.files} files ({formatBytes(state.result.bytes)}) to <code>{state.result.dir}</code>
+          Exported {state.result.files} files ({formatBytes(state.result.bytes)}) as <code>{state.result.dir}</code>
         </p>
       ) : (
         <form
           id="export-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (valid) void run();
+            void run();
           }}
         >
           <label className="field">
@@ -210,19 +209,12 @@ export function ExportDialog({ project, onClose }: { project: string; onClose: (
               <option value="csv">CSV</option>
             </select>
           </label>
-          <label className="field">
-            <span>Folder name</span>
-            <input value={folder} onChange={(e) => setFolder(e.target.value)} aria-invalid={!valid ? true : undefined} />
-          </label>
-          <p className="muted small">
-            Written to <code>{`${home}/exports/${folder}`}</code> as training/ and testing/ folders, one file per sample (images as PNG).
-          </p>
+          <p className="muted small">Downloaded as one .zip with training/ and testing/ folders, one file per sample (images as PNG).</p>
           {hasFilter && (
             <label className="radio">
               <input type="checkbox" checked={onlyFilter} onChange={(e) => setOnlyFilter(e.target.checked)} /> Only samples matching the label/set filter
             </label>
           )}
-          {!valid && <p className="error-text">Use letters, digits, spaces, dots, dashes and underscores.</p>}
           {state.error && (
             <p className="error-text" role="alert">
               {state.error}
