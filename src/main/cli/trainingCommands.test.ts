@@ -47,6 +47,13 @@ describe('kiln train / test / models', () => {
     expect(human.out).toMatch(/Model #\d+ on 8 test samples: sample accuracy [\d.]+ %/);
     const tj = JSON.parse((await cli('test', '--project', 'gestures', '--json')).out) as { samples: unknown[]; windows: { confusion: number[][] } };
     expect(tj.samples).toHaveLength(8);
+    const both = await cli('test', '--project', 'gestures', '--precision', 'both', '--json');
+    const bj = JSON.parse(both.out) as { engine: string; int8: { engine: string; windows: { rows: number } } };
+    expect(bj.engine).toMatch(/float32/);
+    expect(bj.int8.engine).toMatch(/int8/);
+    expect(bj.int8.windows.rows).toBeGreaterThan(0);
+    expect((await cli('test', '--project', 'gestures', '--precision', 'int8')).out).toMatch(/window accuracy [\d.]+ % .*\[kiln int8/);
+    expect((await cli('test', '--project', 'gestures', '--precision', 'int4')).err).toContain('--precision must be float32, int8 or both');
 
     await cli('train', '--project', 'gestures', '--epochs', '1');
     const list = JSON.parse((await cli('models', 'list', '--project', 'gestures', '--json')).out) as { id: number; active: boolean }[];

@@ -150,9 +150,17 @@ export function trainingCommands(program: Command): void {
       'model id (default: the active model)',
       number('--model', (n) => Number.isInteger(n) && n >= 1, 'a model id'),
     )
+    .option('--precision <p>', 'float32 (default), int8 (the integer-only engine a board runs), or both', 'float32')
     .action(
-      action(async (ctx, opts: { project: string; model?: number }) => {
-        const { jobId } = await ctx.call('model.test', { project: opts.project, ...(opts.model !== undefined ? { modelId: opts.model } : {}) });
+      action(async (ctx, opts: { project: string; model?: number; precision: string }) => {
+        if (!['float32', 'int8', 'both'].includes(opts.precision)) {
+          throw new KilnError('BAD_PARAMS', `--precision must be float32, int8 or both, got "${opts.precision}"`, { field: 'precision' });
+        }
+        const { jobId } = await ctx.call('model.test', {
+          project: opts.project,
+          precision: opts.precision as 'float32' | 'int8' | 'both',
+          ...(opts.model !== undefined ? { modelId: opts.model } : {}),
+        });
         await ctx.follow(jobId);
         const r = (await ctx.call('model.lastTest', { project: opts.project })) as TestResult;
         if (ctx.json) {
@@ -160,8 +168,13 @@ export function trainingCommands(program: Command): void {
           return;
         }
         process.stdout.write(
-          `Model #${r.modelId} on ${r.samples.length} test samples: sample accuracy ${pct(r.sampleAccuracy)}, window accuracy ${pct(r.windows.accuracy)} (${r.windows.rows} windows), weighted F1 ${r.windows.weightedF1.toFixed(3)}\n`,
+          `Model #${r.modelId} on ${r.samples.length} test samples: sample accuracy ${pct(r.sampleAccuracy)}, window accuracy ${pct(r.windows.accuracy)} (${r.windows.rows} windows), weighted F1 ${r.windows.weightedF1.toFixed(3)} [${r.engine}]\n`,
         );
+        if (r.int8) {
+          process.stdout.write(
+            `int8 (${r.int8.engine}): sample accuracy ${pct(r.int8.sampleAccuracy)}, window accuracy ${pct(r.int8.windows.accuracy)}, weighted F1 ${r.int8.windows.weightedF1.toFixed(3)}\n`,
+          );
+        }
         if (r.windows.confusion.length) printConfusion(r.classNames, r.windows.confusion);
         if (r.unknownLabels.length) process.stdout.write(`Not scored (labels the model does not know): ${r.unknownLabels.join(', ')}\n`);
         const wrong = r.samples.filter((s) => !s.correct && r.classNames.includes(s.label));

@@ -10,6 +10,7 @@ import { KilnError } from '../../shared/errors';
 import { CUSTOM_BLOCK_PREFIX, type DspBlockConfig, type Impulse, type LearningBlockConfig, type TimeSeriesInput } from '../../shared/impulse/impulse';
 import { blockInput } from '../../shared/impulse/windowing';
 import { anomalyScore, type AnomalyModel } from '../../shared/model/anomaly';
+import { applyScaling } from '../../shared/model/scaling';
 import { parseModelSpec, type ModelSpec, type ModelSpecInput } from '../../shared/model/spec';
 import { currentImpulse } from '../training/featureSet';
 import { decodeModel } from '../training/modelBlob';
@@ -64,14 +65,16 @@ export interface WindowResult {
   anomaly: number | null;
 }
 
-/** The float engine: the network built once from the spec, weights loaded, softmax over the logits. */
+/** The float engine: the network built once from the spec, weights loaded, the feature scaling first, softmax over the logits. */
 export function floatClassifier(spec: ModelSpecInput, weights: ModelWeights): { run(row: Float32Array): Float32Array; inSize: number } {
   const net: Network = buildModel(spec, weights.head);
   importWeights(net, weights);
+  const scaling = weights.scaling ?? null;
+  const scaled = new Float32Array(net.inSize);
   return {
     inSize: net.inSize,
     run(row) {
-      const logits = net.forward(row, 1, false);
+      const logits = net.forward(scaling ? applyScaling(scaling, row, scaled) : row, 1, false);
       const out = new Float32Array(net.outSize);
       let max = -Infinity;
       for (let i = 0; i < out.length; i++) max = Math.max(max, logits[i]!);

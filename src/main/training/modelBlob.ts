@@ -1,11 +1,13 @@
 /**
  * Binary form of a trained model as stored in `models.weights`: a 4-byte magic ("KMW1"), a
  * little-endian uint32 header length, a UTF-8 JSON header, then every float tensor's values
- * (float32, little-endian, 4-byte aligned) in header order. The header also carries the int8
- * model and anomaly models (JSON).
+ * (float32, little-endian, 4-byte aligned) in header order. The header also carries the feature
+ * scaling, the int8 model and anomaly models (JSON). Blobs written before feature scaling
+ * existed have no `scaling` field and read as unscaled.
  */
 import { KilnError } from '../../shared/errors.js';
 import type { AnomalyModel } from '../../shared/model/anomaly.js';
+import { scalingFromJson, scalingToJson } from '../../shared/model/scaling.js';
 import type { OutputHead } from '../../shared/model/spec.js';
 import type { ModelWeights } from './network.js';
 
@@ -21,6 +23,8 @@ export interface StoredModel {
 interface Header {
   head: OutputHead | null;
   tensors: { layer: string; name: string; shape: number[]; length: number }[];
+  /** per-feature standardisation (absent in older blobs) */
+  scaling?: { mean: number[]; invStd: number[] } | null;
   int8: unknown;
   anomaly: AnomalyModel | null;
 }
@@ -29,6 +33,7 @@ export function encodeModel(m: StoredModel): Buffer {
   const header: Header = {
     head: m.weights?.head ?? null,
     tensors: (m.weights?.tensors ?? []).map((t) => ({ layer: t.layer, name: t.name, shape: t.shape, length: t.values.length })),
+    scaling: scalingToJson(m.weights?.scaling ?? null),
     int8: m.int8 ?? null,
     anomaly: m.anomaly,
   };
@@ -69,5 +74,6 @@ export function decodeModel(blob: Buffer | Uint8Array | null, what = 'model'): S
     at += t.length * 4;
     return { layer: t.layer, name: t.name, shape: t.shape, values };
   });
-  return { weights: header.head ? { head: header.head, tensors } : null, int8: header.int8, anomaly: header.anomaly };
+  const scaling = scalingFromJson(header.scaling, `feature scaling of the ${what}`);
+  return { weights: header.head ? { head: header.head, tensors, scaling } : null, int8: header.int8, anomaly: header.anomaly };
 }

@@ -2,8 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../shared/model/random.js';
 import { type ModelSpecInput, type OutputHead, parseModelSpec } from '../../shared/model/spec.js';
+import { runFloatModel } from '../../shared/model/floatRunner.js';
+import { lowerFloat } from '../../shared/model/lowerFloat.js';
+import { computeScaling } from '../../shared/model/scaling.js';
 import { buildNetwork, exportWeights } from './network.js';
 import { buildTfModel } from './tfModel.js';
+import { predict } from './trainer.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -97,6 +101,52 @@ describe("Kiln's engine matches tfjs", () => {
         }
       });
       expect(mismatches.slice(0, 3)).toEqual([]);
+    });
+  }
+});
+
+describe('the lowered FloatModel (what the C library float32 path runs)', () => {
+  const extra: (typeof cases)[number] = {
+    title: 'batch norm after relu (not foldable), tanh and sigmoid convolutions',
+    spec: {
+      inputShape: [40],
+      layers: [
+        { type: 'reshape', targetShape: [10, 4] },
+        { type: 'conv1d', filters: 5, kernelSize: 3, activation: 'tanh' },
+        { type: 'batchNorm' },
+        { type: 'conv1d', filters: 3, kernelSize: 3, activation: 'linear' },
+        { type: 'dropout', rate: 0.5 },
+        { type: 'batchNorm' },
+        { type: 'maxPool1d', poolSize: 3, padding: 'same' },
+        { type: 'conv1d', filters: 4, kernelSize: 2, activation: 'sigmoid', padding: 'valid' },
+        { type: 'flatten' },
+      ],
+    },
+    head: { kind: 'classification', classes: 3 },
+  };
+  for (const c of [...cases, extra]) {
+    it(`${c.title}: equals predict within 1e-5, batch norm folded, with feature scaling`, () => {
+      const spec = parseModelSpec(c.spec);
+      const net = buildNetwork(spec, c.head, createRng(5));
+      const weights = exportWeights(net);
+      // batch norms with real statistics, so folding has something to get wrong
+      const rng = createRng(9);
+      for (const t of weights.tensors) {
+        if (t.name === 'gamma') t.values.forEach((_, i) => (t.values[i] = 0.5 + rng.next()));
+        if (t.name === 'beta' || t.name === 'moving_mean') t.values.forEach((_, i) => (t.values[i] = 0.3 * rng.normal()));
+        if (t.name === 'moving_variance') t.values.forEach((_, i) => (t.values[i] = 0.2 + rng.next()));
+      }
+      const x = randomInput(20, net.inSize, 13);
+      for (let i = 0; i < x.length; i++) x[i] = x[i]! * (1 + (i % 7)) + (i % 5);
+      const scaled = { ...weights, scaling: computeScaling(x, net.inSize) };
+      const f = lowerFloat(spec, c.head, scaled, scaled.scaling);
+      expect(f.ops.some((o) => o.op === 'channelAffine')).toBe(c === extra);
+      const want = predict(scaled, spec, x);
+      const got = runFloatModel(f, x);
+      expect(got.length).toBe(want.length);
+      let max = 0;
+      for (let i = 0; i < got.length; i++) max = Math.max(max, Math.abs(got[i]! - want[i]!));
+      expect(max).toBeLessThan(1e-5);
     });
   }
 });

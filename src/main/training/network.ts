@@ -10,7 +10,11 @@
  */
 import { KilnError } from '../../shared/errors.js';
 import { type LayerInfo, assertValidSpec } from '../../shared/model/shapes.js';
-import { type Activation, type LayerSpec, type ModelSpec, type OutputHead, OUTPUT_LAYER_NAME, type Padding } from '../../shared/model/spec.js';
+import type { Geometry } from '../../shared/model/int8Model.js';
+import { BN_EPSILON, BN_MOMENTUM } from '../../shared/model/layers/batchNorm.js';
+import { convGeometry, convKernelShape } from '../../shared/model/layers/conv.js';
+import { isMaxPool, poolGeometry } from '../../shared/model/layers/pool.js';
+import { type Activation, type LayerSpec, type ModelSpec, type OutputHead, OUTPUT_LAYER_NAME } from '../../shared/model/spec.js';
 import type { Rng } from '../../shared/model/random.js';
 import type { ModelWeights } from '../../shared/model/weights.js';
 
@@ -181,32 +185,6 @@ class DenseLayer implements Layer {
     }
     return dx;
   }
-}
-
-interface Geometry {
-  h: number;
-  w: number;
-  c: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  oh: number;
-  ow: number;
-  padTop: number;
-  padLeft: number;
-}
-
-function samePad(n: number, out: number, k: number, s: number, padding: Padding): number {
-  if (padding === 'valid') return 0;
-  return Math.floor(Math.max((out - 1) * s + k - n, 0) / 2);
-}
-
-function geometry(inShape: number[], outShape: number[], kh: number, kw: number, sh: number, sw: number, padding: Padding): Geometry {
-  // rank 2 ([steps, channels]) runs as height 1
-  const [h, w, c] = inShape.length === 2 ? [1, inShape[0]!, inShape[1]!] : [inShape[0]!, inShape[1]!, inShape[2]!];
-  const [oh, ow] = outShape.length === 2 ? [1, outShape[0]!] : [outShape[0]!, outShape[1]!];
-  return { h, w, c, kh, kw, sh, sw, oh, ow, padTop: samePad(h, oh, kh, sh, padding), padLeft: samePad(w, ow, kw, sw, padding) };
 }
 
 /**
@@ -699,9 +677,6 @@ class PassThroughLayer implements Layer {
   }
 }
 
-const BN_EPSILON = 1e-3;
-const BN_MOMENTUM = 0.99;
-
 class BatchNormLayer implements Layer {
   readonly params: Param[];
   readonly outSize: number;
@@ -827,28 +802,16 @@ function buildLayer(spec: LayerSpec, info: LayerInfo, rng: Rng): Layer {
   switch (spec.type) {
     case 'dense':
       return new DenseLayer(info.name, inSize, spec.units, spec.activation, rng.fork(info.name));
-    case 'conv1d': {
-      const g = geometry(info.inputShape, info.outputShape, 1, spec.kernelSize, 1, spec.strides, spec.padding);
-      return new ConvLayer(info.name, g, spec.filters, spec.activation, [spec.kernelSize, g.c, spec.filters], rng.fork(info.name));
-    }
+    case 'conv1d':
     case 'conv2d': {
-      const k = spec.kernelSize;
-      const g = geometry(info.inputShape, info.outputShape, k, k, spec.strides, spec.strides, spec.padding);
-      return new ConvLayer(info.name, g, spec.filters, spec.activation, [k, k, g.c, spec.filters], rng.fork(info.name));
+      const g = convGeometry(spec, info.inputShape, info.outputShape);
+      return new ConvLayer(info.name, g, spec.filters, spec.activation, convKernelShape(spec, g.c), rng.fork(info.name));
     }
     case 'maxPool1d':
-    case 'avgPool1d': {
-      const p = spec.poolSize;
-      const g = geometry(info.inputShape, info.outputShape, 1, p, 1, spec.strides ?? p, spec.padding);
-      return new PoolLayer(info.name, g, spec.type === 'maxPool1d' ? 'max' : 'avg');
-    }
+    case 'avgPool1d':
     case 'maxPool2d':
-    case 'avgPool2d': {
-      const p = spec.poolSize;
-      const s = spec.strides ?? p;
-      const g = geometry(info.inputShape, info.outputShape, p, p, s, s, spec.padding);
-      return new PoolLayer(info.name, g, spec.type === 'maxPool2d' ? 'max' : 'avg');
-    }
+    case 'avgPool2d':
+      return new PoolLayer(info.name, poolGeometry(spec, info.inputShape, info.outputShape), isMaxPool(spec) ? 'max' : 'avg');
     case 'dropout':
       return new DropoutLayer(info.name, inSize, spec.rate, rng.fork(`${info.name}/mask`));
     case 'flatten':

@@ -3,6 +3,7 @@
  * on tfjs-node) and for cross-checking Kiln's engine against tfjs in tests.
  */
 import { KilnError } from '../../shared/errors.js';
+import { BN_EPSILON, BN_MOMENTUM } from '../../shared/model/layers/batchNorm.js';
 import { assertValidSpec } from '../../shared/model/shapes.js';
 import { type ModelSpecInput, type OutputHead, OUTPUT_LAYER_NAME, layerNames, parseModelSpec } from '../../shared/model/spec.js';
 import type { Tf } from './backend.js';
@@ -12,7 +13,9 @@ type TfLayersModel = ReturnType<Tf['sequential']>;
 
 /**
  * Build a tfjs Sequential model for `spec` + output head. With `weights`, the model gets them
- * (tensor order as in Kiln's engine); the output layer is linear unless `softmax` is set.
+ * (tensor order as in Kiln's engine); the output layer is linear unless `softmax` is set. The
+ * weights' feature scaling is not part of the tfjs model: scale the rows with `applyScaling`
+ * before `predict`.
  */
 export function buildTfModel(tf: Tf, specInput: ModelSpecInput, head: OutputHead, options: { weights?: ModelWeights; softmax?: boolean } = {}): TfLayersModel {
   const spec = parseModelSpec(specInput);
@@ -54,7 +57,7 @@ export function buildTfModel(tf: Tf, specInput: ModelSpecInput, head: OutputHead
         model.add(tf.layers.reshape({ name, targetShape: l.targetShape }));
         break;
       case 'batchNorm':
-        model.add(tf.layers.batchNormalization({ name, momentum: 0.99, epsilon: 1e-3 }));
+        model.add(tf.layers.batchNormalization({ name, momentum: BN_MOMENTUM, epsilon: BN_EPSILON }));
         break;
     }
   });

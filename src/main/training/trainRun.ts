@@ -69,12 +69,16 @@ export interface TestTask {
   settings: TrainSettingsValue;
   classNames: string[];
   blob: Uint8Array;
+  /** which engine(s) classify: float32 (default), int8, or both (int8 figures beside float32) */
+  precision?: 'float32' | 'int8' | 'both';
 }
 
 /** Share of rows whose highest score is the true class, whatever the uncertain threshold. */
 function top1Accuracy(scores: Float32Array, labels: ArrayLike<number>, classes: number): number {
   return labels.length ? classificationReport(scores, labels, classes, 0).accuracy : 0;
 }
+
+const INT8_ENGINE = 'kiln int8 (integer-only)';
 
 function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number, top1?: number) {
   return {
@@ -427,89 +431,95 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
     } else {
       throw new KilnError('CORRUPT_PROJECT', `Model ${task.modelId} has no network weights; train it again`);
     }
-    const known = Int32Array.from(fs.labels);
+    let int8Scores: Float32Array | null = null;
+    if ((task.precision ?? 'float32') !== 'float32' && stored.weights) {
+      if (stored.weights.head.kind !== 'classification' || !stored.int8) {
+        throw new KilnError('UNSUPPORTED', `Model ${task.modelId} has no int8 version (only classifiers are quantized); test it with precision float32`);
+      }
+      rep.progress(0.75, 'Classifying with the int8 engine');
+      int8Scores = runInt8(int8FromJson(stored.int8), fs.features);
+    }
     // unlabelled samples ('') are classified but not scored, and are no unknown label
     const unknownLabels = [...new Set(samples.filter((s) => s.label !== '' && !task.classNames.includes(s.label)).map((s) => s.label))];
-    const isClassifier = !stored.anomaly && stored.weights?.head.kind === 'classification';
-    // window-level report over windows whose label the model knows
-    const keep: number[] = [];
-    for (let r = 0; r < fs.rows; r++) if (known[r]! >= 0) keep.push(r);
-    let windowsEval = {
-      accuracy: 0,
-      loss: null as number | null,
-      confusion: [] as number[][],
-      perClass: [] as ClassificationReport['perClass'],
-      weightedF1: 0,
-      uncertain: 0,
-      rows: keep.length,
-    };
-    let predicted: Int32Array = new Int32Array(fs.rows).fill(-1);
-    if (isClassifier) {
-      const all = classificationReport(
-        scores,
-        Int32Array.from({ length: fs.rows }, (_, r) => Math.max(0, known[r]!)),
-        classes,
-        task.settings.uncertainThreshold,
-      );
-      predicted = all.predicted;
-      const sub = classificationReport(
-        gatherRows(scores, classes, keep),
-        Int32Array.from(keep, (r) => known[r]!),
-        classes,
-        task.settings.uncertainThreshold,
-      );
-      const keptScores = gatherRows(scores, classes, keep);
-      windowsEval = summariseReport(
-        sub,
-        null,
-        classes,
-        keep.length,
-        top1Accuracy(
-          keptScores,
+    const increaseMs = task.impulse.input.type === 'time-series' ? task.impulse.input.windowIncreaseMs : 0;
+    /** window report, per-sample votes and sample accuracy of one engine's scores */
+    const judge = (scores: Float32Array, label: string) => {
+      const known = Int32Array.from(fs.labels);
+      const isClassifier = !stored.anomaly && stored.weights?.head.kind === 'classification';
+      // window-level report over windows whose label the model knows
+      const keep: number[] = [];
+      for (let r = 0; r < fs.rows; r++) if (known[r]! >= 0) keep.push(r);
+      let windowsEval = {
+        accuracy: 0,
+        loss: null as number | null,
+        confusion: [] as number[][],
+        perClass: [] as ClassificationReport['perClass'],
+        weightedF1: 0,
+        uncertain: 0,
+        rows: keep.length,
+      };
+      let predicted: Int32Array = new Int32Array(fs.rows).fill(-1);
+      if (isClassifier) {
+        const all = classificationReport(
+          scores,
+          Int32Array.from({ length: fs.rows }, (_, r) => Math.max(0, known[r]!)),
+          classes,
+          task.settings.uncertainThreshold,
+        );
+        predicted = all.predicted;
+        const sub = classificationReport(
+          gatherRows(scores, classes, keep),
           Int32Array.from(keep, (r) => known[r]!),
           classes,
-        ),
+          task.settings.uncertainThreshold,
+        );
+        const keptScores = gatherRows(scores, classes, keep);
+        windowsEval = summariseReport(sub, null, classes, keep.length, top1Accuracy(keptScores, Int32Array.from(keep, (r) => known[r]!), classes));
+      }
+      rep.progress(0.9, 'Summarising');
+      const results: SampleTestResult[] = [];
+      let correctSamples = 0;
+      let judged = 0;
+      let r = 0;
+      for (const s of samples) {
+        const windows: SampleTestResult['windows'] = [];
+        const preds: number[] = [];
+        let maxAnomaly = -Infinity;
+        while (r < fs.rows && fs.sampleIds[r] === s.id) {
+          const p = predicted[r]!;
+          const score = isClassifier ? (p >= 0 ? scores[r * classes + p]! : Math.max(...scores.subarray(r * classes, (r + 1) * classes))) : (anomaly?.[r] ?? 0);
+          windows.push({ start: fs.windowIndex[r]! * increaseMs, predicted: p, score });
+          preds.push(p);
+          if (anomaly) maxAnomaly = Math.max(maxAnomaly, anomaly[r]!);
+          r++;
+        }
+        const vote = isClassifier ? sampleVote(preds, classes) : -1;
+        const labelIndex = task.classNames.indexOf(s.label);
+        const correct = isClassifier && labelIndex >= 0 && vote === labelIndex;
+        if (labelIndex >= 0) {
+          judged++;
+          if (correct) correctSamples++;
+        }
+        results.push({ sampleId: s.id, name: s.name, label: s.label, predicted: vote, correct, windows, anomaly: anomaly ? maxAnomaly : null });
+      }
+      rep.log(
+        `${label}: tested ${samples.length} samples (${fs.rows} windows): window accuracy ${(windowsEval.accuracy * 100).toFixed(1)} %, sample accuracy ${judged ? ((correctSamples / judged) * 100).toFixed(1) : '0'} %`,
       );
-    }
-    rep.progress(0.9, 'Summarising');
-    const increaseMs = task.impulse.input.type === 'time-series' ? task.impulse.input.windowIncreaseMs : 0;
-    const results: SampleTestResult[] = [];
-    let correctSamples = 0;
-    let judged = 0;
-    let r = 0;
-    for (const s of samples) {
-      const windows: SampleTestResult['windows'] = [];
-      const preds: number[] = [];
-      let maxAnomaly = -Infinity;
-      while (r < fs.rows && fs.sampleIds[r] === s.id) {
-        const p = predicted[r]!;
-        const score = isClassifier ? (p >= 0 ? scores[r * classes + p]! : Math.max(...scores.subarray(r * classes, (r + 1) * classes))) : (anomaly?.[r] ?? 0);
-        windows.push({ start: fs.windowIndex[r]! * increaseMs, predicted: p, score });
-        preds.push(p);
-        if (anomaly) maxAnomaly = Math.max(maxAnomaly, anomaly[r]!);
-        r++;
-      }
-      const vote = isClassifier ? sampleVote(preds, classes) : -1;
-      const labelIndex = task.classNames.indexOf(s.label);
-      const correct = isClassifier && labelIndex >= 0 && vote === labelIndex;
-      if (labelIndex >= 0) {
-        judged++;
-        if (correct) correctSamples++;
-      }
-      results.push({ sampleId: s.id, name: s.name, label: s.label, predicted: vote, correct, windows, anomaly: anomaly ? maxAnomaly : null });
-    }
-    rep.log(
-      `Tested ${samples.length} samples (${fs.rows} windows): window accuracy ${(windowsEval.accuracy * 100).toFixed(1)} %, sample accuracy ${judged ? ((correctSamples / judged) * 100).toFixed(1) : '0'} %`,
-    );
+      return { windowsEval, results, sampleAccuracy: judged ? correctSamples / judged : 0 };
+    };
+    const precision = task.precision ?? 'float32';
+    const main = judge(precision === 'int8' && int8Scores ? int8Scores : scores, precision === 'int8' && int8Scores ? INT8_ENGINE : engine);
+    const int8 = precision === 'both' && int8Scores ? judge(int8Scores, INT8_ENGINE) : null;
     if (unknownLabels.length) rep.log(`Labels not seen in training (not scored): ${unknownLabels.join(', ')}`);
     return {
       modelId: task.modelId,
       at: new Date().toISOString(),
-      engine,
+      engine: precision === 'int8' && int8Scores ? INT8_ENGINE : engine,
       classNames: task.classNames,
-      sampleAccuracy: judged ? correctSamples / judged : 0,
-      windows: windowsEval,
-      samples: results,
+      sampleAccuracy: main.sampleAccuracy,
+      windows: main.windowsEval,
+      samples: main.results,
+      int8: int8 ? { engine: INT8_ENGINE, sampleAccuracy: int8.sampleAccuracy, windows: int8.windowsEval } : null,
       unknownLabels,
       windowMs: task.impulse.input.type === 'time-series' ? task.impulse.input.windowSizeMs : 0,
       increaseMs: increaseMs,

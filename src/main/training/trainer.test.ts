@@ -141,6 +141,33 @@ describe('trainClassifier', () => {
   });
 });
 
+describe('feature scaling', () => {
+  it('standardises features on the training rows only, stores the statistics with the weights, and learns features of very different ranges', async () => {
+    // blobs whose features span 1e-3 … 1e3 (as spectral features do)
+    const { features, labels } = blobs(150, 6, 3, 7);
+    const ranges = [1e-3, 1, 1e3, 5, 0.02, 300];
+    for (let i = 0; i < features.length; i++) features[i] = features[i]! * ranges[i % 6]! + 10 * ranges[i % 6]!;
+    const args = { spec: dense, features, featureShape: [6], labels, classNames, settings: { ...settings, epochs: 10 } };
+    const scaled = await trainClassifier(args);
+    const s = scaled.weights.scaling!;
+    expect(s.mean).toHaveLength(6);
+    // the mean of feature 2 over the training rows, not over all rows (validation never shapes it)
+    let sum = 0;
+    for (const r of scaled.trainRows) sum += features[r * 6 + 2]!;
+    expect(s.mean[2]).toBeCloseTo(sum / scaled.trainRows.length, 1);
+    expect(s.invStd[2]! * ranges[2]!).toBeGreaterThan(0.1);
+    const raw = await trainClassifier({ ...args, settings: { ...args.settings, featureScaling: false } });
+    expect(raw.weights.scaling).toBeNull();
+    expect(scaled.validation.accuracy).toBeGreaterThan(0.95);
+    expect(scaled.validation.accuracy).toBeGreaterThan(raw.validation.accuracy);
+    // predict applies the stored scaling: the same scores as the network on pre-scaled rows
+    const p = predict(scaled.weights, scaled.spec, features);
+    const pre = new Float32Array(features.length);
+    for (let i = 0; i < features.length; i++) pre[i] = Math.fround(Math.fround(features[i]! - s.mean[i % 6]!) * s.invStd[i % 6]!);
+    expect(Array.from(predict({ ...scaled.weights, scaling: null }, scaled.spec, pre))).toEqual(Array.from(p));
+  });
+});
+
 describe('bad input is refused before training starts', () => {
   async function refused(over: Record<string, unknown>, code: string, message: RegExp) {
     let epochs = 0;

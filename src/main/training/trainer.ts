@@ -9,7 +9,9 @@
 import { KilnError } from '../../shared/errors.js';
 import { type ClassificationReport, classificationReport, regressionReport } from '../../shared/model/metrics.js';
 import { type Rng, createRng, shuffleInPlace } from '../../shared/model/random.js';
+import { applyScaling, computeScaling } from '../../shared/model/scaling.js';
 import { assertValidSpec } from '../../shared/model/shapes.js';
+import type { FeatureScaling } from '../../shared/model/int8Model.js';
 import { type ModelSpec, type ModelSpecInput, type OutputHead, parseModelSpec, shapeSize } from '../../shared/model/spec.js';
 import { type AugmentationSettings, createAugmenter } from './augment.js';
 import { type BackendInfo, ENGINE_BACKEND } from './backend.js';
@@ -39,6 +41,11 @@ export interface TrainSettings {
     monitor?: 'loss' | 'accuracy';
   };
   augmentation?: AugmentationSettings;
+  /**
+   * standardise every feature with the training rows' mean and 1/std before the network (stored
+   * with the weights, applied by every engine); on unless set to false
+   */
+  featureScaling?: boolean;
 }
 
 export interface ClassifierEpoch {
@@ -559,6 +566,8 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
   }
   const objective = classificationObjective(labels, classes, classWeight);
   const unweighted = classificationObjective(labels, classes, null);
+  const { scaling, features } = scaleFeatures(args, prepared, split.train);
+  args = { ...args, features };
   const run = await trainLoop<ClassifierEpoch>(
     args,
     prepared,
@@ -578,7 +587,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
   const evalLabels = Int32Array.from(evalRows, (r) => labels[r]!);
   const report = classificationReport(predictions, evalLabels, classes);
   return {
-    ...runInfo(run, prepared, args.settings.seed, split),
+    ...runInfo(run, prepared, args.settings.seed, split, scaling),
     history: run.history,
     validation: {
       set: split.val.length ? 'validation' : 'train',
@@ -609,6 +618,8 @@ export async function trainRegressor(args: TrainRegressorArgs): Promise<Regresso
   const rng = createRng(args.settings.seed);
   const split = splitBySample(prepared.rows, args.sampleIds, () => 0, args.settings.validationSplit, args.settings.seed, rng.fork('split'));
   const objective = regressionObjective(args.targets);
+  const { scaling, features } = scaleFeatures(args, prepared, split.train);
+  args = { ...args, features };
   const run = await trainLoop<RegressorEpoch>(args, prepared, head, objective, objective, split, rng, (loss, mae, valLoss, valMae) => ({
     loss,
     mae,
@@ -621,10 +632,24 @@ export async function trainRegressor(args: TrainRegressorArgs): Promise<Regresso
   const targets = Float32Array.from(evalRows, (r) => args.targets[r]!);
   const rep = regressionReport(predictions, targets);
   return {
-    ...runInfo(run, prepared, args.settings.seed, split),
+    ...runInfo(run, prepared, args.settings.seed, split, scaling),
     history: run.history,
     validation: { set: split.val.length ? 'validation' : 'train', predictions, targets, loss: rep.mse, mae: rep.mae },
   };
+}
+
+/**
+ * The per-feature standardisation fitted on the training rows (validation rows never shape it)
+ * and every row scaled with it, or the features unchanged when `featureScaling` is false.
+ */
+function scaleFeatures(
+  args: { features: Float32Array; settings: TrainSettings },
+  prepared: Prepared,
+  trainRows: Int32Array,
+): { scaling: FeatureScaling | null; features: Float32Array } {
+  if (args.settings.featureScaling === false) return { scaling: null, features: args.features };
+  const scaling = computeScaling(args.features, prepared.featureLength, trainRows);
+  return { scaling, features: applyScaling(scaling, args.features) };
 }
 
 function runInfo(
@@ -632,9 +657,10 @@ function runInfo(
   prepared: Prepared,
   seed: number,
   split: { train: Int32Array; val: Int32Array; info: ValidationSplit },
+  scaling: FeatureScaling | null,
 ): TrainRunInfo {
   return {
-    weights: exportWeights(run.net),
+    weights: { ...exportWeights(run.net), scaling },
     spec: prepared.spec,
     backend: { ...ENGINE_BACKEND },
     epochsRun: run.epochsRun,
@@ -664,8 +690,8 @@ export function buildModel(spec: ModelSpecInput, head: OutputHead, seed = 0): Ne
 }
 
 /**
- * Run saved weights on feature rows: softmax scores (rows × classes) for a classifier, one value
- * per row for a regressor.
+ * Run saved weights on feature rows (their feature scaling applied first): softmax scores
+ * (rows × classes) for a classifier, one value per row for a regressor.
  */
 export function predict(weights: ModelWeights, spec: ModelSpecInput, features: Float32Array): Float32Array {
   const net = buildModel(spec, weights.head);
@@ -677,9 +703,11 @@ export function predict(weights: ModelWeights, spec: ModelSpecInput, features: F
   const rows = features.length / len;
   const out = new Float32Array(rows * net.outSize);
   const bs = 256;
+  const scaled = weights.scaling ? new Float32Array(bs * len) : null;
   for (let from = 0; from < rows; from += bs) {
     const n = Math.min(bs, rows - from);
-    const y = net.forward(features.subarray(from * len, (from + n) * len), n, false);
+    const x = features.subarray(from * len, (from + n) * len);
+    const y = net.forward(scaled ? applyScaling(weights.scaling!, x, scaled) : x, n, false);
     out.set(y.subarray(0, n * net.outSize), from * net.outSize);
   }
   return weights.head.kind === 'classification' ? softmaxRows(out, net.outSize) : out;

@@ -497,7 +497,7 @@ export class TrainingService {
     return r;
   }
 
-  startTest(project: string, modelId?: number): { jobId: string } {
+  startTest(project: string, modelId?: number, precision: TestTask['precision'] = 'float32'): { jobId: string } {
     const db = this.db(project);
     const stored = currentImpulse(db);
     const r = this.modelToTest(db, stored.impulse, modelId);
@@ -520,6 +520,7 @@ export class TrainingService {
       settings: settings.success ? settings.data : trainSettings.parse({}),
       classNames: metrics.classNames,
       blob: new Uint8Array(r.weights ?? Buffer.alloc(0)),
+      precision,
     };
     const job = this.jobs.start('model.test', `Test model #${r.id}`, project, async (ctx) => {
       const result = (await this.runWorker(task, ctx)) as TestResult;

@@ -238,6 +238,8 @@ export const testResult = z.object({
   sampleAccuracy: z.number(),
   windows: classifierEvaluation,
   samples: z.array(sampleTestResult),
+  /** with precision 'both': the int8 engine's figures on the same windows */
+  int8: z.object({ engine: z.string(), sampleAccuracy: z.number(), windows: classifierEvaluation }).nullable().optional(),
   /** test samples whose label the model was not trained on */
   unknownLabels: z.array(z.string()),
   windowMs: z.number(),
@@ -281,7 +283,7 @@ export const trainingMethods = {
     result: z.object({ jobId: z.string() }),
   },
   'model.test': {
-    args: z.object({ project, modelId: modelId.optional() }).strict(),
+    args: z.object({ project, modelId: modelId.optional(), precision: z.enum(['float32', 'int8', 'both']).default('float32') }).strict(),
     result: z.object({ jobId: z.string() }),
   },
   'model.lastTest': {

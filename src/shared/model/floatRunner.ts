@@ -4,23 +4,8 @@
  */
 import { KilnError } from '../errors.js';
 import type { FloatModel, FloatOp } from './floatModel.js';
-import type { Activation } from './spec.js';
+import { activate as act } from './layers/activation.js';
 import { applyScaling } from './scaling.js';
-
-function act(v: number, a: Activation): number {
-  switch (a) {
-    case 'linear':
-      return v;
-    case 'relu':
-      return v < 0 ? 0 : v;
-    case 'relu6':
-      return v < 0 ? 0 : v > 6 ? 6 : v;
-    case 'tanh':
-      return Math.tanh(v);
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-v));
-  }
-}
 
 /** One row through one op (x in, y out, both float32). */
 export function runFloatOp(op: FloatOp, x: Float32Array, y: Float32Array): void {

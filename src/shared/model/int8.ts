@@ -14,7 +14,7 @@ import { INT32_MAX, INT32_MIN, quantizeMultiplier, requantize } from './fixedPoi
 import type { FloatModel, FloatOp } from './floatModel.js';
 import { runFloatModel } from './floatRunner.js';
 import type { Geometry, Int8Model, Int8Op, QuantParams, Requant } from './int8Model.js';
-import type { Activation } from './spec.js';
+import { activate, int8ClampBounds, isTableActivation, TABLE_OUTPUT } from './layers/activation.js';
 
 export type { Int8Model, Int8Op, QuantParams } from './int8Model.js';
 
@@ -129,22 +129,6 @@ function affineParts(bias: ArrayLike<number>, scales: Float64Array, inQ: QuantPa
   return { bias: b, requant };
 }
 
-/** Clamp bounds of a fused activation on the int8 output. */
-function clampBounds(a: Activation, q: QuantParams): { actMin: number; actMax: number } {
-  switch (a) {
-    case 'linear':
-      return { actMin: -128, actMax: 127 };
-    case 'relu':
-      return { actMin: Math.max(q.zeroPoint, -128), actMax: 127 };
-    case 'relu6':
-      return { actMin: q.zeroPoint, actMax: Math.min(127, q.zeroPoint + Math.round(6 / q.scale)) };
-    default:
-      throw new KilnError('INTERNAL', `A ${a} activation cannot be fused into a dense/conv layer; lowerFloat splits it out`);
-  }
-}
-
-const TANH_OUT: QuantParams = { scale: 1 / 128, zeroPoint: 0 };
-const SIGMOID_OUT: QuantParams = { scale: 1 / 256, zeroPoint: -128 };
 const SOFTMAX_OUT: QuantParams = { scale: 1 / 256, zeroPoint: -128 };
 const EXP_ONE = 1 << 20;
 
@@ -167,7 +151,9 @@ export function quantizeModel(model: FloatModel, calibration: Float32Array, opti
         const outQ = quantParamsFor(range);
         const w = quantizeWeights(f.weights, out);
         const parts = affineParts(f.bias, w.scales, q, outQ);
-        const affine = { ...parts, inputZeroPoint: q.zeroPoint, outputZeroPoint: outQ.zeroPoint, ...clampBounds(f.activation, outQ) };
+        if (isTableActivation(f.activation))
+          throw new KilnError('INTERNAL', `A ${f.activation} activation cannot be fused into ${f.name}; lowerFloat splits it out`);
+        const affine = { ...parts, inputZeroPoint: q.zeroPoint, outputZeroPoint: outQ.zeroPoint, ...int8ClampBounds(f.activation, outQ) };
         ops.push(
           f.op === 'dense'
             ? { op: 'dense', name: f.name, inSize: f.inSize, units: f.units, weights: w.weights, ...affine }
@@ -202,9 +188,9 @@ export function quantizeModel(model: FloatModel, calibration: Float32Array, opti
         ops.push({ op: f.op, name: f.name, g: { ...f.g } });
         return;
       case 'activation': {
-        const outQ = f.activation === 'tanh' ? TANH_OUT : SIGMOID_OUT;
-        const fn = f.activation === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
-        const table = Int8Array.from({ length: 256 }, (_, k) => quantize(fn(dequantize(k - 128, q)), outQ));
+        const outQ = TABLE_OUTPUT[f.activation];
+        const a = f.activation;
+        const table = Int8Array.from({ length: 256 }, (_, k) => quantize(activate(dequantize(k - 128, q), a), outQ));
         ops.push({ op: 'lut', name: f.name, size: f.size, table });
         q = outQ;
         return;

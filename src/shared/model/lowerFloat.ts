@@ -9,7 +9,10 @@ import { KilnError } from '../errors.js';
 import type { FloatModel, FloatOp } from './floatModel.js';
 import type { FeatureScaling } from './int8Model.js';
 import { batchNormAffine, foldBatchNorm } from './layers/batchNorm.js';
-import { windowGeometry } from './layers/geometry.js';
+import { isTableActivation } from './layers/activation.js';
+import { convGeometry } from './layers/conv.js';
+import { kernelOutMajor } from './layers/dense.js';
+import { isMaxPool, poolGeometry } from './layers/pool.js';
 import { analyzeSpec } from './shapes.js';
 import { type ModelSpec, type OutputHead, layerNames, OUTPUT_LAYER_NAME, shapeSize } from './spec.js';
 
@@ -18,14 +21,6 @@ export interface TensorLike {
   name: string;
   shape: number[];
   values: ArrayLike<number>;
-}
-
-/** Keras kernel [..rest, out] (output channel last) → [out][rest]. */
-export function kernelOutMajor(values: ArrayLike<number>, outChannels: number): Float32Array {
-  const rest = values.length / outChannels;
-  const w = new Float32Array(values.length);
-  for (let o = 0; o < outChannels; o++) for (let i = 0; i < rest; i++) w[o * rest + i] = values[i * outChannels + o]!;
-  return w;
 }
 
 export function lowerFloat(spec: ModelSpec, head: OutputHead, weights: { tensors: readonly TensorLike[] }, scaling: FeatureScaling | null = null): FloatModel {
@@ -59,7 +54,7 @@ export function lowerFloat(spec: ModelSpec, head: OutputHead, weights: { tensors
     if (l === null || l.type === 'dense') {
       const units = info.outputShape[0]!;
       const activation = l === null ? 'linear' : l.activation;
-      const fused = activation === 'tanh' || activation === 'sigmoid' ? 'linear' : activation;
+      const fused = isTableActivation(activation) ? 'linear' : activation;
       const op: FloatOp = {
         op: 'dense',
         name,
@@ -70,13 +65,12 @@ export function lowerFloat(spec: ModelSpec, head: OutputHead, weights: { tensors
         activation: fused,
       };
       push(op, outSize);
-      if (fused !== activation) push({ op: 'activation', name: `${name}/${activation}`, size: outSize, activation: activation as 'tanh' | 'sigmoid' }, outSize);
+      if (isTableActivation(activation)) push({ op: 'activation', name: `${name}/${activation}`, size: outSize, activation }, outSize);
       foldable = fused === activation && fused === 'linear' ? op : null;
       if (l === null && head.kind === 'classification') push({ op: 'softmax', name: `${name}/softmax`, size: outSize }, outSize);
     } else if (l.type === 'conv1d' || l.type === 'conv2d') {
-      const one = l.type === 'conv1d';
-      const g = windowGeometry(info.inputShape, info.outputShape, one ? 1 : l.kernelSize, l.kernelSize, one ? 1 : l.strides, l.strides, l.padding);
-      const fused = l.activation === 'tanh' || l.activation === 'sigmoid' ? 'linear' : l.activation;
+      const g = convGeometry(l, info.inputShape, info.outputShape);
+      const fused = isTableActivation(l.activation) ? 'linear' : l.activation;
       const op: FloatOp = {
         op: 'conv',
         name,
@@ -91,10 +85,7 @@ export function lowerFloat(spec: ModelSpec, head: OutputHead, weights: { tensors
         push({ op: 'activation', name: `${name}/${l.activation}`, size: outSize, activation: l.activation as 'tanh' | 'sigmoid' }, outSize);
       foldable = fused === l.activation && fused === 'linear' ? op : null;
     } else if (l.type === 'maxPool1d' || l.type === 'avgPool1d' || l.type === 'maxPool2d' || l.type === 'avgPool2d') {
-      const one = l.type.endsWith('1d');
-      const s = l.strides ?? l.poolSize;
-      const g = windowGeometry(info.inputShape, info.outputShape, one ? 1 : l.poolSize, l.poolSize, one ? 1 : s, s, l.padding);
-      push({ op: l.type.startsWith('max') ? 'maxPool' : 'avgPool', name, g }, outSize);
+      push({ op: isMaxPool(l) ? 'maxPool' : 'avgPool', name, g: poolGeometry(l, info.inputShape, info.outputShape) }, outSize);
       foldable = null;
     } else if (l.type === 'batchNorm') {
       const C = info.inputShape[info.inputShape.length - 1]!;

@@ -4,7 +4,9 @@
  * but gets 3").
  */
 import { KilnError } from '../errors.js';
-import { type LayerSpec, type ModelSpec, type OutputHead, type Padding, layerNames, OUTPUT_LAYER_NAME, shapeSize } from './spec.js';
+import { denseShape } from './layers/dense.js';
+import { layerShape } from './layers/index.js';
+import { type LayerSpec, type ModelSpec, type OutputHead, layerNames, OUTPUT_LAYER_NAME } from './spec.js';
 
 export interface LayerInfo {
   /** 1-based position in the spec; the appended output layer gets layers.length + 1 */
@@ -31,10 +33,7 @@ export type SpecAnalysis =
     }
   | { ok: false; message: string; /** 1-based layer index, 0 for the input */ layerIndex: number; layers: LayerInfo[] };
 
-/** Output length of a convolution or pooling window along one axis (TensorFlow's rules). */
-export function windowOutputLength(n: number, window: number, stride: number, padding: Padding): number {
-  return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - window) / stride) + 1;
-}
+export { windowOutputLength } from './layers/geometry.js';
 
 /** Walk the layers (and the output head, when given) and compute shapes and costs. */
 export function analyzeSpec(spec: ModelSpec, head?: OutputHead): SpecAnalysis {
@@ -46,7 +45,7 @@ export function analyzeSpec(spec: ModelSpec, head?: OutputHead): SpecAnalysis {
   let shape = [...spec.inputShape];
   for (let i = 0; i < spec.layers.length; i++) {
     const layer = spec.layers[i]!;
-    const r = layerOutput(layer, shape, i + 1);
+    const r = layerShape(layer, shape, i + 1);
     if (typeof r === 'string') return fail(r, i + 1, layers);
     layers.push({ index: i + 1, name: names[i]!, type: layer.type, inputShape: shape, ...r });
     shape = r.outputShape;
@@ -60,18 +59,9 @@ export function analyzeSpec(spec: ModelSpec, head?: OutputHead): SpecAnalysis {
       );
     }
     const units = head.kind === 'classification' ? head.classes : 1;
-    const n = shape[0]! * units + units;
-    layers.push({
-      index: spec.layers.length + 1,
-      name: OUTPUT_LAYER_NAME,
-      type: 'output',
-      inputShape: shape,
-      outputShape: [units],
-      params: n,
-      trainableParams: n,
-      macs: shape[0]! * units,
-    });
-    shape = [units];
+    const r = denseShape(units, shape, 'The output layer (dense') as Exclude<ReturnType<typeof denseShape>, string>;
+    layers.push({ index: spec.layers.length + 1, name: OUTPUT_LAYER_NAME, type: 'output', inputShape: shape, ...r });
+    shape = r.outputShape;
   }
   let totalParams = 0;
   let trainableParams = 0;
@@ -93,118 +83,4 @@ export function assertValidSpec(spec: ModelSpec, head?: OutputHead): Extract<Spe
 
 function fail(message: string, layerIndex: number, layers: LayerInfo[]): SpecAnalysis {
   return { ok: false, message, layerIndex, layers };
-}
-
-type LayerResult = { outputShape: number[]; params: number; trainableParams: number; macs: number };
-
-function fmt(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-function layerOutput(layer: LayerSpec, inShape: number[], index: number): LayerResult | string {
-  const at = `Layer ${index} (${layer.type}`;
-  switch (layer.type) {
-    case 'dense': {
-      if (inShape.length !== 1) {
-        return `${at}) needs a flat input but gets ${fmt(inShape)}; add a flatten layer before it`;
-      }
-      const n = inShape[0]! * layer.units + layer.units;
-      return { outputShape: [layer.units], params: n, trainableParams: n, macs: inShape[0]! * layer.units };
-    }
-    case 'conv1d': {
-      if (inShape.length !== 2) {
-        return `${at}) needs input shaped [steps, channels] but gets ${fmt(inShape)}; add a reshape layer before it`;
-      }
-      const [steps, ch] = inShape as [number, number];
-      if (layer.padding === 'valid' && steps < layer.kernelSize) {
-        return `${at}, kernel ${layer.kernelSize}) needs at least ${layer.kernelSize} steps but gets ${steps}`;
-      }
-      const out = windowOutputLength(steps, layer.kernelSize, layer.strides, layer.padding);
-      const n = layer.kernelSize * ch * layer.filters + layer.filters;
-      return {
-        outputShape: [out, layer.filters],
-        params: n,
-        trainableParams: n,
-        macs: out * layer.filters * layer.kernelSize * ch,
-      };
-    }
-    case 'conv2d': {
-      if (inShape.length !== 3) {
-        return `${at}) needs input shaped [height, width, channels] but gets ${fmt(inShape)}; add a reshape layer before it`;
-      }
-      const [h, w, ch] = inShape as [number, number, number];
-      const k = layer.kernelSize;
-      if (layer.padding === 'valid' && (h < k || w < k)) {
-        return `${at}, kernel ${k}×${k}) needs at least ${k}×${k} pixels but gets ${h}×${w}`;
-      }
-      const oh = windowOutputLength(h, k, layer.strides, layer.padding);
-      const ow = windowOutputLength(w, k, layer.strides, layer.padding);
-      const n = k * k * ch * layer.filters + layer.filters;
-      return {
-        outputShape: [oh, ow, layer.filters],
-        params: n,
-        trainableParams: n,
-        macs: oh * ow * layer.filters * k * k * ch,
-      };
-    }
-    case 'maxPool1d':
-    case 'avgPool1d': {
-      if (inShape.length !== 2) {
-        return `${at}) needs input shaped [steps, channels] but gets ${fmt(inShape)}`;
-      }
-      const [steps, ch] = inShape as [number, number];
-      const p = layer.poolSize;
-      const s = layer.strides ?? p;
-      if (layer.padding === 'valid' && steps < p) {
-        return `${at}, pool ${p}) needs at least ${p} steps but gets ${steps}`;
-      }
-      const out = windowOutputLength(steps, p, s, layer.padding);
-      return { outputShape: [out, ch], params: 0, trainableParams: 0, macs: out * ch * p };
-    }
-    case 'maxPool2d':
-    case 'avgPool2d': {
-      if (inShape.length !== 3) {
-        return `${at}) needs input shaped [height, width, channels] but gets ${fmt(inShape)}`;
-      }
-      const [h, w, ch] = inShape as [number, number, number];
-      const p = layer.poolSize;
-      const s = layer.strides ?? p;
-      if (layer.padding === 'valid' && (h < p || w < p)) {
-        return `${at}, pool ${p}×${p}) needs at least ${p}×${p} pixels but gets ${h}×${w}`;
-      }
-      const oh = windowOutputLength(h, p, s, layer.padding);
-      const ow = windowOutputLength(w, p, s, layer.padding);
-      return { outputShape: [oh, ow, ch], params: 0, trainableParams: 0, macs: oh * ow * ch * p * p };
-    }
-    case 'dropout':
-      return { outputShape: inShape, params: 0, trainableParams: 0, macs: 0 };
-    case 'flatten':
-      return { outputShape: [shapeSize(inShape)], params: 0, trainableParams: 0, macs: 0 };
-    case 'reshape': {
-      const target = layer.targetShape;
-      const unknown = target.filter((d) => d === -1).length;
-      const size = shapeSize(inShape);
-      if (unknown > 1) return `${at}) may infer only one dimension (-1) but ${fmt(target)} has ${unknown}`;
-      const known = shapeSize(target.filter((d) => d !== -1));
-      if (unknown === 1) {
-        if (size % known !== 0) {
-          return `${at}) cannot reshape ${size} values (${fmt(inShape)}) into ${fmt(target)}: ${size} is not a multiple of ${known}`;
-        }
-        return {
-          outputShape: target.map((d) => (d === -1 ? size / known : d)),
-          params: 0,
-          trainableParams: 0,
-          macs: 0,
-        };
-      }
-      if (known !== size) {
-        return `${at}) cannot reshape ${size} values (${fmt(inShape)}) into ${fmt(target)} (${known} values)`;
-      }
-      return { outputShape: [...target], params: 0, trainableParams: 0, macs: 0 };
-    }
-    case 'batchNorm': {
-      const ch = inShape[inShape.length - 1]!;
-      return { outputShape: inShape, params: 4 * ch, trainableParams: 2 * ch, macs: 2 * shapeSize(inShape) };
-    }
-  }
 }

@@ -6,16 +6,23 @@
  *
  * Kiln keeps activations channels-last (Keras layout); ONNX Conv/Pool are channels-first, so
  * each convolution or pooling layer is wrapped in two Transposes. Batch norm (inference) is a
- * per-channel Mul + Add broadcast on the last axis; dropout is dropped.
+ * per-channel Mul + Add broadcast on the last axis; dropout is dropped. A model with feature
+ * scaling starts with Sub (mean) and Mul (1/std) on the flat input.
  */
 import { KilnError } from '../../../shared/errors';
-import { analyzeSpec, windowOutputLength } from '../../../shared/model/shapes';
-import { layerNames, OUTPUT_LAYER_NAME, type Activation, type ModelSpec, type OutputHead, type Padding } from '../../../shared/model/spec';
+import { batchNormAffine } from '../../../shared/model/layers/batchNorm';
+import { padding as pads, windowOutputLength } from '../../../shared/model/layers/geometry';
+import { isMaxPool, poolStride } from '../../../shared/model/layers/pool';
+import { analyzeSpec } from '../../../shared/model/shapes';
+import { layerNames, OUTPUT_LAYER_NAME, type Activation, type ModelSpec, type OutputHead } from '../../../shared/model/spec';
+import type { FeatureScaling } from '../../../shared/model/int8Model';
 import { ProtoWriter } from './protobuf';
 
 export interface WeightsLike {
   head: OutputHead;
   tensors: { layer: string; name: string; shape: number[]; values: ArrayLike<number> }[];
+  /** per-feature standardisation: exported as Sub + Mul on the input */
+  scaling?: FeatureScaling | null;
 }
 
 const FLOAT = 1;
@@ -64,14 +71,6 @@ class GraphBuilder {
   }
 }
 
-/** SAME padding as TensorFlow: the extra pixel goes at the end. */
-function pads(n: number, out: number, k: number, s: number, padding: Padding): [number, number] {
-  if (padding === 'valid') return [0, 0];
-  const total = Math.max((out - 1) * s + k - n, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
-}
-
 function activation(g: GraphBuilder, x: string, act: Activation): string {
   switch (act) {
     case 'linear':
@@ -113,6 +112,11 @@ export function exportOnnx(spec: ModelSpec, weights: WeightsLike, options: { nam
   const names = [...layerNames(spec.layers), OUTPUT_LAYER_NAME];
   const inSize = spec.inputShape.reduce((x, y) => x * y, 1);
   let x = 'input';
+  if (weights.scaling) {
+    // (x − mean) · invStd, each in float32 like every Kiln engine
+    x = g.node('Sub', [x, g.init('scaling/mean', [inSize], weights.scaling.mean)]);
+    x = g.node('Mul', [x, g.init('scaling/inv_std', [inSize], weights.scaling.invStd)]);
+  }
   const shape = spec.inputShape;
   if (shape.length > 1) x = g.node('Reshape', [x, g.init('input_shape', [shape.length + 1], [-1, ...shape], 'int64')]);
 
@@ -154,7 +158,7 @@ export function exportOnnx(spec: ModelSpec, weights: WeightsLike, options: { nam
         y = activation(g, y, l.activation);
       } else {
         const pool = l as Extract<typeof l, { poolSize: number }>;
-        const s = pool.strides ?? pool.poolSize;
+        const s = poolStride(pool);
         const kernel = spatialIn.map(() => pool.poolSize);
         const p = spatialIn.map((n) => pads(n, windowOutputLength(n, pool.poolSize, s, pool.padding), pool.poolSize, s, pool.padding));
         const attrs: Attr[] = [
@@ -162,24 +166,23 @@ export function exportOnnx(spec: ModelSpec, weights: WeightsLike, options: { nam
           { name: 'strides', ints: spatialIn.map(() => s) },
           { name: 'pads', ints: [...p.map((q) => q[0]), ...p.map((q) => q[1])] },
         ];
-        if (pool.type.startsWith('avg')) attrs.push({ name: 'count_include_pad', int: 0 });
-        y = g.node(pool.type.startsWith('max') ? 'MaxPool' : 'AveragePool', [t], attrs);
+        if (!isMaxPool(pool)) attrs.push({ name: 'count_include_pad', int: 0 });
+        y = g.node(isMaxPool(pool) ? 'MaxPool' : 'AveragePool', [t], attrs);
       }
       x = g.node('Transpose', [y], [{ name: 'perm', ints: toLast }]);
     } else if (l.type === 'flatten' || l.type === 'reshape') {
       x = g.node('Reshape', [x, g.init(`${name}/shape`, [info.outputShape.length + 1], [-1, ...info.outputShape], 'int64')]);
     } else if (l.type === 'batchNorm') {
       const C = info.inputShape[info.inputShape.length - 1]!;
-      const gamma = tensor(name, 'gamma').values;
-      const beta = tensor(name, 'beta').values;
-      const mean = tensor(name, 'moving_mean').values;
-      const variance = tensor(name, 'moving_variance').values;
-      const mul = new Float32Array(C);
-      const add = new Float32Array(C);
-      for (let c = 0; c < C; c++) {
-        mul[c] = gamma[c]! / Math.sqrt(variance[c]! + 1e-3);
-        add[c] = beta[c]! - mean[c]! * mul[c]!;
-      }
+      const { mul, add } = batchNormAffine(
+        {
+          gamma: tensor(name, 'gamma').values,
+          beta: tensor(name, 'beta').values,
+          movingMean: tensor(name, 'moving_mean').values,
+          movingVariance: tensor(name, 'moving_variance').values,
+        },
+        C,
+      );
       x = g.node('Add', [g.node('Mul', [x, g.init(`${name}/scale`, [C], mul)]), g.init(`${name}/offset`, [C], add)]);
     }
     // dropout: identity at inference

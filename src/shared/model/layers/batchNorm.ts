@@ -1,8 +1,11 @@
 /**
  * Batch normalisation (Keras' BatchNormalization at inference): y = γ·(x − mean)/√(var + ε) + β
  * per channel (last axis). ε and the moving-average momentum are Keras' defaults; this is the
- * only place they are defined.
+ * only place they are defined. Lowering and int8: folded into the dense/conv layer before it
+ * when that layer is linear, else a per-channel affine op (docs/int8.md).
  */
+import { shapeSize } from '../spec.js';
+import type { LayerShape } from './types.js';
 
 export const BN_EPSILON = 1e-3;
 export const BN_MOMENTUM = 0.99;
@@ -38,4 +41,10 @@ export function foldBatchNorm(weights: Float32Array, bias: Float32Array, bn: { m
     for (let i = 0; i < rest; i++) weights[o * rest + i] = weights[o * rest + i]! * m;
     bias[o] = bias[o]! * m + bn.add[o]!;
   }
+}
+
+/** γ, β (trainable) and the moving mean and variance per channel (last axis). */
+export function batchNormShape(inShape: readonly number[]): LayerShape {
+  const ch = inShape[inShape.length - 1]!;
+  return { outputShape: [...inShape], params: 4 * ch, trainableParams: 2 * ch, macs: 2 * shapeSize(inShape) };
 }
