@@ -17,7 +17,7 @@ import {
 } from '../../shared/api/training.js';
 import { findDspBlock, validateParams } from '../../shared/dsp/index.js';
 import { KilnError } from '../../shared/errors.js';
-import { blockInputInfo, readingsPerWindow, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
+import { blockInputInfo, readingsPerWindow, windowStartMs, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
 import { type AnomalyModel, anomalyScores, trainGmm, trainKMeans } from '../../shared/model/anomaly.js';
 import { int8FromJson, int8ToJson, quantizeModel, runInt8, type Int8Model } from '../../shared/model/int8.js';
 import { lowerFloat } from '../../shared/model/lowerFloat.js';
@@ -488,7 +488,8 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
         while (r < fs.rows && fs.sampleIds[r] === s.id) {
           const p = predicted[r]!;
           const score = isClassifier ? (p >= 0 ? scores[r * classes + p]! : Math.max(...scores.subarray(r * classes, (r + 1) * classes))) : (anomaly?.[r] ?? 0);
-          windows.push({ start: fs.windowIndex[r]! * increaseMs, predicted: p, score });
+          const start = task.impulse.input.type === 'time-series' ? windowStartMs(task.impulse.input, fs.windowIndex[r]!) : 0;
+          windows.push({ start, predicted: p, score });
           preds.push(p);
           if (anomaly) maxAnomaly = Math.max(maxAnomaly, anomaly[r]!);
           r++;

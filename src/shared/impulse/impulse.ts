@@ -195,6 +195,14 @@ export function readingsPerWindow(input: TimeSeriesInput): number {
   return Math.max(1, Math.round((input.windowSizeMs * input.frequencyHz) / 1000));
 }
 
+/**
+ * Start of window `index` in ms, from sample indices: at 104 Hz a 50 ms increase is 5 readings
+ * (48.08 ms), so window 10 starts at 480.8 ms, not 500 ms.
+ */
+export function windowStartMs(input: TimeSeriesInput, index: number): number {
+  return (index * readingsPerIncrease(input) * 1000) / input.frequencyHz;
+}
+
 /** Readings between window starts. */
 export function readingsPerIncrease(input: TimeSeriesInput): number {
   return Math.max(1, Math.round((input.windowIncreaseMs * input.frequencyHz) / 1000));
