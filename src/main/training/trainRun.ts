@@ -474,7 +474,17 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
           task.settings.uncertainThreshold,
         );
         const keptScores = gatherRows(scores, classes, keep);
-        windowsEval = summariseReport(sub, null, classes, keep.length, top1Accuracy(keptScores, Int32Array.from(keep, (r) => known[r]!), classes));
+        windowsEval = summariseReport(
+          sub,
+          null,
+          classes,
+          keep.length,
+          top1Accuracy(
+            keptScores,
+            Int32Array.from(keep, (r) => known[r]!),
+            classes,
+          ),
+        );
       }
       rep.progress(0.9, 'Summarising');
       const results: SampleTestResult[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultImpulseFor } from './defaults';
+import { audioFftLength, defaultImpulseFor } from './defaults';
 import { emptyFacts, validateImpulse } from './impulse';
 import { audioFacts, motionFacts } from './testFacts';
 
@@ -53,5 +53,38 @@ describe('default impulses', () => {
     const { impulse, kind } = defaultImpulseFor(emptyFacts());
     expect(kind).toBe('empty');
     expect(impulse.input).toMatchObject({ axes: ['accX', 'accY', 'accZ'], frequencyHz: 62.5 });
+  });
+});
+
+describe('fixes seen on real audio', () => {
+  const at = (hz: number) => ({ ...audioFacts(), frequenciesHz: [hz] });
+
+  it('suggests an MFCC impulse for 44.1 kHz audio that passes validation (fft_length scaled to 1024)', () => {
+    const { impulse } = defaultImpulseFor(at(44100));
+    expect(impulse.dsp[0]!.params.fft_length).toBe(1024);
+    expect(validateImpulse(impulse, at(44100))).toEqual([]);
+    expect(audioFftLength(16000, 256)).toBe(256);
+  });
+
+  it('names a num_filters value that passes when the filters do not fit the FFT', () => {
+    const { impulse } = defaultImpulseFor(at(44100));
+    const tight = { ...impulse, dsp: [{ ...impulse.dsp[0]!, params: { ...impulse.dsp[0]!.params, fft_length: 256 } }] };
+    const issue = validateImpulse(tight, at(44100)).find((i) => i.path.endsWith('num_filters'));
+    const n = Number(/lower "num_filters" to (\d+) or fewer/.exec(issue?.message ?? '')?.[1]);
+    expect(n).toBeGreaterThan(1);
+    const fixed = { ...tight, dsp: [{ ...tight.dsp[0]!, params: { ...tight.dsp[0]!.params, num_filters: n } }] };
+    expect(validateImpulse(fixed, at(44100))).toEqual([]);
+  });
+
+  it('refuses a non-power-of-two fft_length for MFCC, MFE and spectrogram, as Edge Impulse does', () => {
+    const { impulse } = defaultImpulseFor(audioFacts());
+    for (const block of ['mfcc', 'mfe', 'spectrogram']) {
+      const odd = { ...impulse, dsp: [{ ...impulse.dsp[0]!, block, params: { fft_length: 300 } }] };
+      const issues = validateImpulse(odd, audioFacts());
+      expect(issues.map((i) => [i.path, i.message])).toContainEqual([
+        'dsp.mfcc.params.fft_length',
+        expect.stringMatching(/"fft_length" must be a power of two \(as in Edge Impulse\), got 300; use 256 or 512/),
+      ]);
+    }
   });
 });

@@ -27,6 +27,16 @@ export function fitWindow(preferredMs: number, facts: DatasetFacts): number {
   return Math.max(10, Math.floor(typical / 10) * 10);
 }
 
+/**
+ * FFT length for MFCC/MFE at a sampling rate: the default (256 at 16 kHz) scaled up to the next
+ * power of two, so each FFT bin stays as narrow and every mel filter covers one (44.1 kHz → 1024).
+ */
+export function audioFftLength(frequencyHz: number, defaultLength: number): number {
+  let n = defaultLength;
+  while ((n * 16000) / frequencyHz < defaultLength) n *= 2;
+  return n;
+}
+
 /** Audio windows start every this many ms: four windows per second of speech or sound. */
 export const AUDIO_WINDOW_INCREASE_MS = 250;
 
@@ -70,6 +80,7 @@ export function defaultImpulseFor(facts: DatasetFacts): { impulse: Impulse; kind
         axes: [facts.axes[0]!],
       };
       dsp = dspBlock('mfcc', 'mfcc', [facts.axes[0]!]);
+      dsp.params = { ...dsp.params, fft_length: audioFftLength(facts.frequenciesHz[0]!, Number(dsp.params.fft_length)) };
       break;
     }
     case 'slow-sensor': {

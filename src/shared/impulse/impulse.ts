@@ -227,6 +227,9 @@ function formatMs(ms: number): string {
  * Checks an impulse against the block catalog and the dataset; returns every problem found,
  * each with a message a person can act on. An empty list (or warnings only) means it can run.
  */
+/** Blocks whose FFT length Edge Impulse requires to be a power of two. */
+const POWER_OF_TWO_FFT_BLOCKS = new Set(['mfcc', 'mfe', 'spectrogram']);
+
 export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: BlockCatalog = builtinCatalog): ImpulseIssue[] {
   const issues: ImpulseIssue[] = [];
   const error = (path: string, message: string, blockId?: string) => issues.push({ severity: 'error', path, message, ...(blockId ? { blockId } : {}) });
@@ -302,6 +305,13 @@ export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: 
     }
     const axesOk =
       input.type === 'image' || (dsp.axes.length > 0 && dsp.axes.every((a) => input.axes.includes(a)) && !(desc.singleAxis && dsp.axes.length > 1));
+    const fft = dsp.params.fft_length;
+    if (POWER_OF_TWO_FFT_BLOCKS.has(dsp.block) && typeof fft === 'number' && !(Number.isInteger(fft) && fft > 0 && (fft & (fft - 1)) === 0)) {
+      const up = 2 ** Math.ceil(Math.log2(Math.max(2, fft)));
+      const choices = up / 2 >= 2 ? `${up / 2} or ${up}` : `${up}`;
+      error(`${where}.params.fft_length`, `${name}: "fft_length" must be a power of two (as in Edge Impulse), got ${fft}; use ${choices}`, dsp.id);
+      continue;
+    }
     try {
       const params = validateParams(desc, dsp.params);
       const info = blockInputInfo(input, dsp);

@@ -110,7 +110,7 @@ describe('image input', () => {
 
 describe('window start times', () => {
   it('come from sample indices, so rates whose interval is not a whole number of ms stay exact', () => {
-    const input = { type: 'time-series', windowSizeMs: 1000, windowIncreaseMs: 50, frequencyHz: 104, zeroPad: true, axes: ['accX'] } as const;
+    const input: TimeSeriesInput = { type: 'time-series', windowSizeMs: 1000, windowIncreaseMs: 50, frequencyHz: 104, zeroPad: true, axes: ['accX'] };
     // 50 ms at 104 Hz is 5 readings: window 10 starts at reading 50, 480.77 ms
     expect(windowStartMs(input, 10)).toBeCloseTo((50 * 1000) / 104, 9);
     expect(windowStartMs({ ...input, frequencyHz: 100 }, 10)).toBe(500);

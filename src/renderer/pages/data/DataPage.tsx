@@ -106,7 +106,12 @@ export function DataPage({ project }: PageProps) {
               if (files.length) setPending(files);
             }}
           />
-          <button type="button" className="btn" onClick={() => folderRef.current?.click()} title="An Edge Impulse export keeps its training/testing split and labels">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => folderRef.current?.click()}
+            title="An Edge Impulse export keeps its training/testing split and labels"
+          >
             Import folder…
           </button>
           <input

@@ -70,5 +70,10 @@ export function filesOfDrop(data: DataTransfer): Promise<File[]> {
 export async function filesOfPickedFolder(files: File[]): Promise<File[]> {
   const withPath = files.map((f) => ({ path: (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name, file: f }));
   const name = withPath[0]?.path.split('/')[0] || 'folder';
-  return [await zipFiles(name, withPath.filter((f) => !f.path.split('/').some((s) => s.startsWith('.'))))];
+  return [
+    await zipFiles(
+      name,
+      withPath.filter((f) => !f.path.split('/').some((s) => s.startsWith('.'))),
+    ),
+  ];
 }
