@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { FeaturesGenerateResult, FeaturesStatus } from '../../shared/api/impulse';
 import { KilnError } from '../../shared/errors';
+import { defaultImpulseFor } from '../../shared/impulse/defaults';
 import { action } from './main';
 import { printJson, printTable } from './output';
 
@@ -137,7 +138,9 @@ export function impulseCommands(program: Command): void {
     .option('--file <file>', 'impulse JSON file; - for stdin', '-')
     .action(
       action(async (ctx, opts: { project: string; file: string }) => {
-        const definition = readJsonFile(opts.file, 'Impulse');
+        const read = readJsonFile(opts.file, 'Impulse') as Record<string, unknown> | null;
+        // `kiln --json impulse show` prints the whole state: take its impulse
+        const definition = read && typeof read === 'object' && 'impulse' in read && !('input' in read) ? read.impulse : read;
         const state = await ctx.call('impulse.set', { project: opts.project, impulse: definition as never });
         if (ctx.json) printJson(state);
         else {
@@ -145,6 +148,28 @@ export function impulseCommands(program: Command): void {
             `Saved the impulse of ${opts.project} (${state.impulse.dsp.length} processing, ${state.impulse.learning.length} learning block${state.impulse.learning.length === 1 ? '' : 's'})\n`,
           );
           for (const i of state.issues) process.stderr.write(`${i.severity}: ${i.message}\n`);
+        }
+      }),
+    );
+
+  impulse
+    .command('suggest')
+    .description("show the impulse Kiln suggests for the project's samples (window from the sample lengths); --apply saves it")
+    .requiredOption('--project <name>', 'project name or path to a .kiln file')
+    .option('--apply', 'save the suggestion as the impulse of the project')
+    .action(
+      action(async (ctx, opts: { project: string; apply?: boolean }) => {
+        const current = await ctx.call('impulse.get', { project: opts.project });
+        const { facts } = await ctx.call('impulse.validate', { project: opts.project, impulse: current.impulse });
+        const { impulse: suggested, kind } = defaultImpulseFor(facts);
+        const state = opts.apply ? await ctx.call('impulse.set', { project: opts.project, impulse: suggested as never }) : null;
+        if (ctx.json) printJson({ kind, impulse: suggested, saved: !!state, issues: state?.issues ?? [] });
+        else {
+          printJson(suggested);
+          process.stderr.write(
+            state ? `Saved the suggested ${kind} impulse of ${opts.project}\n` : `(suggested ${kind} impulse, not saved: add --apply to save it)\n`,
+          );
+          for (const i of state?.issues ?? []) process.stderr.write(`${i.severity}: ${i.message}\n`);
         }
       }),
     );

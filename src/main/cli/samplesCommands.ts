@@ -11,10 +11,16 @@ const categoryOption = () => new Option('--category <category>', 'train or test'
 export function samplesCommands(program: Command): void {
   program
     .command('import <paths...>')
-    .description('import sample files (CSV, Edge Impulse JSON/CBOR, WAV, PNG, JPEG) or folders of them into a project')
+    .description(
+      'import sample files (CSV, Edge Impulse JSON/CBOR, WAV, PNG, JPEG), folders of them, or an Edge Impulse export (folder or .zip with training/, testing/, info.labels) into a project',
+    )
     .requiredOption('--project <name>', 'project name or path to a .kiln file')
     .option('--label <label>', 'label for every file (default: from each file name, wave.01.csv → wave)')
-    .addOption(new Option('--category <category>', 'train, test, or split (20 % of each label to test)').choices(['train', 'test', 'split']).default('split'))
+    .addOption(
+      new Option('--category <category>', 'train, test, or split (20 % of each label to test); an Edge Impulse export keeps its own categories')
+        .choices(['train', 'test', 'split'])
+        .default('split'),
+    )
     .option('--interval-ms <ms>', 'CSV: ms between rows when the file has no timestamp column', parsePositive)
     .option('--columns <names>', 'CSV: comma-separated axis columns to import')
     .option('--timestamp-column <name>', 'CSV: name of the timestamp column')
@@ -47,8 +53,11 @@ export function samplesCommands(program: Command): void {
           const result = (await ctx.follow(jobId)) as ImportResult;
           if (ctx.json) printJson(result);
           else {
-            const labels = Object.entries(result.byLabel).map(([l, n]) => `${l}: ${n}`);
-            process.stdout.write(`Imported ${result.imported} sample${result.imported === 1 ? '' : 's'}${labels.length ? ` (${labels.join(', ')})` : ''}\n`);
+            const labels = Object.entries(result.byLabel).map(([l, n]) => `${l || 'unlabelled'}: ${n}`);
+            process.stdout.write(
+              `Imported ${result.imported} sample${result.imported === 1 ? '' : 's'}${labels.length ? ` (${labels.join(', ')})` : ''}: ${result.byCategory.train} train, ${result.byCategory.test} test\n`,
+            );
+            for (const w of result.warnings) process.stderr.write(`  warning: ${w.message}\n`);
             for (const f of result.failed) process.stderr.write(`  failed: ${f.message}\n`);
           }
           if (result.failed.length > 0) {

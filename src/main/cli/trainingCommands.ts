@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ModelDetail, TestResult, TrainSettingsInput } from '../../shared/api/training';
+import { describeValidation, uncertainMeaning, type ModelDetail, type TestResult, type TrainSettingsInput } from '../../shared/api/training';
 import { KilnError } from '../../shared/errors';
 import { action } from './main';
 import { printJson, printTable } from './output';
@@ -33,8 +33,9 @@ function printModel(d: ModelDetail): void {
   );
   if (m.float32) {
     process.stdout.write(
-      `Accuracy on ${m.evaluatedOn} rows (${m.float32.rows}): float32 ${pct(m.float32.accuracy)}, int8 ${pct(m.int8?.accuracy)}; loss ${m.float32.loss?.toFixed(4) ?? '—'}\n`,
+      `Accuracy on ${m.evaluatedOn} rows (${m.float32.rows}): float32 ${pct(m.float32.accuracy)} (top-1 ${pct(m.float32.top1)}), int8 ${pct(m.int8?.accuracy)} (top-1 ${pct(m.int8?.top1)}); loss ${m.float32.loss?.toFixed(4) ?? '—'}\n`,
     );
+    process.stdout.write(`  (${uncertainMeaning(m.uncertainThreshold)})\n`);
     process.stdout.write(`Size: float32 ${m.sizes.float32Bytes} B, int8 ${m.sizes.int8Bytes ?? '—'} B\n`);
     printConfusion(m.classNames, m.float32.confusion);
     printTable(
@@ -48,6 +49,8 @@ function printModel(d: ModelDetail): void {
       ['class', 'precision', 'recall', 'f1', 'support'],
     );
   }
+  if (m.validation) process.stdout.write(`${describeValidation(m.validation)}\n`);
+  for (const a of m.advice ?? []) process.stdout.write(`Warning: ${a.message}\n`);
   if (m.regression) process.stdout.write(`MSE ${m.regression.mse.toFixed(4)}, MAE ${m.regression.mae.toFixed(4)}\n`);
   if (m.anomaly) process.stdout.write(`Anomaly: ${m.anomaly.clusters.length} clusters, threshold ${m.anomaly.threshold.toFixed(3)}\n`);
 }
@@ -56,7 +59,9 @@ function printModel(d: ModelDetail): void {
 export function trainingCommands(program: Command): void {
   program
     .command('train')
-    .description("train the impulse's learning block (in a worker thread) and keep the model; ends with its metrics")
+    .description(
+      "train the impulse's learning block (in a worker thread) and keep the model; ends with its metrics. Settings given as flags apply to this run only unless --save is given; without flags the project's settings (or the defaults for its network) are used",
+    )
     .requiredOption('--project <name>', 'project name or path to a .kiln file')
     .option('--block <id>', 'learning block id (default: the first)')
     .option(
@@ -84,11 +89,21 @@ export function trainingCommands(program: Command): void {
       'share of rows held out',
       number('--validation-split', (n) => n >= 0 && n <= 0.9, 'between 0 and 0.9'),
     )
+    .option('--save', "keep the settings given as flags as the project's training settings")
     .action(
       action(
         async (
           ctx,
-          opts: { project: string; block?: string; epochs?: number; seed?: number; learningRate?: number; batchSize?: number; validationSplit?: number },
+          opts: {
+            project: string;
+            block?: string;
+            epochs?: number;
+            seed?: number;
+            learningRate?: number;
+            batchSize?: number;
+            validationSplit?: number;
+            save?: boolean;
+          },
         ) => {
           const info = await ctx.call('training.info', { project: opts.project, ...(opts.block ? { block: opts.block } : {}) });
           const settings: TrainSettingsInput = {
@@ -100,7 +115,12 @@ export function trainingCommands(program: Command): void {
             ...(opts.validationSplit !== undefined ? { validationSplit: opts.validationSplit } : {}),
           };
           if (!ctx.json) process.stderr.write(`Training on ${info.backend.name} (${info.backend.note})\n`);
-          const { jobId } = await ctx.call('model.train', { project: opts.project, settings, ...(opts.block ? { block: opts.block } : {}) });
+          const { jobId } = await ctx.call('model.train', {
+            project: opts.project,
+            settings,
+            save: !!opts.save,
+            ...(opts.block ? { block: opts.block } : {}),
+          });
           const result = (await ctx.follow(jobId)) as { modelId: number };
           const detail = await ctx.call('models.get', { project: opts.project, id: result.modelId });
           if (ctx.json)
@@ -112,6 +132,8 @@ export function trainingCommands(program: Command): void {
               datasetHash: detail.datasetHash,
               impulseHash: detail.impulseHash,
               settings: detail.settings,
+              validationSplit: detail.metrics.validation ? describeValidation(detail.metrics.validation) : null,
+              uncertain: uncertainMeaning(detail.metrics.uncertainThreshold),
               metrics: { ...detail.metrics, explorer: undefined },
             });
           else printModel(detail);

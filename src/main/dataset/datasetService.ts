@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { SampleRow, DatasetCounts, ExportFormat, ImportResult, ExportResult } from '../../shared/api/samples';
+import type { SampleRow, DatasetCounts, ExportFormat, ImportResult, ImportWarning, ExportResult } from '../../shared/api/samples';
 import { KilnError } from '../../shared/errors';
 import type { CsvOptions } from '../../shared/formats';
 import type { EventBus } from '../api/eventBus';
@@ -14,6 +14,7 @@ import type { JobRunner } from '../jobs/jobRunner';
 import { TRASH_KEEP_DAYS, type ProjectHome } from '../store/projectHome';
 import { SampleRepository, type Category, type SampleQuery, type SampleRecord } from '../store/sampleRepository';
 import { decimateMinMax, shrinkImage } from './decimate';
+import { isEiExportFolder, isZipName, planExportFolder, planExportZip, type ExportPlan } from './eiExport';
 import { exportSamples } from './exportSamples';
 import { collectImportFiles, importSampleFiles, type ImportSource } from './importSamples';
 
@@ -205,16 +206,7 @@ export class DatasetService {
   /** Starts the import job; upload temp files are discarded when it ends. */
   startImport(req: ImportRequest): { jobId: string } {
     const repo = this.repo(req.project);
-    let sources: ImportSource[];
-    let early: ImportResult['failed'] = [];
-    if (req.uploadIds) {
-      sources = req.uploadIds.map((u) => this.uploads.take(u));
-    } else {
-      const found = collectImportFiles(req.paths ?? []);
-      sources = found.sources;
-      early = found.failed;
-      if (sources.length === 0 && early.length === 0) throw new KilnError('NO_DATA', `No files found in ${(req.paths ?? []).join(', ')}`);
-    }
+    const { sources, failed: early, warnings } = this.importSources(req);
     const title = `Import ${sources.length === 1 ? sources[0]!.fileName : `${sources.length} files`} into ${this.nameOf(req.project)}`;
     const job = this.jobs.start('samples.import', title, this.nameOf(req.project), async (ctx) => {
       let last = Date.now();
@@ -236,12 +228,13 @@ export class DatasetService {
           },
         );
         const failed = [...early, ...result.failed];
+        for (const w of warnings) ctx.log(w.message, 'warn');
         // one summary line: failures are listed in the result (the CLI and the page show them)
         ctx.log(
           `Imported ${result.imported} sample${result.imported === 1 ? '' : 's'}${failed.length ? `; ${failed.length} file${failed.length === 1 ? '' : 's'} failed` : ''}`,
           failed.length ? 'warn' : 'info',
         );
-        return { ...result, failed };
+        return { ...result, failed, warnings: [...warnings, ...result.warnings] };
       } catch (e) {
         if (ctx.signal.aborted) ctx.log(`Cancelled: ${stored} sample${stored === 1 ? '' : 's'} imported before that stay in the project`, 'warn');
         throw e;
@@ -251,6 +244,41 @@ export class DatasetService {
       }
     });
     return { jobId: job.id };
+  }
+
+  /**
+   * What an import reads: uploads and paths, where an Edge Impulse export (a folder with
+   * training/, testing/ or info.labels, or any .zip) expands into its samples with their
+   * categories and labels.
+   */
+  private importSources(req: ImportRequest): { sources: ImportSource[]; failed: ImportResult['failed']; warnings: ImportWarning[] } {
+    const sources: ImportSource[] = [];
+    const warnings: ImportWarning[] = [];
+    const failed: ImportResult['failed'] = [];
+    const addPlan = (plan: ExportPlan) => {
+      sources.push(...plan.sources);
+      warnings.push(...plan.warnings);
+    };
+    if (req.uploadIds) {
+      for (const u of req.uploadIds) {
+        const up = this.uploads.take(u);
+        if (isZipName(up.fileName)) addPlan(planExportZip(up.file, up.fileName, req.category));
+        else sources.push(up);
+      }
+      return { sources, failed, warnings };
+    }
+    const plain: string[] = [];
+    for (const p of req.paths ?? []) {
+      const full = path.resolve(p);
+      if (isZipName(full) && existsSync(full)) addPlan(planExportZip(full, path.basename(full), req.category));
+      else if (isEiExportFolder(full)) addPlan(planExportFolder(full, req.category));
+      else plain.push(p);
+    }
+    const found = collectImportFiles(plain);
+    sources.push(...found.sources);
+    failed.push(...found.failed);
+    if (sources.length === 0 && failed.length === 0) throw new KilnError('NO_DATA', `No files found in ${(req.paths ?? []).join(', ')}`);
+    return { sources, failed, warnings };
   }
 
   /** Where an export goes: absolute paths as given, relative ones under `<home>/exports`. */

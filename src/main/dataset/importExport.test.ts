@@ -34,7 +34,7 @@ describe('samples.import', () => {
   it('imports CSV, EI JSON, EI CBOR, WAV and PNG files from a folder, labels from file names', async () => {
     writeMixedFiles(dir);
     const result = await importPaths([dir]);
-    expect(result).toEqual({ imported: 5, failed: [], byLabel: { cat: 1, idle: 1, noise: 1, wave: 2 } });
+    expect(result).toEqual({ imported: 5, failed: [], byLabel: { cat: 1, idle: 1, noise: 1, wave: 2 }, byCategory: { train: 5, test: 0 }, warnings: [] });
     const rows = repo().query({ sort: 'name' }).rows;
     expect(rows.map((r) => [r.name, r.label, r.source])).toEqual([
       ['cat.01', 'cat', 'import:png'],
@@ -60,7 +60,7 @@ describe('samples.import', () => {
       category: 'test',
       csv: { intervalMs: 5, timestampColumn: null },
     });
-    expect(job.result).toEqual({ imported: 1, failed: [], byLabel: { tap: 1 } });
+    expect(job.result).toEqual({ imported: 1, failed: [], byLabel: { tap: 1 }, byCategory: { train: 0, test: 1 }, warnings: [] });
     expect(repo().query().rows[0]).toMatchObject({ label: 'tap', category: 'test', intervalMs: 5, readings: 3 });
     expect(() => studio.services.uploads.take(uploadId)).toThrow(/Unknown upload/);
   });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ImportFailure, ImportResult } from '../../shared/api/samples';
 import { KilnError, isKilnError } from '../../shared/errors';
 import { labelFromFileName, parseSampleFile, type CsvOptions } from '../../shared/formats';
+import { UNLABELLED } from '../../shared/formats/eiManifest';
 import { seededShuffle, type Category, type SampleRepository } from '../store/sampleRepository';
 
 /** Files larger than this are refused before they are read (a sample is held in memory). */
@@ -20,6 +21,16 @@ export interface ImportSource {
   file: string;
   /** name shown to the user and used for the label (`wave.01.csv` → wave) */
   fileName: string;
+  /** the bytes, when they are not a file of their own (a zip entry) */
+  read?: () => Uint8Array;
+  /** category given by the source (an export's manifest or folder); wins over the import's */
+  category?: Category;
+  /** label given by the source (an export's manifest); '' = unlabelled */
+  label?: string;
+  /** sample name given by the source (default: the file name without extension) */
+  name?: string;
+  /** bytes, when `file` is not on disk (progress) */
+  size?: number;
 }
 
 export interface ImportOptions {
@@ -72,10 +83,11 @@ export function collectImportFiles(paths: string[]): { sources: ImportSource[]; 
 
 /** Category of each source: fixed, or a seeded stratified 80/20 split per (file-name) label. */
 export function assignCategories(sources: ImportSource[], opts: ImportOptions): Category[] {
-  if (opts.category !== 'split') return sources.map(() => opts.category as Category);
-  const out: Category[] = sources.map(() => 'train');
+  if (opts.category !== 'split') return sources.map((s) => s.category ?? (opts.category as Category));
+  const out: Category[] = sources.map((s) => s.category ?? 'train');
   const byLabel = new Map<string, number[]>();
   sources.forEach((s, i) => {
+    if (s.category) return;
     const label = opts.label ?? labelFromFileName(s.fileName);
     byLabel.set(label, [...(byLabel.get(label) ?? []), i]);
   });
@@ -92,8 +104,12 @@ export function assignCategories(sources: ImportSource[], opts: ImportOptions): 
 export function importOne(repo: SampleRepository, source: ImportSource, category: Category, opts: ImportOptions): { id: number; label: string } {
   const { fileName } = source;
   let size: number;
+  let bytes: Uint8Array | null = null;
   try {
-    size = statSync(source.file).size;
+    if (source.read) {
+      bytes = source.read();
+      size = bytes.length;
+    } else size = statSync(source.file).size;
   } catch {
     throw new KilnError('NOT_FOUND', `${fileName}: the file is gone (moved or deleted during the import)`, { file: fileName });
   }
@@ -104,14 +120,15 @@ export function importOne(repo: SampleRepository, source: ImportSource, category
       { file: fileName },
     );
   }
-  const bytes = new Uint8Array(readFileSync(source.file));
+  bytes ??= new Uint8Array(readFileSync(source.file));
   const parsed = parseSampleFile(fileName, bytes, opts.csv ? { csv: opts.csv } : {});
-  const label = (opts.label ?? parsed.label ?? labelFromFileName(fileName)).trim();
-  if (!label)
+  const label = (opts.label ?? source.label ?? parsed.label ?? labelFromFileName(fileName)).trim();
+  // an empty label is Kiln's "unlabelled" only when the source says so (an export's manifest)
+  if (!label && source.label !== UNLABELLED)
     throw new KilnError('BAD_FILE', `${fileName}: the file name gives no label (Kiln takes the part before the first dot); choose a label for the import`, {
       file: fileName,
     });
-  const name = sampleNameFromFile(fileName);
+  const name = source.name ?? sampleNameFromFile(fileName);
   try {
     const record = repo.insert({
       ...(name ? { name } : {}),
@@ -146,7 +163,7 @@ export async function importSampleFiles(repo: SampleRepository, sources: ImportS
   const categories = assignCategories(sources, opts);
   const sizes = sources.map((s) => {
     try {
-      return statSync(s.file).size;
+      return s.size ?? statSync(s.file).size;
     } catch {
       return 0;
     }
@@ -157,6 +174,7 @@ export async function importSampleFiles(repo: SampleRepository, sources: ImportS
   );
   const failed: ImportFailure[] = [];
   const byLabel: Record<string, number> = {};
+  const byCategory = { train: 0, test: 0 };
   let imported = 0;
   let doneBytes = 0;
   for (let i = 0; i < sources.length; i++) {
@@ -167,6 +185,7 @@ export async function importSampleFiles(repo: SampleRepository, sources: ImportS
       const { label } = importOne(repo, source, categories[i]!, opts);
       imported++;
       byLabel[label] = (byLabel[label] ?? 0) + 1;
+      byCategory[categories[i]!]++;
       reporter.onImported?.();
     } catch (e) {
       const failure = isKilnError(e)
@@ -180,5 +199,5 @@ export async function importSampleFiles(repo: SampleRepository, sources: ImportS
     await new Promise((r) => setImmediate(r));
   }
   reporter.progress(1, `Imported ${imported} of ${sources.length} files`);
-  return { imported, failed, byLabel };
+  return { imported, failed, byLabel, byCategory, warnings: [] };
 }

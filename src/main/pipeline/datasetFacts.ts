@@ -91,6 +91,7 @@ export function factsOf(samples: SampleMeta[]): DatasetFacts {
     frequenciesHz,
     shortest: shortest ? { name: shortest.name, durationMs: duration(shortest) } : null,
     longest: longest ? { name: longest.name, durationMs: duration(longest) } : null,
+    medianDurationMs: series.length ? series.map(duration).sort((a, b) => a - b)[Math.floor((series.length - 1) / 2)]! : null,
     imageSizes: byCount(images, (s) => `${s.width}x${s.height}`).map((s) => ({ width: s.width!, height: s.height! })),
     labels: [...new Set(samples.map((s) => s.label))].sort(),
   };

@@ -228,7 +228,7 @@ describe('audio and image projects', () => {
     const state = await call<ImpulseState>('impulse.get', { project: 'motion' });
     expect(state.suggestion).toBe('audio');
     await call('impulse.set', { project: 'motion', impulse: state.impulse });
-    expect(await generate()).toMatchObject({ computedWindows: 3 });
+    expect(await generate()).toMatchObject({ computedWindows: 5 });
     expect((await call<FeaturesStatus>('features.status', { project: 'motion' })).blocks[0]).toMatchObject({
       block: 'mfcc',
       featuresPerWindow: 50 * 13,

@@ -148,7 +148,7 @@ export class SampleRepository {
         createdAt: new Date().toISOString(),
       });
     const id = Number(result.lastInsertRowid);
-    if (!s.name) this.db.prepare('UPDATE samples SET name = ? WHERE id = ?').run(`${s.label}.${id}`, id);
+    if (!s.name) this.db.prepare('UPDATE samples SET name = ? WHERE id = ?').run(`${s.label || 'unlabelled'}.${id}`, id);
     return this.get(id);
   }
 
@@ -416,7 +416,8 @@ export class SampleRepository {
 
 function validateNew(s: NewSample): void {
   const isImage = !!(s.width && s.height);
-  if (!s.label.trim()) throw new KilnError('BAD_REQUEST', 'A sample needs a label');
+  // '' is "unlabelled" (kept, never a class); a label of only spaces is a mistake
+  if (s.label !== '' && !s.label.trim()) throw new KilnError('BAD_REQUEST', 'A sample needs a label');
   if (s.sensors.length === 0) throw new KilnError('BAD_DATA', 'A sample needs at least one sensor');
   if (isImage ? s.values.length !== s.width! * s.height! : s.values.length % s.sensors.length !== 0) {
     throw new KilnError(

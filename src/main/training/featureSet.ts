@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { getDspBlock, validateParams } from '../../shared/dsp/index';
 import type { DspOutputShape } from '../../shared/dsp/block';
 import { KilnError } from '../../shared/errors';
+import { UNLABELLED } from '../../shared/formats/eiManifest';
 import { blockInputInfo, CUSTOM_BLOCK_PREFIX, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse';
 import type { FeatureInput } from '../../shared/model/defaults';
 import { datasetFeatures, liveSamples, loadImpulse, projectCatalog, resolveBlocks, type SampleMeta } from '../pipeline';
@@ -163,18 +164,30 @@ export function buildFeatureSet(db: Db, impulse: Impulse, block: LearningBlockCo
     );
   }
   const samples = samplesOf(db, category);
-  const names = classNames ?? [...new Set(samples.map((s) => s.label))].sort();
+  // unlabelled samples ('') are never a class and never train; in test they are classified, not scored
+  const names = classNames ?? [...new Set(samples.map((s) => s.label).filter((l) => l !== UNLABELLED))].sort();
   const index = new Map(names.map((c, i) => [c, i]));
+  const keep = category === 'train' ? f.labels.flatMap((l, r) => (l === UNLABELLED ? [] : [r])) : null;
+  const pick = <T>(xs: T[]): T[] => (keep && keep.length < xs.length ? keep.map((r) => xs[r]!) : xs);
+  const features = keep && keep.length < f.rows ? gatherFeatureRows(f.features, f.dims, keep) : f.features;
+  const labelText = pick(f.labels);
+  const used = category === 'train' ? samples.filter((s) => s.label !== UNLABELLED) : samples;
   return {
     layout,
-    features: f.features,
-    rows: f.rows,
-    sampleIds: Int32Array.from(f.sampleIds),
-    windowIndex: Int32Array.from(f.windows),
-    labels: Int32Array.from(f.labels, (l) => index.get(l) ?? -1),
-    labelText: f.labels,
+    features,
+    rows: labelText.length,
+    sampleIds: Int32Array.from(pick(f.sampleIds)),
+    windowIndex: Int32Array.from(pick(f.windows)),
+    labels: Int32Array.from(labelText, (l) => index.get(l) ?? -1),
+    labelText,
     classNames: names,
-    samples: samples.map((s) => ({ id: s.id, name: s.name, label: s.label })),
+    samples: used.map((s) => ({ id: s.id, name: s.name, label: s.label })),
     datasetHash: datasetHash(samples),
   };
+}
+
+function gatherFeatureRows(features: Float32Array, dims: number, rows: number[]): Float32Array {
+  const out = new Float32Array(rows.length * dims);
+  rows.forEach((r, i) => out.set(features.subarray(r * dims, (r + 1) * dims), i * dims));
+  return out;
 }

@@ -7,14 +7,22 @@
  * No worker or job plumbing here: progress, logs and epochs go to a `Reporter`, so tests run it
  * in-process.
  */
-import type { EpochMetrics, ModelMetrics, SampleTestResult, TestResult, TrainSettingsValue } from '../../shared/api/training.js';
+import {
+  describeValidation,
+  type EpochMetrics,
+  type ModelMetrics,
+  type SampleTestResult,
+  type TestResult,
+  type TrainSettingsValue,
+} from '../../shared/api/training.js';
 import { findDspBlock, validateParams } from '../../shared/dsp/index.js';
 import { KilnError } from '../../shared/errors.js';
-import { blockInputInfo, readingsPerWindow, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
+import { blockInputInfo, readingsPerWindow, windowStartMs, type Impulse, type LearningBlockConfig } from '../../shared/impulse/impulse.js';
 import { type AnomalyModel, anomalyScores, trainGmm, trainKMeans } from '../../shared/model/anomaly.js';
 import { int8FromJson, int8ToJson, quantizeModel, runInt8, type Int8Model } from '../../shared/model/int8.js';
 import { lowerFloat } from '../../shared/model/lowerFloat.js';
 import { classificationReport, regressionReport, type ClassificationReport } from '../../shared/model/metrics.js';
+import { networkFamily, trainingAdvice } from '../../shared/model/defaults.js';
 import { analyzeSpec } from '../../shared/model/shapes.js';
 import { parseModelSpec, type ModelSpec, type OutputHead } from '../../shared/model/spec.js';
 import { exportOnnx } from '../export/onnx/onnxExport.js';
@@ -66,10 +74,16 @@ export interface TestTask {
   precision?: 'float32' | 'int8' | 'both';
 }
 
+/** Share of rows whose highest score is the true class, whatever the uncertain threshold. */
+function top1Accuracy(scores: Float32Array, labels: ArrayLike<number>, classes: number): number {
+  return labels.length ? classificationReport(scores, labels, classes, 0).accuracy : 0;
+}
+
 const INT8_ENGINE = 'kiln int8 (integer-only)';
 
-function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number) {
+function summariseReport(r: ClassificationReport, loss: number | null, classes: number, rows: number, top1?: number) {
   return {
+    ...(top1 !== undefined ? { top1 } : {}),
     accuracy: r.accuracy,
     loss,
     confusion: r.confusion.map((row) => row.slice(0, classes + 1)),
@@ -272,7 +286,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
           throw new KilnError('BAD_DATA', `Regression needs numeric labels; "${l}" is not a number`, { field: 'labels' });
         return v;
       });
-      const res = await trainRegressor({ ...common, targets, onEpoch: (e, m) => onEpoch(e, m.loss, m.mae, m.valLoss, m.valMae) });
+      const res = await trainRegressor({ ...common, targets, sampleIds: fs.sampleIds, onEpoch: (e, m) => onEpoch(e, m.loss, m.mae, m.valLoss, m.valMae) });
       const rr = regressionReport(res.validation.predictions, res.validation.targets);
       Object.assign(metrics, {
         history: res.history.map((h, i) => ({ epoch: i + 1, loss: h.loss, metric: h.mae, valLoss: h.valLoss, valMetric: h.valMae })),
@@ -281,6 +295,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
         trainRows: res.trainRows.length,
         validationRows: res.validationRows.length,
         evaluatedOn: res.validation.set,
+        validation: res.validationSplit,
         regression: { mse: rr.mse, mae: rr.mae },
         sizes: { float32Bytes: (analyzeSpec(res.spec, { kind: 'regression' }) as { totalParams?: number }).totalParams! * 4, int8Bytes: null },
         trainSeconds: (Date.now() - started) / 1000,
@@ -299,6 +314,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     const classes = fs.classNames.length;
     const res = await trainClassifier({
       ...common,
+      sampleIds: fs.sampleIds,
       labels: fs.labels,
       classNames: fs.classNames,
       onEpoch: (e, m) => onEpoch(e, m.loss, m.acc, m.valLoss, m.valAcc),
@@ -307,7 +323,26 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     rep.progress(0.87, 'Evaluating');
     const evalRows = res.validation.set === 'validation' ? res.validationRows : res.trainRows;
     const report = classificationReport(res.validation.predictions, res.validation.labels, classes, settings.uncertainThreshold);
-    metrics.float32 = summariseReport(report, res.validation.loss, classes, evalRows.length);
+    metrics.float32 = summariseReport(
+      report,
+      res.validation.loss,
+      classes,
+      evalRows.length,
+      top1Accuracy(res.validation.predictions, res.validation.labels, classes),
+    );
+    metrics.validation = res.validationSplit;
+    rep.log(describeValidation(res.validationSplit));
+    metrics.advice = trainingAdvice({
+      trainAccuracy: res.history.at(-1)?.acc ?? null,
+      uncertainShare: evalRows.length ? report.uncertain / evalRows.length : null,
+      uncertainThreshold: settings.uncertainThreshold,
+      learningRate: settings.learningRate,
+      epochsRun: res.epochsRun,
+      epochs: settings.epochs,
+      stoppedEarly: res.stoppedEarly,
+      family: networkFamily(fs.layout.input),
+    });
+    for (const a of metrics.advice) rep.log(a.message);
     Object.assign(metrics, {
       history: res.history.map((h, i) => ({ epoch: i + 1, loss: h.loss, metric: h.acc, valLoss: h.valLoss, valMetric: h.valAcc })),
       epochsRun: res.epochsRun,
@@ -327,7 +362,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
     if (int8Rows < evalRows.length) rep.log(`int8 accuracy is measured on the first ${int8Rows} of ${evalRows.length} evaluation rows (large network)`);
     const int8Scores = runInt8(int8, evalFeatures.subarray(0, int8Rows * len));
     const int8Report = classificationReport(int8Scores, res.validation.labels.subarray(0, int8Rows), classes, settings.uncertainThreshold);
-    metrics.int8 = summariseReport(int8Report, null, classes, int8Rows);
+    metrics.int8 = summariseReport(int8Report, null, classes, int8Rows, top1Accuracy(int8Scores, res.validation.labels.subarray(0, int8Rows), classes));
     metrics.sizes = { float32Bytes: (analysis.ok ? analysis.totalParams : 0) * 4, int8Bytes: int8.sizeBytes };
     rep.log(`Validation accuracy: float32 ${(report.accuracy * 100).toFixed(1)} %, int8 ${(int8Report.accuracy * 100).toFixed(1)} %`);
 
@@ -409,7 +444,8 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
       rep.progress(0.75, 'Classifying with the int8 engine');
       int8Scores = runInt8(int8FromJson(stored.int8), fs.features);
     }
-    const unknownLabels = [...new Set(samples.filter((s) => !task.classNames.includes(s.label)).map((s) => s.label))];
+    // unlabelled samples ('') are classified but not scored, and are no unknown label
+    const unknownLabels = [...new Set(samples.filter((s) => s.label !== '' && !task.classNames.includes(s.label)).map((s) => s.label))];
     const increaseMs = task.impulse.input.type === 'time-series' ? task.impulse.input.windowIncreaseMs : 0;
     /** window report, per-sample votes and sample accuracy of one engine's scores */
     const judge = (scores: Float32Array, label: string) => {
@@ -442,7 +478,18 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
           classes,
           task.settings.uncertainThreshold,
         );
-        windowsEval = summariseReport(sub, null, classes, keep.length);
+        const keptScores = gatherRows(scores, classes, keep);
+        windowsEval = summariseReport(
+          sub,
+          null,
+          classes,
+          keep.length,
+          top1Accuracy(
+            keptScores,
+            Int32Array.from(keep, (r) => known[r]!),
+            classes,
+          ),
+        );
       }
       rep.progress(0.9, 'Summarising');
       const results: SampleTestResult[] = [];
@@ -456,7 +503,8 @@ export async function runTestTask(task: TestTask, rep: Reporter): Promise<TestRe
         while (r < fs.rows && fs.sampleIds[r] === s.id) {
           const p = predicted[r]!;
           const score = isClassifier ? (p >= 0 ? scores[r * classes + p]! : Math.max(...scores.subarray(r * classes, (r + 1) * classes))) : (anomaly?.[r] ?? 0);
-          windows.push({ start: fs.windowIndex[r]! * increaseMs, predicted: p, score });
+          const start = task.impulse.input.type === 'time-series' ? windowStartMs(task.impulse.input, fs.windowIndex[r]!) : 0;
+          windows.push({ start, predicted: p, score });
           preds.push(p);
           if (anomaly) maxAnomaly = Math.max(maxAnomaly, anomaly[r]!);
           r++;

@@ -3,7 +3,7 @@ import { KilnError } from '../../shared/errors.js';
 import { defaultSpec } from '../../shared/model/defaults.js';
 import { createRng } from '../../shared/model/random.js';
 import type { ModelSpecInput } from '../../shared/model/spec.js';
-import { type TrainSettings, predict, trainClassifier, trainRegressor } from './trainer.js';
+import { type TrainSettings, predict, splitBySample, trainClassifier, trainRegressor } from './trainer.js';
 
 /** Gaussian blobs: class c centred at a seeded random point. */
 function blobs(rows: number, dims: number, classes: number, seed: number, spread = 0.5) {
@@ -234,5 +234,31 @@ describe('trainRegressor', () => {
     expect(allWeights(a.weights)).toEqual(allWeights(b.weights));
     const err = await trainRegressor({ ...args, targets: targets.map((t, i) => (i === 5 ? NaN : t)) }).catch((e: unknown) => e);
     expect((err as KilnError).message).toMatch(/Row 5 has target value NaN/);
+  });
+});
+
+describe('validation split by sample', () => {
+  it('keeps every window of a sample on one side, stratified by label, the same for the same seed', () => {
+    // 10 samples of 2 labels, 7 windows each
+    const sampleOfRow = Int32Array.from({ length: 70 }, (_, r) => 100 + Math.floor(r / 7));
+    const label = (r: number) => Math.floor(r / 7) % 2;
+    const a = splitBySample(70, sampleOfRow, label, 0.2, 3, createRng(3).fork('split'));
+    const b = splitBySample(70, sampleOfRow, label, 0.2, 3, createRng(3).fork('split'));
+    expect(Array.from(a.val)).toEqual(Array.from(b.val));
+    const valSamples = new Set(Array.from(a.val, (r) => sampleOfRow[r]!));
+    const trainSamples = new Set(Array.from(a.train, (r) => sampleOfRow[r]!));
+    expect([...valSamples].filter((s) => trainSamples.has(s))).toEqual([]);
+    // one of the five samples of each label
+    expect([...valSamples].map((s) => (s - 100) % 2).sort()).toEqual([0, 1]);
+    expect(a.info).toEqual({
+      by: 'sample',
+      stratified: true,
+      seed: 3,
+      fraction: 0.2,
+      trainSamples: 8,
+      validationSamples: 2,
+      trainWindows: 56,
+      validationWindows: 14,
+    });
   });
 });

@@ -30,7 +30,16 @@ export interface TrainSettings {
   /** weight each class by total / (classes × count), as Keras' "balanced" weights */
   classWeighting?: boolean;
   /** stop when the monitored loss (validation, else training) has not improved by minDelta for patience epochs; the best weights are kept */
-  earlyStopping?: { patience: number; minDelta: number };
+  earlyStopping?: {
+    patience: number;
+    minDelta: number;
+    /**
+     * 'loss' (default): validation loss (training loss without validation rows); 'accuracy':
+     * validation accuracy, ties broken by lower validation loss (classifiers only; small
+     * validation sets make the loss rise while accuracy still improves)
+     */
+    monitor?: 'loss' | 'accuracy';
+  };
   augmentation?: AugmentationSettings;
   /**
    * standardise every feature with the training rows' mean and 1/std before the network (stored
@@ -67,12 +76,16 @@ interface CommonArgs<E> {
 }
 
 export interface TrainClassifierArgs extends CommonArgs<ClassifierEpoch> {
+  /** sample id per row: validation holds out whole samples (default: each row its own sample) */
+  sampleIds?: Int32Array;
   /** class index per row, 0 … classNames.length - 1 */
   labels: Int32Array;
   classNames: string[];
 }
 
 export interface TrainRegressorArgs extends CommonArgs<RegressorEpoch> {
+  /** sample id per row: validation holds out whole samples (default: each row its own sample) */
+  sampleIds?: Int32Array;
   /** target value per row */
   targets: Float32Array;
 }
@@ -88,6 +101,7 @@ interface TrainRunInfo {
   /** row indices used for training and for validation */
   trainRows: Int32Array;
   validationRows: Int32Array;
+  validationSplit: ValidationSplit;
 }
 
 export interface ClassifierResult extends TrainRunInfo {
@@ -279,18 +293,76 @@ function prepare(args: Omit<CommonArgs<unknown>, 'onEpoch'>, head: OutputHead, t
   return { spec, rows, featureLength };
 }
 
-/** Stratified seeded split: per group, shuffle and hold out round(count × split) rows. */
-function splitRows(groups: number[][], split: number, rng: Rng): { train: Int32Array; val: Int32Array } {
+/** How the validation rows were chosen, for the metrics the user reads. */
+export interface ValidationSplit {
+  /** 'sample': every window of a sample on the same side; 'window': rows drawn one by one (no sample ids given) */
+  by: 'sample' | 'window';
+  /** the same share of each label's samples held out */
+  stratified: boolean;
+  seed: number;
+  /** requested share of samples (or rows) held out */
+  fraction: number;
+  trainSamples: number;
+  validationSamples: number;
+  trainWindows: number;
+  validationWindows: number;
+}
+
+/**
+ * Seeded validation split by sample: the samples of each stratum (label) are shuffled and
+ * round(count × split) of them (at least one when the stratum has two or more) are held out
+ * with all of their windows, so no window of a validation sample ever trains. Without sample
+ * ids every row is its own sample.
+ */
+export function splitBySample(
+  rows: number,
+  sampleOfRow: Int32Array | undefined,
+  stratumOfRow: (row: number) => number,
+  split: number,
+  seed: number,
+  rng: Rng,
+): { train: Int32Array; val: Int32Array; info: ValidationSplit } {
+  const rowsOf = new Map<number, number[]>();
+  for (let r = 0; r < rows; r++) {
+    const id = sampleOfRow ? sampleOfRow[r]! : r;
+    let list = rowsOf.get(id);
+    if (!list) rowsOf.set(id, (list = []));
+    list.push(r);
+  }
+  const strata = new Map<number, number[]>();
+  for (const [id, list] of rowsOf) {
+    const k = stratumOfRow(list[0]!);
+    let ids = strata.get(k);
+    if (!ids) strata.set(k, (ids = []));
+    ids.push(id);
+  }
+  const valSamples = new Set<number>();
+  for (const k of [...strata.keys()].sort((a, b) => a - b)) {
+    const ids = shuffleInPlace(
+      [...strata.get(k)!].sort((a, b) => a - b),
+      rng,
+    );
+    let nVal = split > 0 && ids.length >= 2 ? Math.max(1, Math.round(ids.length * split)) : 0;
+    if (nVal >= ids.length) nVal = ids.length - 1;
+    for (const id of ids.slice(0, nVal)) valSamples.add(id);
+  }
   const train: number[] = [];
   const val: number[] = [];
-  for (const g of groups) {
-    const idx = shuffleInPlace([...g], rng);
-    let nVal = Math.round(idx.length * split);
-    if (nVal >= idx.length) nVal = idx.length - 1;
-    val.push(...idx.slice(0, nVal));
-    train.push(...idx.slice(nVal));
-  }
-  return { train: Int32Array.from(train), val: Int32Array.from(val) };
+  for (let r = 0; r < rows; r++) (valSamples.has(sampleOfRow ? sampleOfRow[r]! : r) ? val : train).push(r);
+  return {
+    train: Int32Array.from(train),
+    val: Int32Array.from(val),
+    info: {
+      by: sampleOfRow ? 'sample' : 'window',
+      stratified: strata.size > 1,
+      seed,
+      fraction: split,
+      trainSamples: rowsOf.size - valSamples.size,
+      validationSamples: valSamples.size,
+      trainWindows: train.length,
+      validationWindows: val.length,
+    },
+  };
 }
 
 interface LoopResult<E> {
@@ -362,6 +434,8 @@ async function trainLoop<E>(
   split: { train: Int32Array; val: Int32Array },
   rng: Rng,
   toEpoch: (loss: number, metric: number, valLoss: number | null, valMetric: number | null) => E,
+  /** the metric is an accuracy (higher is better): early stopping may monitor it */
+  metricIsAccuracy = false,
 ): Promise<LoopResult<E>> {
   const { settings } = args;
   const { featureLength: len } = prepared;
@@ -377,6 +451,7 @@ async function trainLoop<E>(
   const history: E[] = [];
   const monitorVal = split.val.length > 0;
   let best = Infinity;
+  let bestAccuracy = -Infinity;
   let bestWeights: ModelWeights | null = null;
   let wait = 0;
   let stoppedEarly = false;
@@ -422,9 +497,20 @@ async function trainLoop<E>(
     history.push(metrics);
     args.onEpoch?.(epoch, metrics);
     if (settings.earlyStopping) {
-      const monitored = monitorVal ? valLoss! : loss;
-      if (best - monitored > settings.earlyStopping.minDelta) {
-        best = monitored;
+      const byAccuracy = settings.earlyStopping.monitor === 'accuracy' && metricIsAccuracy && monitorVal;
+      let improved: boolean;
+      if (byAccuracy) {
+        improved = valMetric! - bestAccuracy > settings.earlyStopping.minDelta || (valMetric! >= bestAccuracy && valLoss! < best);
+        if (improved) {
+          bestAccuracy = Math.max(bestAccuracy, valMetric!);
+          best = valLoss!;
+        }
+      } else {
+        const monitored = monitorVal ? valLoss! : loss;
+        improved = best - monitored > settings.earlyStopping.minDelta;
+        if (improved) best = monitored;
+      }
+      if (improved) {
         bestWeights = exportWeights(net);
         wait = 0;
       } else if (++wait >= settings.earlyStopping.patience) {
@@ -468,7 +554,7 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
     });
   }
   const rng = createRng(args.settings.seed);
-  const split = splitRows(groups, args.settings.validationSplit, rng.fork('split'));
+  const split = splitBySample(prepared.rows, args.sampleIds, (r) => labels[r]!, args.settings.validationSplit, args.settings.seed, rng.fork('split'));
   let classWeight: Float64Array | null = null;
   if (args.settings.classWeighting) {
     const counts = new Float64Array(classes);
@@ -482,12 +568,17 @@ export async function trainClassifier(args: TrainClassifierArgs): Promise<Classi
   const unweighted = classificationObjective(labels, classes, null);
   const { scaling, features } = scaleFeatures(args, prepared, split.train);
   args = { ...args, features };
-  const run = await trainLoop<ClassifierEpoch>(args, prepared, head, objective, unweighted, split, rng, (loss, acc, valLoss, valAcc) => ({
-    loss,
-    acc,
-    valLoss,
-    valAcc,
-  }));
+  const run = await trainLoop<ClassifierEpoch>(
+    args,
+    prepared,
+    head,
+    objective,
+    unweighted,
+    split,
+    rng,
+    (loss, acc, valLoss, valAcc) => ({ loss, acc, valLoss, valAcc }),
+    true,
+  );
   const evalRows = split.val.length ? split.val : split.train;
   const logits = new Float32Array(evalRows.length * classes);
   // the reported loss is unweighted so it is comparable between runs
@@ -525,8 +616,7 @@ export async function trainRegressor(args: TrainRegressorArgs): Promise<Regresso
     });
   }
   const rng = createRng(args.settings.seed);
-  const all = Array.from({ length: prepared.rows }, (_, i) => i);
-  const split = splitRows([all], args.settings.validationSplit, rng.fork('split'));
+  const split = splitBySample(prepared.rows, args.sampleIds, () => 0, args.settings.validationSplit, args.settings.seed, rng.fork('split'));
   const objective = regressionObjective(args.targets);
   const { scaling, features } = scaleFeatures(args, prepared, split.train);
   args = { ...args, features };
@@ -566,7 +656,7 @@ function runInfo(
   run: LoopResult<unknown>,
   prepared: Prepared,
   seed: number,
-  split: { train: Int32Array; val: Int32Array },
+  split: { train: Int32Array; val: Int32Array; info: ValidationSplit },
   scaling: FeatureScaling | null,
 ): TrainRunInfo {
   return {
@@ -578,6 +668,7 @@ function runInfo(
     seed,
     trainRows: split.train,
     validationRows: split.val,
+    validationSplit: split.info,
   };
 }
 

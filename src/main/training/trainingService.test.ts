@@ -189,7 +189,8 @@ describe('training service', () => {
     expect(r.samples).toHaveLength(testCount);
     // 10 s at 62.5 Hz = 625 readings, window 125, step round(62.5) = 63 readings → 8 windows
     expect(r.samples[0]!.windows.length).toBe(8);
-    expect(r.samples[0]!.windows[1]!.start).toBe(1000);
+    // starts come from sample indices: 63 readings × 16 ms
+    expect(r.samples[0]!.windows[1]!.start).toBe(1008);
     expect(r.windows.confusion).toHaveLength(4);
     expect(r.sampleAccuracy).toBeGreaterThan(0.5);
     expect(r.engine).toBe('onnxruntime-node (float32)');

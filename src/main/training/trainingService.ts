@@ -20,8 +20,9 @@ import {
 } from '../../shared/api/training';
 import { estimateOnDevice } from '../../shared/estimate/onDevice';
 import { KilnError } from '../../shared/errors';
+import { UNLABELLED } from '../../shared/formats/eiManifest';
 import type { Impulse, LearningBlockConfig } from '../../shared/impulse/impulse';
-import { defaultSpec } from '../../shared/model/defaults';
+import { defaultSpec, defaultTrainingSettings, networkFamily, type NetworkFamily } from '../../shared/model/defaults';
 import { assertValidSpec, analyzeSpec } from '../../shared/model/shapes';
 import { parseModelSpec, shapeSize, type ModelSpec, type OutputHead } from '../../shared/model/spec';
 import type { EventBus } from '../api/eventBus';
@@ -58,6 +59,8 @@ interface ModelRow {
 
 const KEY_SPEC = (block: string) => `training.spec.${block}`;
 const KEY_SETTINGS = 'training.settings';
+/** the network family the saved settings were chosen for (a new family starts from its defaults) */
+const KEY_SETTINGS_FAMILY = 'training.settings.family';
 const KEY_LAST_TEST = 'training.lastTest';
 const UNDO_MS = 10 * 60_000;
 
@@ -69,8 +72,9 @@ function isNetwork(type: LearningBlockConfig['type']): boolean {
 function checkTrainingData(db: Database, block: LearningBlockConfig): void {
   const train = samplesOf(db, 'train');
   if (train.length === 0) throw new KilnError('NO_DATA', 'The training set is empty: record or import samples (category "train") first');
+  if (train.every((s) => s.label === UNLABELLED)) throw new KilnError('NO_DATA', 'Every training sample is unlabelled: label some samples first');
   if (block.type === 'classification') {
-    const labels = new Set(train.map((s) => s.label));
+    const labels = new Set(train.map((s) => s.label).filter((l) => l !== UNLABELLED));
     if (labels.size < 2) {
       throw new KilnError(
         'BAD_DATA',
@@ -129,7 +133,11 @@ export class TrainingService {
 
   private head(db: Database, block: LearningBlockConfig): OutputHead {
     if (block.type === 'regression') return { kind: 'regression' };
-    const labels = new Set(samplesOf(db, 'train').map((s) => s.label));
+    const labels = new Set(
+      samplesOf(db, 'train')
+        .map((s) => s.label)
+        .filter((l) => l !== UNLABELLED),
+    );
     return { kind: 'classification', classes: Math.max(2, labels.size) };
   }
 
@@ -153,13 +161,19 @@ export class TrainingService {
     return { spec: def, defaultSpec: def };
   }
 
+  /**
+   * The project's training settings: the saved ones while the network family they were saved
+   * for is still the impulse's, else the defaults for the current impulse.
+   */
   settings(project: string): TrainSettingsValue {
-    const raw = this.getMeta(this.db(project), KEY_SETTINGS);
-    if (raw) {
+    const db = this.db(project);
+    const defaults = defaultSettingsFor(db);
+    const raw = this.getMeta(db, KEY_SETTINGS);
+    if (raw && (this.getMeta(db, KEY_SETTINGS_FAMILY) ?? '') === (defaults.family ?? '')) {
       const r = trainSettings.safeParse(JSON.parse(raw));
       if (r.success) return r.data;
     }
-    return trainSettings.parse(defaultSettingsFor(this.db(project)));
+    return trainSettings.parse(defaults.settings);
   }
 
   info(project: string, blockId?: string): TrainingInfo {
@@ -232,7 +246,8 @@ export class TrainingService {
   }
 
   /** Starts a `model.train` job; throws first when the data, the impulse or the spec cannot work. */
-  startTrain(project: string, req: { block?: string; settings?: TrainSettingsInput; spec?: unknown }): { jobId: string } {
+  startTrain(project: string, req: { block?: string; settings?: TrainSettingsInput; spec?: unknown; save?: boolean | undefined }): { jobId: string } {
+    const save = req.save ?? true;
     const db = this.db(project);
     const stored = currentImpulse(db);
     const block = learningBlock(stored.impulse, req.block);
@@ -246,9 +261,12 @@ export class TrainingService {
     let spec: ModelSpec | null = null;
     if (isNetwork(block.type)) {
       spec = this.checkSpec(db, stored.impulse, block, req.spec !== undefined ? req.spec : this.specFor(db, stored.impulse, block, fs.layout).spec, fs.layout);
-      if (req.spec !== undefined) this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
+      if (req.spec !== undefined && save) this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
     }
-    this.setMeta(db, KEY_SETTINGS, JSON.stringify(settings));
+    if (save) {
+      this.setMeta(db, KEY_SETTINGS, JSON.stringify(settings));
+      this.setMeta(db, KEY_SETTINGS_FAMILY, defaultSettingsFor(db).family ?? '');
+    }
     const task: TrainTask = { kind: 'train', fs, impulse: stored.impulse, block, spec, settings };
     const job = this.jobs.start('model.train', `Train ${block.title || block.id}`, project, async (ctx) => {
       const out = (await this.runWorker(task, ctx, (metrics, epochs) =>
@@ -534,20 +552,24 @@ export class TrainingService {
   }
 }
 
-/** DSP blocks whose features are spectrogram-like or images: their conv nets learn at 0.005. */
-const CONV_INPUT_BLOCKS = new Set(['mfcc', 'mfe', 'spectrogram', 'image']);
-
 /**
- * Default settings as Edge Impulse picks them: 0.0005 for dense nets on flat features, 0.005 for
- * the convolution stacks on MFCC/MFE/spectrogram/image features (measured on the keywords demo,
- * 30 epochs: 77 % validation accuracy at 0.0005, 99 % at 0.005).
+ * Default settings for the project's impulse: learning rate, cycles, early stopping and audio
+ * augmentation from `defaultTrainingSettings` (src/shared/model/defaults.ts, the one place that
+ * holds them), for the network family of the first learning block's input.
  */
-function defaultSettingsFor(db: Database): Partial<TrainSettingsInput> {
+function defaultSettingsFor(db: Database): { settings: Partial<TrainSettingsInput>; family: NetworkFamily | null } {
   try {
     const { impulse } = currentImpulse(db);
-    if (impulse.dsp.some((b) => CONV_INPUT_BLOCKS.has(b.block))) return { learningRate: 0.005 };
+    const block = impulse.learning[0];
+    if (!block || !isNetwork(block.type)) return { settings: {}, family: null };
+    const layout = featureLayout(impulse, block, knownFeatureLength(db, impulse, block));
+    const audio = impulse.input.type === 'time-series' && impulse.dsp.some((d) => AUDIO_BLOCKS.has(d.block));
+    return { settings: defaultTrainingSettings(layout.input, audio), family: networkFamily(layout.input) };
   } catch {
-    // no impulse yet: the general default
+    // no impulse yet (or one that does not fit): the general defaults
+    return { settings: {}, family: null };
   }
-  return {};
 }
+
+/** DSP blocks made for audio: their networks get audio augmentation by default. */
+const AUDIO_BLOCKS = new Set(['mfcc', 'mfe']);

@@ -22,6 +22,8 @@ export const datasetFactsSchema = z.object({
   frequenciesHz: z.array(z.number()),
   shortest: z.object({ name: z.string(), durationMs: z.number() }).nullable(),
   longest: z.object({ name: z.string(), durationMs: z.number() }).nullable(),
+  /** median time-series sample length in ms */
+  medianDurationMs: z.number().nullable().optional(),
   imageSizes: z.array(z.object({ width: z.number(), height: z.number() })),
   labels: z.array(z.string()),
 });

@@ -47,12 +47,19 @@ export type DatasetCounts = z.infer<typeof datasetCounts>;
 
 export const importFailure = z.object({ file: z.string(), code: z.string(), message: z.string() });
 export type ImportFailure = z.infer<typeof importFailure>;
+/** Something the user should know about an import that is not a failed file (listed once). */
+export const importWarning = z.object({ code: z.string(), message: z.string(), files: z.array(z.string()) });
+export type ImportWarning = z.infer<typeof importWarning>;
 /** Result of a `samples.import` job. */
 export const importResult = z.object({
   imported: z.number(),
   failed: z.array(importFailure),
-  /** samples per label that were added */
+  /** samples per label that were added ('' = unlabelled) */
   byLabel: z.record(z.string(), z.number()),
+  /** samples added to train and to test */
+  byCategory: z.object({ train: z.number(), test: z.number() }).default({ train: 0, test: 0 }),
+  /** e.g. manifest entries without a file, files without a manifest entry */
+  warnings: z.array(importWarning).default([]),
 });
 export type ImportResult = z.infer<typeof importResult>;
 /** Result of a `samples.export` job. */

@@ -1,5 +1,6 @@
 /** Contract methods and events of the training domain (merged into the contract in contract.ts). */
 import { z } from 'zod';
+import { TRAINING_DEFAULTS } from '../model/defaults.js';
 import { downloadOffer } from './transfers';
 
 const project = z.string().min(1, 'No project given');
@@ -18,8 +19,13 @@ export const augmentationSettings = z
 /** Training settings; every field has a default. */
 export const trainSettings = z
   .object({
-    epochs: z.number().int('Epochs must be a whole number').min(1, 'Epochs must be at least 1').max(10_000, 'Epochs must be at most 10000').default(30),
-    learningRate: z.number().gt(0, 'Learning rate must be more than 0').max(1, 'Learning rate must be at most 1').default(0.0005),
+    epochs: z
+      .number()
+      .int('Epochs must be a whole number')
+      .min(1, 'Epochs must be at least 1')
+      .max(10_000, 'Epochs must be at most 10000')
+      .default(TRAINING_DEFAULTS.dense.epochs),
+    learningRate: z.number().gt(0, 'Learning rate must be more than 0').max(1, 'Learning rate must be at most 1').default(TRAINING_DEFAULTS.dense.learningRate),
     batchSize: z
       .number()
       .int('Batch size must be a whole number')
@@ -35,7 +41,12 @@ export const trainSettings = z
       .default(1),
     classWeighting: z.boolean().default(false),
     earlyStopping: z
-      .object({ patience: z.number().int().min(1, 'Patience must be at least 1 epoch').max(1000), minDelta: z.number().min(0).max(10) })
+      .object({
+        patience: z.number().int().min(1, 'Patience must be at least 1 epoch').max(1000),
+        minDelta: z.number().min(0).max(10),
+        /** what must improve: validation loss (default) or validation accuracy (classifiers) */
+        monitor: z.enum(['loss', 'accuracy']).optional(),
+      })
       .strict()
       .nullable()
       .default(null),
@@ -74,6 +85,8 @@ export const classifierEvaluation = z.object({
   weightedF1: z.number(),
   uncertain: z.number(),
   rows: z.number(),
+  /** share of rows whose highest score is the true class, whatever the score (uncertain rows included) */
+  top1: z.number().optional(),
 });
 export type ClassifierEvaluation = z.infer<typeof classifierEvaluation>;
 
@@ -87,6 +100,37 @@ export const modelCost = z.object({
   peakActivationElements: z.number(),
   dspBlockKinds: z.number(),
 });
+
+/** How the validation rows were held out of training. */
+export const validationSplit = z.object({
+  /** 'sample': all windows of a sample on the same side; 'window': rows drawn one by one */
+  by: z.enum(['sample', 'window']),
+  /** the same share of each label's samples held out */
+  stratified: z.boolean(),
+  seed: z.number(),
+  fraction: z.number(),
+  trainSamples: z.number(),
+  validationSamples: z.number(),
+  trainWindows: z.number(),
+  validationWindows: z.number(),
+});
+export type ValidationSplitInfo = z.infer<typeof validationSplit>;
+
+/** One line saying how validation was held out: the training log, `kiln train` and the results page say the same. */
+export function describeValidation(v: ValidationSplitInfo): string {
+  if (v.validationWindows === 0) return 'No validation set (validation split 0 or too few samples): accuracy is measured on the training windows';
+  const how = v.by === 'sample' ? `by sample${v.stratified ? ', stratified by label' : ''}` : 'by window';
+  return `Validation split ${how} (seed ${v.seed}): ${v.validationSamples} samples / ${v.validationWindows} windows held out, ${v.trainSamples} samples / ${v.trainWindows} windows train`;
+}
+
+/** What "uncertain" means wherever it is shown. */
+export function uncertainMeaning(threshold: number): string {
+  return `uncertain = the highest score of a window is below ${threshold}; accuracy counts uncertain windows as wrong, top-1 takes the highest score anyway`;
+}
+
+/** One line the user should read after training, with what to change. */
+export const trainingAdvice = z.object({ code: z.enum(['UNDERFIT', 'UNCERTAIN']), message: z.string() });
+export type TrainingAdvice = z.infer<typeof trainingAdvice>;
 
 export const modelMetrics = z.object({
   kind: learningKind,
@@ -114,6 +158,10 @@ export const modelMetrics = z.object({
     })
     .nullable(),
   cost: modelCost.nullable(),
+  /** how validation was split (absent in models trained before Kiln recorded it) */
+  validation: validationSplit.nullable().optional(),
+  /** under-fit warnings with a suggestion */
+  advice: z.array(trainingAdvice).optional(),
 });
 export type ModelMetrics = z.infer<typeof modelMetrics>;
 
@@ -222,7 +270,16 @@ export const trainingMethods = {
     result: z.object({ spec: z.unknown() }),
   },
   'model.train': {
-    args: z.object({ project, block: blockId.optional(), settings: trainSettings.optional(), spec: z.unknown().optional() }).strict(),
+    args: z
+      .object({
+        project,
+        block: blockId.optional(),
+        settings: trainSettings.optional(),
+        spec: z.unknown().optional(),
+        /** keep these settings (and spec) as the project's (default true); false = this run only */
+        save: z.boolean().optional(),
+      })
+      .strict(),
     result: z.object({ jobId: z.string() }),
   },
   'model.test': {

@@ -266,6 +266,19 @@ export function melFilterbank(numFilters: number, fftLength: number, fs: number,
   return fb;
 }
 
+/** The hint names a filter count that does build (searched down from the one asked for). */
+function filterCountHint(numFilters: number, fftLength: number, fs: number, lowHz: number, highHz: number): string {
+  for (let n = numFilters - 1; n >= 2; n--) {
+    try {
+      buildFilterbank(n, fftLength, fs, lowHz, highHz);
+      return `lower "num_filters" to ${n} or fewer`;
+    } catch {
+      // n filters do not fit either
+    }
+  }
+  return `no filter count fits this "fft_length"`;
+}
+
 function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowHz: number, highHz: number): MelFilterbank {
   const bins = (fftLength >> 1) + 1;
   const high = highHz || fs / 2;
@@ -316,7 +329,7 @@ function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowH
     if (first < 0) {
       throw new KilnError(
         'BAD_PARAMS',
-        `Mel filter ${r + 1} of ${numFilters} covers no FFT bin; lower "num_filters" (to ${Math.floor(bins / 4)} or fewer) ` + `or raise "fft_length"`,
+        `Mel filter ${r + 1} of ${numFilters} covers no FFT bin; ${filterCountHint(numFilters, fftLength, fs, lowHz, high)} or raise "fft_length"`,
         { field: 'num_filters' },
       );
     }

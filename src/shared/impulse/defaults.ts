@@ -1,7 +1,8 @@
 /**
  * A sensible first impulse for a dataset, in the spirit of Edge Impulse's defaults:
  * motion (several axes, tens of Hz) → 2 s windows every 200 ms → spectral analysis → classifier;
- * audio (one axis, kHz) → 1 s windows every 500 ms → MFCC → classifier;
+ * audio (one axis, kHz) → 1 s windows every 250 ms → MFCC → classifier;
+ * windows shrink to the median sample length when most samples are shorter (zero-padded);
  * images → image block → classifier; slow sensors (< 5 Hz) → flatten → classifier.
  */
 import { getDspBlock, paramsWithDefaults } from '../dsp/index.js';
@@ -15,12 +16,29 @@ function dspBlock(id: string, name: string, axes: string[]): DspBlockConfig {
   return { id, block: name, title: block.title, axes, params: paramsWithDefaults(block.params) };
 }
 
-/** Rounds a sample duration down to a tidy window length (10 ms steps, at least 10 ms). */
-function fitWindow(preferredMs: number, facts: DatasetFacts): number {
-  const shortest = facts.shortest?.durationMs;
-  if (shortest === undefined || shortest >= preferredMs) return preferredMs;
-  return Math.max(10, Math.floor(shortest / 10) * 10);
+/**
+ * The window suggested from the sample lengths: the preferred length, or the median sample
+ * length (10 ms steps, at least 10 ms) when half the samples are shorter than that; the
+ * shorter samples are zero-padded. Without a median, the shortest sample.
+ */
+export function fitWindow(preferredMs: number, facts: DatasetFacts): number {
+  const typical = facts.medianDurationMs ?? facts.shortest?.durationMs;
+  if (typical === undefined || typical === null || typical >= preferredMs) return preferredMs;
+  return Math.max(10, Math.floor(typical / 10) * 10);
 }
+
+/**
+ * FFT length for MFCC/MFE at a sampling rate: the default (256 at 16 kHz) scaled up to the next
+ * power of two, so each FFT bin stays as narrow and every mel filter covers one (44.1 kHz → 1024).
+ */
+export function audioFftLength(frequencyHz: number, defaultLength: number): number {
+  let n = defaultLength;
+  while ((n * 16000) / frequencyHz < defaultLength) n *= 2;
+  return n;
+}
+
+/** Audio windows start every this many ms: four windows per second of speech or sound. */
+export const AUDIO_WINDOW_INCREASE_MS = 250;
 
 /** True for a single-axis kHz signal or one with audio units ('wav'). */
 export function looksLikeAudio(facts: DatasetFacts): boolean {
@@ -52,8 +70,17 @@ export function defaultImpulseFor(facts: DatasetFacts): { impulse: Impulse; kind
       break;
     }
     case 'audio': {
-      input = { type: 'time-series', windowSizeMs: 1000, windowIncreaseMs: 500, frequencyHz: facts.frequenciesHz[0]!, zeroPad: true, axes: [facts.axes[0]!] };
+      const windowMs = fitWindow(1000, facts);
+      input = {
+        type: 'time-series',
+        windowSizeMs: windowMs,
+        windowIncreaseMs: Math.min(AUDIO_WINDOW_INCREASE_MS, windowMs),
+        frequencyHz: facts.frequenciesHz[0]!,
+        zeroPad: true,
+        axes: [facts.axes[0]!],
+      };
       dsp = dspBlock('mfcc', 'mfcc', [facts.axes[0]!]);
+      dsp.params = { ...dsp.params, fft_length: audioFftLength(facts.frequenciesHz[0]!, Number(dsp.params.fft_length)) };
       break;
     }
     case 'slow-sensor': {

@@ -169,6 +169,8 @@ export interface DatasetFacts {
   /** shortest time-series sample */
   shortest: { name: string; durationMs: number } | null;
   longest: { name: string; durationMs: number } | null;
+  /** median time-series sample length in ms (the suggested window fits most samples) */
+  medianDurationMs?: number | null;
   /** distinct image sizes, most common first */
   imageSizes: { width: number; height: number }[];
   labels: string[];
@@ -191,6 +193,14 @@ export interface ImpulseIssue {
 /** Readings in one window of a time-series input. */
 export function readingsPerWindow(input: TimeSeriesInput): number {
   return Math.max(1, Math.round((input.windowSizeMs * input.frequencyHz) / 1000));
+}
+
+/**
+ * Start of window `index` in ms, from sample indices: at 104 Hz a 50 ms increase is 5 readings
+ * (48.08 ms), so window 10 starts at 480.8 ms, not 500 ms.
+ */
+export function windowStartMs(input: TimeSeriesInput, index: number): number {
+  return (index * readingsPerIncrease(input) * 1000) / input.frequencyHz;
 }
 
 /** Readings between window starts. */
@@ -217,6 +227,9 @@ function formatMs(ms: number): string {
  * Checks an impulse against the block catalog and the dataset; returns every problem found,
  * each with a message a person can act on. An empty list (or warnings only) means it can run.
  */
+/** Blocks whose FFT length Edge Impulse requires to be a power of two. */
+const POWER_OF_TWO_FFT_BLOCKS = new Set(['mfcc', 'mfe', 'spectrogram']);
+
 export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: BlockCatalog = builtinCatalog): ImpulseIssue[] {
   const issues: ImpulseIssue[] = [];
   const error = (path: string, message: string, blockId?: string) => issues.push({ severity: 'error', path, message, ...(blockId ? { blockId } : {}) });
@@ -292,6 +305,13 @@ export function validateImpulse(impulse: Impulse, facts: DatasetFacts, catalog: 
     }
     const axesOk =
       input.type === 'image' || (dsp.axes.length > 0 && dsp.axes.every((a) => input.axes.includes(a)) && !(desc.singleAxis && dsp.axes.length > 1));
+    const fft = dsp.params.fft_length;
+    if (POWER_OF_TWO_FFT_BLOCKS.has(dsp.block) && typeof fft === 'number' && !(Number.isInteger(fft) && fft > 0 && (fft & (fft - 1)) === 0)) {
+      const up = 2 ** Math.ceil(Math.log2(Math.max(2, fft)));
+      const choices = up / 2 >= 2 ? `${up / 2} or ${up}` : `${up}`;
+      error(`${where}.params.fft_length`, `${name}: "fft_length" must be a power of two (as in Edge Impulse), got ${fft}; use ${choices}`, dsp.id);
+      continue;
+    }
     try {
       const params = validateParams(desc, dsp.params);
       const info = blockInputInfo(input, dsp);

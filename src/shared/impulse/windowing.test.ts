@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KilnError } from '../errors';
-import type { TimeSeriesInput } from './impulse';
+import { windowStartMs, type TimeSeriesInput } from './impulse';
 import { resizeImage } from './imageResize';
 import { blockInput, SampleWindows, timeSeriesWindowCount, type WindowSource } from './windowing';
 
@@ -105,5 +105,14 @@ describe('image input', () => {
     expect(Array.from(long.slice(0, 4))).toEqual([0, 0, 0, 0]);
     expect(Array.from(long.slice(4, 8))).toEqual([red, red, blue, blue]);
     expect(Array.from(long.slice(12, 16))).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('window start times', () => {
+  it('come from sample indices, so rates whose interval is not a whole number of ms stay exact', () => {
+    const input: TimeSeriesInput = { type: 'time-series', windowSizeMs: 1000, windowIncreaseMs: 50, frequencyHz: 104, zeroPad: true, axes: ['accX'] };
+    // 50 ms at 104 Hz is 5 readings: window 10 starts at reading 50, 480.77 ms
+    expect(windowStartMs(input, 10)).toBeCloseTo((50 * 1000) / 104, 9);
+    expect(windowStartMs({ ...input, frequencyHz: 100 }, 10)).toBe(500);
   });
 });

@@ -8,7 +8,7 @@ export function trainingHandlers(s: Services): Pick<Handlers, keyof typeof train
   return {
     'training.info': ({ project, block }) => t.info(project, block),
     'training.setSpec': ({ project, block, spec }) => t.setSpec(project, block, spec),
-    'model.train': ({ project, block, settings, spec }) => t.startTrain(project, { block, settings, spec }),
+    'model.train': ({ project, block, settings, spec, save }) => t.startTrain(project, { block, settings, spec, save }),
     'model.test': ({ project, modelId, precision }) => t.startTest(project, modelId, precision),
     'model.lastTest': ({ project }) => t.lastTest(project),
     'model.estimate': ({ project, modelId, board }) => t.estimate(project, modelId, board),

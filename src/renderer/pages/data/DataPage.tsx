@@ -6,6 +6,7 @@ import { useDataset } from '../../stores/datasetStore';
 import { useRoute } from '../../stores/routeStore';
 import type { PageProps } from '../registry';
 import { DatasetToolbar, RebalanceButton } from './BulkActions';
+import { filesOfDrop, filesOfPickedFolder } from './folderDrop';
 import { ExportDialog, ImportDialog, ImportStatus } from './ImportExport';
 import { RecordPanel } from './RecordPanel';
 import { SampleTable } from './SampleTable';
@@ -20,6 +21,7 @@ export function DataPage({ project }: PageProps) {
   const [pending, setPending] = useState<File[] | null>(null);
   const [exporting, setExporting] = useState(false);
   const pickRef = useRef<HTMLInputElement>(null);
+  const folderRef = useRef<HTMLInputElement | null>(null);
   const dragDepth = useRef(0);
 
   useEffect(() => {
@@ -73,8 +75,12 @@ export function DataPage({ project }: PageProps) {
       e.preventDefault();
       dragDepth.current = 0;
       setDropping(false);
-      const files = Array.from(e.dataTransfer.files).filter((f) => f.size > 0 || f.type !== '' || /\.\w+$/.test(f.name));
-      if (files.length) setPending(files);
+      // folders (an Edge Impulse export) become one zip that the import reads as exported
+      filesOfDrop(e.dataTransfer)
+        .then((files) => {
+          if (files.length) setPending(files);
+        })
+        .catch((err: unknown) => useApp.getState().toast({ kind: 'error', message: errorMessage(err) }));
     },
   };
 
@@ -93,11 +99,37 @@ export function DataPage({ project }: PageProps) {
             multiple
             hidden
             data-testid="import-input"
-            accept=".csv,.json,.cbor,.wav,.png,.jpg,.jpeg,text/csv,application/json,audio/wav,image/png,image/jpeg"
+            accept=".csv,.json,.cbor,.wav,.png,.jpg,.jpeg,.zip,text/csv,application/json,audio/wav,image/png,image/jpeg"
             onChange={(e) => {
               const files = Array.from(e.target.files ?? []);
               e.target.value = '';
               if (files.length) setPending(files);
+            }}
+          />
+          <button
+            type="button"
+            className="btn"
+            onClick={() => folderRef.current?.click()}
+            title="An Edge Impulse export keeps its training/testing split and labels"
+          >
+            Import folder…
+          </button>
+          <input
+            ref={(el) => {
+              folderRef.current = el;
+              // React does not know the attribute: set it on the element
+              el?.setAttribute('webkitdirectory', '');
+            }}
+            type="file"
+            hidden
+            data-testid="import-folder-input"
+            onChange={(e) => {
+              const files = Array.from(e.target.files ?? []);
+              e.target.value = '';
+              if (files.length)
+                void filesOfPickedFolder(files)
+                  .then(setPending)
+                  .catch((err: unknown) => useApp.getState().toast({ kind: 'error', message: errorMessage(err) }));
             }}
           />
           <button type="button" className="btn" onClick={() => setExporting(true)} disabled={!counts?.total}>
@@ -131,7 +163,7 @@ export function DataPage({ project }: PageProps) {
 
       {dropping && (
         <div className="drop-overlay" aria-hidden="true">
-          <div>Drop files to import them into {project}</div>
+          <div>Drop files, a folder or an Edge Impulse export (.zip) to import them into {project}</div>
         </div>
       )}
       {pending && <ImportDialog files={pending} onClose={() => setPending(null)} />}
@@ -171,9 +203,9 @@ function CountsCard() {
                   type="button"
                   className="link"
                   onClick={() => setFilter({ label: filter.label === r.label ? null : r.label })}
-                  title={`Show only ${r.label}`}
+                  title={r.label ? `Show only ${r.label}` : 'Show only unlabelled samples (never a class: classified in testing, not scored)'}
                 >
-                  {r.label}
+                  {r.label || <em>unlabelled</em>}
                 </button>
               </th>
               <td className="bar-cell">

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelDetail, TrainSettingsValue } from '../../../shared/api/training';
+import { EARLY_STOPPING_DEFAULT, TRAINING_DEFAULTS } from '../../../shared/model/defaults';
 import type { ModelSpecInput, OutputHead } from '../../../shared/model/spec';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -8,7 +9,7 @@ import { errorMessage, useApp } from '../../stores/appStore';
 import { useRoute } from '../../stores/routeStore';
 import { jobRunning, useTraining } from '../../stores/trainingStore';
 import { ArchitectureEditor, checkDraft } from './ArchitectureEditor';
-import { ClassMetricsTable, ConfusionTable, DeviceEstimate, FeatureExplorer, pct, QuantizationComparison, TrainingCurves } from './results';
+import { ClassMetricsTable, ConfusionTable, DeviceEstimate, FeatureExplorer, pct, QuantizationComparison, TrainingCurves, ValidationNote } from './results';
 import './training.css';
 
 function Num({
@@ -130,9 +131,9 @@ function SettingsForm({
             <input
               type="checkbox"
               checked={settings.earlyStopping !== null}
-              onChange={(e) => onChange({ earlyStopping: e.target.checked ? { patience: 5, minDelta: 0.001 } : null })}
+              onChange={(e) => onChange({ earlyStopping: e.target.checked ? { patience: TRAINING_DEFAULTS.dense.patience, ...EARLY_STOPPING_DEFAULT } : null })}
             />{' '}
-            Stop early when validation loss stalls
+            Stop early when validation {settings.earlyStopping?.monitor === 'loss' ? 'loss' : 'accuracy'} stalls (keeps the best cycle)
           </label>
           {settings.earlyStopping && (
             <Num
@@ -212,9 +213,17 @@ function ModelResults({ model }: { model: ModelDetail }) {
                 {pct(m.float32.accuracy)}
               </div>
               <div className="muted">
-                accuracy ({m.evaluatedOn}, {m.float32.rows} windows)
+                accuracy ({m.evaluatedOn}, {m.float32.rows} windows; uncertain = wrong)
               </div>
             </div>
+            {m.float32.top1 !== undefined && (
+              <div className="card stat">
+                <div className="stat-value" data-testid="top1">
+                  {pct(m.float32.top1)}
+                </div>
+                <div className="muted">top-1 accuracy (highest score, uncertain included)</div>
+              </div>
+            )}
             <div className="card stat">
               <div className="stat-value">{m.float32.loss?.toFixed(3) ?? '—'}</div>
               <div className="muted">loss</div>
@@ -224,10 +233,13 @@ function ModelResults({ model }: { model: ModelDetail }) {
               <div className="muted">uncertain (&lt; {m.uncertainThreshold})</div>
             </div>
             <div className="card stat">
-              <div className="stat-value">{pct(m.int8?.accuracy)}</div>
-              <div className="muted">int8 accuracy</div>
+              <div className="stat-value" data-testid="int8-accuracy">
+                {pct(m.int8?.accuracy)}
+              </div>
+              <div className="muted">int8 accuracy{m.int8?.top1 !== undefined ? ` (top-1 ${pct(m.int8.top1)})` : ''}</div>
             </div>
           </div>
+          <ValidationNote metrics={m} />
           <h3>Confusion matrix</h3>
           <ConfusionTable classNames={m.classNames} ev={m.float32} testId="confusion" />
           <h3>Per class</h3>
@@ -236,6 +248,7 @@ function ModelResults({ model }: { model: ModelDetail }) {
           <QuantizationComparison model={model} />
         </>
       )}
+      {m.regression && m.validation && <ValidationNote metrics={m} />}
       {m.regression && (
         <p>
           Mean squared error <strong>{m.regression.mse.toFixed(4)}</strong>, mean absolute error <strong>{m.regression.mae.toFixed(4)}</strong>

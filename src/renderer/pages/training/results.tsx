@@ -1,4 +1,11 @@
-import type { ClassifierEvaluation, EpochMetrics, ModelDetail } from '../../../shared/api/training';
+import {
+  describeValidation,
+  uncertainMeaning,
+  type ClassifierEvaluation,
+  type EpochMetrics,
+  type ModelDetail,
+  type ModelMetrics,
+} from '../../../shared/api/training';
 import { PlotlyChart, seriesColor } from '../../components/charts';
 import type { Estimate } from '../../stores/trainingStore';
 import { formatBytes } from '../../format';
@@ -304,6 +311,25 @@ export function DeviceEstimate({ estimate, error, onBoard }: { estimate: Estimat
         Estimates from operation counts and per-core cycle costs, not measurements on the board.
         {rows.flatMap((r) => r.notes).length ? ' ' + [...new Set(rows.flatMap((r) => r.notes))].join(' ') : ''}
       </p>
+    </div>
+  );
+}
+
+/** How validation was split, what "uncertain" means, and any under-fit advice. */
+export function ValidationNote({ metrics: m }: { metrics: ModelMetrics }) {
+  return (
+    <div className="validation-note" data-testid="validation-split">
+      <p className="muted small">
+        {m.validation
+          ? describeValidation(m.validation)
+          : `Evaluated on ${m.validationRows} held-out windows (split by window; trained before Kiln split by sample)`}
+      </p>
+      {m.float32 && <p className="muted small">{uncertainMeaning(m.uncertainThreshold)}</p>}
+      {(m.advice ?? []).map((a) => (
+        <p key={a.code} className="warning" data-testid="training-advice">
+          {a.message}
+        </p>
+      ))}
     </div>
   );
 }
