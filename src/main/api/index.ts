@@ -8,6 +8,7 @@ import { samplesHandlers } from './handlers/samplesHandlers';
 import { impulseHandlers } from './handlers/impulseHandlers';
 import { trainingHandlers } from './handlers/trainingHandlers';
 import { liveHandlers } from './handlers/liveHandlers';
+import { versionsHandlers } from './handlers/versionsHandlers';
 
 export { Dispatcher, toApiError } from './dispatcher';
 export { EventBus } from './eventBus';
@@ -24,6 +25,7 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...impulseHandlers(services),
       ...trainingHandlers(services),
       ...liveHandlers(services),
+      ...versionsHandlers(services),
     },
     { afterCall: () => services.home.settle(), ...options },
   );

@@ -11,6 +11,7 @@ import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
+import { VersionService } from '../versions';
 
 /** How often open projects are checkpointed when something changed, ms. */
 const SETTLE_INTERVAL_MS = 1000;
@@ -28,6 +29,7 @@ export interface Services {
   live: LiveService;
   training: TrainingService;
   pipeline: PipelineService;
+  versions: VersionService;
   dispose(): void;
 }
 
@@ -41,6 +43,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const live = new LiveService({ home, events, devices });
   const training = new TrainingService(home, events, jobs);
   const pipeline = new PipelineService(home, events, jobs);
+  const versions = new VersionService(home, events, jobs);
   // recordings and jobs write between API calls: write their WAL back when they go quiet, so the
   // project file alone is always a complete copy (README: Files)
   const settler = setInterval(() => home.settle(), SETTLE_INTERVAL_MS);
@@ -56,6 +59,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     live,
     training,
     pipeline,
+    versions,
     dispose() {
       clearInterval(settler);
       uploads.dispose();

@@ -11,6 +11,7 @@ import { samplesEvents, samplesMethods } from './samples';
 import { impulseEvents, impulseMethods } from './impulse';
 import { trainingEvents, trainingMethods } from './training';
 import { liveEvents, liveMethods } from './live';
+import { versionsMethods } from './versions';
 
 const none = z.object({}).strict();
 const jobRef = z.object({ jobId: z.string() });
@@ -90,6 +91,7 @@ export const contract = {
   ...impulseMethods,
   ...trainingMethods,
   ...liveMethods,
+  ...versionsMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -13,6 +13,7 @@ export const jobKind = z.enum([
   'features.generate',
   'model.train',
   'model.test',
+  'version.export',
 ]);
 export type JobKind = z.infer<typeof jobKind>;
 
