@@ -11,7 +11,7 @@ import { DatasetService } from '../dataset';
 import { LiveService } from '../live';
 import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
-import { VersionService } from '../versions';
+import { ProjectSpecService, VersionService } from '../versions';
 
 /** How often open projects are checkpointed when something changed, ms. */
 const SETTLE_INTERVAL_MS = 1000;
@@ -30,6 +30,7 @@ export interface Services {
   training: TrainingService;
   pipeline: PipelineService;
   versions: VersionService;
+  projectSpec: ProjectSpecService;
   dispose(): void;
 }
 
@@ -44,6 +45,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
   const training = new TrainingService(home, events, jobs);
   const pipeline = new PipelineService(home, events, jobs);
   const versions = new VersionService(home, events, jobs);
+  const projectSpec = new ProjectSpecService(home, pipeline, training);
   // recordings and jobs write between API calls: write their WAL back when they go quiet, so the
   // project file alone is always a complete copy (README: Files)
   const settler = setInterval(() => home.settle(), SETTLE_INTERVAL_MS);
@@ -60,6 +62,7 @@ export function createServices(options: { home: string; host: HostKind }): Servi
     training,
     pipeline,
     versions,
+    projectSpec,
     dispose() {
       clearInterval(settler);
       uploads.dispose();

@@ -18,6 +18,8 @@ import { samplesCommands } from './samplesCommands';
 import { impulseCommands } from './impulseCommands';
 import { trainingCommands } from './trainingCommands';
 import { liveCommands } from './liveCommands';
+import { versionsCommands } from './versionsCommands';
+import { projectSpecCommands } from './projectSpecCommands';
 
 export interface CliContext {
   services: Services;
@@ -192,6 +194,8 @@ export function buildProgram(): Command {
   impulseCommands(program);
   trainingCommands(program);
   liveCommands(program);
+  versionsCommands(program);
+  projectSpecCommands(program);
   return program;
 }
 

@@ -56,8 +56,8 @@ interface ModelRow {
   impulse_id: number | null;
 }
 
-const KEY_SPEC = (block: string) => `training.spec.${block}`;
-const KEY_SETTINGS = 'training.settings';
+export const KEY_SPEC = (block: string) => `training.spec.${block}`;
+export const KEY_SETTINGS = 'training.settings';
 const KEY_LAST_TEST = 'training.lastTest';
 const UNDO_MS = 10 * 60_000;
 

@@ -1,5 +1,6 @@
 /** Contract methods of the versions domain (merged into the contract in contract.ts). */
 import { z } from 'zod';
+import { projectSpec } from '../spec/projectSpec';
 
 const project = z.string().min(1, 'No project given');
 const versionId = z.number().int('A version id is a whole number').positive('A version id is a positive number');
@@ -76,4 +77,8 @@ export const versionsMethods = {
   'versions.restore': { args: z.object({ project, id: versionId }).strict(), result: restoreResult },
   /** writes the version as a standalone .kiln file under the home's exports folder, as a job */
   'versions.export': { args: z.object({ project, id: versionId }).strict(), result: z.object({ jobId: z.string() }) },
+  /** the project spec document (kiln.json): impulse, training settings, architectures, quality gates */
+  'projectSpec.export': { args: z.object({ project }).strict(), result: projectSpec },
+  /** validates (field-level errors) and applies a spec document; returns it as saved */
+  'projectSpec.apply': { args: z.object({ project, document: z.unknown(), source: z.string().max(500).optional() }).strict(), result: projectSpec },
 } as const;

@@ -10,5 +10,7 @@ export function versionsHandlers(s: Services): Pick<Handlers, keyof typeof versi
     'versions.diff': ({ project, from, to }) => v.diff(project, from, to),
     'versions.restore': ({ project, id }) => v.restore(project, id),
     'versions.export': ({ project, id }) => v.export(project, id),
+    'projectSpec.export': ({ project }) => s.projectSpec.exportSpec(project),
+    'projectSpec.apply': ({ project, document, source }) => s.projectSpec.applySpec(project, document, source),
   };
 }
