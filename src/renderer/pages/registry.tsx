@@ -7,6 +7,7 @@ import { LivePage } from './live/LivePage';
 import { TestingPage } from './testing/TestingPage';
 import { TrainingPage } from './training/TrainingPage';
 import { ImpulsePage } from './impulse/ImpulsePage';
+import { VersioningPage } from './versioning/VersioningPage';
 
 export interface PageProps {
   project: string;
@@ -22,4 +23,5 @@ export const pageComponents: Partial<Record<PageId, ComponentType<PageProps>>> =
   training: TrainingPage,
   testing: TestingPage,
   impulse: ImpulsePage,
+  versioning: VersioningPage,
 };
