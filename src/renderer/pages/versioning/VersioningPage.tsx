@@ -144,13 +144,14 @@ export function VersioningPage({ project }: { project: string }) {
           void onCreate();
         }}
       >
-        <label className="grow">
+        <label className="field" style={{ flex: 1 }}>
           Message
           <input
             value={message}
             onChange={(e) => setMessage(e.target.value)}
             placeholder="What changed, e.g. more idle data"
             aria-invalid={tooLong}
+            style={{ width: '100%' }}
             data-testid="version-message"
           />
         </label>
