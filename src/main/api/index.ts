@@ -10,6 +10,7 @@ import { trainingHandlers } from './handlers/trainingHandlers';
 import { liveHandlers } from './handlers/liveHandlers';
 import { deployHandlers } from './handlers/deployHandlers';
 import { transfersHandlers } from './handlers/transfersHandlers';
+import { versionsHandlers } from './handlers/versionsHandlers';
 
 export { Dispatcher, toApiError } from './dispatcher';
 export { EventBus } from './eventBus';
@@ -28,6 +29,7 @@ export function createDispatcher(services: Services, options: DispatcherOptions 
       ...liveHandlers(services),
       ...deployHandlers(services),
       ...transfersHandlers(services),
+      ...versionsHandlers(services),
     },
     { afterCall: () => services.home.settle(), ...options },
   );

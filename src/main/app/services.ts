@@ -13,6 +13,7 @@ import { TrainingService } from '../training/trainingService';
 import { PipelineService } from '../pipeline';
 import { ExportService } from '../export';
 import { CustomCodeTrust } from '../pipeline/customCodeTrust';
+import { ProjectSpecService, VersionService } from '../versions';
 
 /** How often open projects are checkpointed when something changed, ms. */
 const SETTLE_INTERVAL_MS = 1000;
@@ -34,6 +35,8 @@ export interface Services {
   training: TrainingService;
   pipeline: PipelineService;
   deploy: ExportService;
+  versions: VersionService;
+  projectSpec: ProjectSpecService;
   dispose(): void;
 }
 
@@ -54,6 +57,8 @@ export function createServices(options: {
   const training = new TrainingService(home, events, jobs);
   const pipeline = new PipelineService(home, events, jobs, {}, new CustomCodeTrust(options.home, options.trustCustomCode === true));
   const deploy = new ExportService(home, jobs, (file) => transfers.offerDownload(file));
+  const versions = new VersionService(home, events, jobs);
+  const projectSpec = new ProjectSpecService(home, pipeline, training);
   // recordings and jobs write between API calls: write their WAL back when they go quiet, so the
   // project file alone is always a complete copy (README: Files)
   const settler = setInterval(() => home.settle(), SETTLE_INTERVAL_MS);
@@ -71,6 +76,8 @@ export function createServices(options: {
     training,
     pipeline,
     deploy,
+    versions,
+    projectSpec,
     dispose() {
       clearInterval(settler);
       transfers.dispose();

@@ -20,6 +20,8 @@ import { impulseCommands } from './impulseCommands';
 import { trainingCommands } from './trainingCommands';
 import { liveCommands } from './liveCommands';
 import { exportCommands } from './exportCommands';
+import { versionsCommands } from './versionsCommands';
+import { projectSpecCommands } from './projectSpecCommands';
 
 export interface CliContext {
   services: Services;
@@ -207,6 +209,8 @@ export function buildProgram(): Command {
   trainingCommands(program);
   liveCommands(program);
   exportCommands(program);
+  versionsCommands(program);
+  projectSpecCommands(program);
   return program;
 }
 

@@ -81,6 +81,9 @@ interface Row {
 
 const COLUMNS = 'id, name, label, category, sensors, interval_ms, readings, width, height, hash, source, device_name, device_type, status, note, created_at';
 
+/** samples no version refers to (only those may be purged) */
+const UNREFERENCED = 'id NOT IN (SELECT sample_id FROM version_samples)';
+
 const SORT_COLUMNS: Record<NonNullable<SampleQuery['sort']>, string> = {
   created: 'id',
   name: 'name COLLATE NOCASE',
@@ -232,19 +235,24 @@ export class SampleRepository {
     return ids.filter((id) => stmt.get(id) !== undefined);
   }
 
-  /** Soft-deleted samples (kept for undo until purged) and the bytes of their data. */
+  /** Soft-deleted samples that a purge would drop (kept for undo until then) and the bytes of their data. */
   trash(): { count: number; bytes: number } {
-    const r = this.db.prepare('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM samples WHERE deleted_at IS NOT NULL').get() as {
+    const r = this.db
+      .prepare(`SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM samples WHERE deleted_at IS NOT NULL AND ${UNREFERENCED}`)
+      .get() as {
       n: number;
       bytes: number;
     };
     return { count: r.n, bytes: r.bytes };
   }
 
-  /** Drops soft-deleted samples for good (only those deleted before `before`, an ISO time, when given). */
+  /**
+   * Drops soft-deleted samples for good (only those deleted before `before`, an ISO time, when
+   * given). Samples a version refers to are kept, so every version stays restorable.
+   */
   purgeDeleted(before?: string): number {
-    if (before === undefined) return this.db.prepare('DELETE FROM samples WHERE deleted_at IS NOT NULL').run().changes;
-    return this.db.prepare('DELETE FROM samples WHERE deleted_at IS NOT NULL AND deleted_at < ?').run(before).changes;
+    if (before === undefined) return this.db.prepare(`DELETE FROM samples WHERE deleted_at IS NOT NULL AND ${UNREFERENCED}`).run().changes;
+    return this.db.prepare(`DELETE FROM samples WHERE deleted_at IS NOT NULL AND deleted_at < ? AND ${UNREFERENCED}`).run(before).changes;
   }
 
   /**

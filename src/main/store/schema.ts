@@ -178,6 +178,38 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX built_libraries_created ON built_libraries (created_at);
     `,
   },
+  {
+    version: 5,
+    description: 'versions: the samples a version refers to (never purged while referred to) and copies of its models',
+    sql: `
+      ALTER TABLE versions ADD COLUMN snapshot_format INTEGER NOT NULL DEFAULT 1;
+      CREATE TABLE version_samples (
+        version_id INTEGER NOT NULL REFERENCES versions (id) ON DELETE CASCADE,
+        sample_id  INTEGER NOT NULL REFERENCES samples (id),
+        hash       TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        label      TEXT NOT NULL,
+        category   TEXT NOT NULL,
+        PRIMARY KEY (version_id, sample_id)
+      ) STRICT;
+      CREATE INDEX version_samples_sample ON version_samples (sample_id);
+      CREATE TABLE version_models (
+        version_id     INTEGER NOT NULL REFERENCES versions (id) ON DELETE CASCADE,
+        model_id       INTEGER NOT NULL,
+        learning_block TEXT NOT NULL,
+        spec           TEXT NOT NULL,
+        settings       TEXT NOT NULL,
+        weights        BLOB,
+        metrics        TEXT,
+        dataset_hash   TEXT NOT NULL,
+        impulse_hash   TEXT NOT NULL,
+        seed           INTEGER NOT NULL,
+        backend        TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        PRIMARY KEY (version_id, model_id)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -57,8 +57,8 @@ interface ModelRow {
   impulse_id: number | null;
 }
 
-const KEY_SPEC = (block: string) => `training.spec.${block}`;
-const KEY_SETTINGS = 'training.settings';
+export const KEY_SPEC = (block: string) => `training.spec.${block}`;
+export const KEY_SETTINGS = 'training.settings';
 /** the network family the saved settings were chosen for (a new family starts from its defaults) */
 const KEY_SETTINGS_FAMILY = 'training.settings.family';
 const KEY_LAST_TEST = 'training.lastTest';

@@ -8,6 +8,7 @@ import { TestingPage } from './testing/TestingPage';
 import { TrainingPage } from './training/TrainingPage';
 import { ImpulsePage } from './impulse/ImpulsePage';
 import { DeploymentPage } from './deployment/DeploymentPage';
+import { VersioningPage } from './versioning/VersioningPage';
 
 export interface PageProps {
   project: string;
@@ -24,4 +25,5 @@ export const pageComponents: Partial<Record<PageId, ComponentType<PageProps>>> =
   testing: TestingPage,
   impulse: ImpulsePage,
   deployment: DeploymentPage,
+  versioning: VersioningPage,
 };

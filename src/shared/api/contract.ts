@@ -13,6 +13,7 @@ import { trainingEvents, trainingMethods } from './training';
 import { liveEvents, liveMethods } from './live';
 import { deployMethods } from './deploy';
 import { transfersMethods } from './transfers';
+import { versionsMethods } from './versions';
 
 const none = z.object({}).strict();
 const jobRef = z.object({ jobId: z.string() });
@@ -95,6 +96,7 @@ export const contract = {
   ...liveMethods,
   ...deployMethods,
   ...transfersMethods,
+  ...versionsMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -14,6 +14,7 @@ export const jobKind = z.enum([
   'model.train',
   'model.test',
   'library.build',
+  'version.export',
 ]);
 export type JobKind = z.infer<typeof jobKind>;
 
