@@ -176,6 +176,13 @@ export class TrainingService {
     return trainSettings.parse(defaults.settings);
   }
 
+  /** Keeps settings as the project's own, for the network family of its current impulse. */
+  saveSettings(project: string, settings: TrainSettingsValue): void {
+    const db = this.db(project);
+    this.setMeta(db, KEY_SETTINGS, JSON.stringify(settings));
+    this.setMeta(db, KEY_SETTINGS_FAMILY, defaultSettingsFor(db).family ?? '');
+  }
+
   info(project: string, blockId?: string): TrainingInfo {
     const db = this.db(project);
     const counts = db
@@ -263,10 +270,7 @@ export class TrainingService {
       spec = this.checkSpec(db, stored.impulse, block, req.spec !== undefined ? req.spec : this.specFor(db, stored.impulse, block, fs.layout).spec, fs.layout);
       if (req.spec !== undefined && save) this.setMeta(db, KEY_SPEC(block.id), JSON.stringify(spec));
     }
-    if (save) {
-      this.setMeta(db, KEY_SETTINGS, JSON.stringify(settings));
-      this.setMeta(db, KEY_SETTINGS_FAMILY, defaultSettingsFor(db).family ?? '');
-    }
+    if (save) this.saveSettings(project, settings);
     const task: TrainTask = { kind: 'train', fs, impulse: stored.impulse, block, spec, settings };
     const job = this.jobs.start('model.train', `Train ${block.title || block.id}`, project, async (ctx) => {
       const out = (await this.runWorker(task, ctx, (metrics, epochs) =>

@@ -10,7 +10,7 @@ import type { PipelineService } from '../pipeline';
 import { loadImpulse } from '../pipeline/impulseStore';
 import type { ProjectHome } from '../store/projectHome';
 import { VersionRepository } from '../store/versionRepository';
-import { KEY_SETTINGS, KEY_SPEC, type TrainingService } from '../training/trainingService';
+import { KEY_SPEC, type TrainingService } from '../training/trainingService';
 
 /** where a project keeps its quality gates (under the training settings, so versions keep them too) */
 export const KEY_GATES = 'training.gates';
@@ -65,7 +65,7 @@ export class ProjectSpecService {
     const handle = this.home.get(project);
     handle.db.transaction(() => {
       this.pipeline.setImpulse(project, spec.impulse);
-      handle.setMeta(KEY_SETTINGS, JSON.stringify(spec.training));
+      this.training.saveSettings(project, spec.training);
       handle.setMeta(KEY_GATES, JSON.stringify(spec.gates));
       for (const [block, architecture] of Object.entries(spec.architectures)) {
         try {
