@@ -267,6 +267,7 @@ export async function runTrainTask(task: TrainTask, rep: Reporter): Promise<Trai
         classWeighting: settings.classWeighting,
         ...(settings.earlyStopping ? { earlyStopping: settings.earlyStopping } : {}),
         augmentation: settings.augmentation,
+        featureScaling: settings.featureScaling,
       },
       shouldCancel: () => rep.shouldCancel(),
     };

@@ -51,6 +51,11 @@ export const trainSettings = z
       .nullable()
       .default(null),
     augmentation: augmentationSettings.default({}),
+    /**
+     * standardise every feature with the training rows' mean and 1/std before the network
+     * (stored with the model, applied by every engine and the exported library)
+     */
+    featureScaling: z.boolean().default(true),
     /** a prediction whose top score is below this counts as uncertain (0 turns it off) */
     uncertainThreshold: z.number().min(0).max(1).default(0.6),
     /** anomaly blocks: K-means clusters / GMM components */

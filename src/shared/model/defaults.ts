@@ -83,9 +83,18 @@ export const EARLY_STOPPING_DEFAULT = { minDelta: 0.001, monitor: 'accuracy' } a
 /** On by default for audio (MFCC/MFE/spectrogram frames): noise plus SpecAugment-style masks. */
 export const AUDIO_AUGMENTATION_DEFAULT = { noise: 0.1, timeMask: 4, freqMask: 2 } as const;
 
+/**
+ * Per-feature standardisation per family: on for dense nets over spectral (and other flat)
+ * features, whose ranges differ by orders of magnitude; off for the conv stacks over
+ * MFCC/MFE/spectrogram/image features, which the DSP already normalises (casa-speech-lang with
+ * it on: 74 % per test sample; off: 90 %, bench/realData.ts, seed 1).
+ */
+export const FEATURE_SCALING_DEFAULT: Record<NetworkFamily, boolean> = { dense: true, conv1d: false, conv2d: false };
+
 export interface DefaultTrainingSettings {
   learningRate: number;
   epochs: number;
+  featureScaling: boolean;
   earlyStopping: { patience: number; minDelta: number; monitor: 'loss' | 'accuracy' };
   augmentation: { noise?: number; timeShift?: number; freqMask?: number; timeMask?: number };
 }
@@ -95,7 +104,7 @@ export function defaultTrainingSettings(input: FeatureInput, audio: boolean): De
   const family = networkFamily(input);
   const augmentation = audio && input.kind === 'spectrogram' ? { ...AUDIO_AUGMENTATION_DEFAULT } : {};
   const { learningRate, epochs, patience } = TRAINING_DEFAULTS[family];
-  return { learningRate, epochs, earlyStopping: { patience, ...EARLY_STOPPING_DEFAULT }, augmentation };
+  return { learningRate, epochs, featureScaling: FEATURE_SCALING_DEFAULT[family], earlyStopping: { patience, ...EARLY_STOPPING_DEFAULT }, augmentation };
 }
 
 /** Below this training accuracy a classifier is called under-fitted. */

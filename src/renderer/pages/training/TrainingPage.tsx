@@ -127,6 +127,12 @@ function SettingsForm({
             <input type="checkbox" checked={settings.classWeighting} onChange={(e) => onChange({ classWeighting: e.target.checked })} /> Weight classes by
             frequency
           </label>
+          <label
+            className="check"
+            title="Each feature is shifted and scaled by its mean and spread on the training set; the model keeps them and the exported library applies them"
+          >
+            <input type="checkbox" checked={settings.featureScaling} onChange={(e) => onChange({ featureScaling: e.target.checked })} /> Standardise features
+          </label>
           <label className="check">
             <input
               type="checkbox"
