@@ -40,6 +40,14 @@ static inline int32_t kiln_emu_smlad(int32_t a, int32_t b, int32_t acc) {
 #define KILN_INLINE static inline
 #endif
 
+/* Hot kernels are compiled at -O2 even in -Os builds: at -Os gcc keeps the per-output
+   requantization constants and loop bounds on the stack. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define KILN_HOT __attribute__((optimize("O2")))
+#else
+#define KILN_HOT
+#endif
+
 /*
  * The rounded high 32 bits of 2*a*b (gemmlowp's SaturatingRoundingDoublingHighMul), saturating
  * only for INT32_MIN * INT32_MIN. gemmlowp adds a nudge of 2^30 (1 - 2^30 below zero) and divides
