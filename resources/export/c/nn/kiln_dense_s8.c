@@ -2,7 +2,7 @@
 
 int32_t kiln_dense_s8_scratch(int32_t in_size) { return in_size * (int32_t)sizeof(int16_t); }
 
-kiln_nn_status kiln_dense_s8(const kiln_dense_s8_params *p, const kiln_requant *rq, const int8_t *input, const int8_t *weights,
+KILN_HOT kiln_nn_status kiln_dense_s8(const kiln_dense_s8_params *p, const kiln_requant *rq, const int8_t *input, const int8_t *weights,
                              const int32_t *bias, int16_t *scratch, int8_t *output) {
     const int32_t n = p->in_size;
     /* locals, so the per-output requantization does not reload them through the structs */

@@ -40,31 +40,38 @@ static inline int32_t kiln_emu_smlad(int32_t a, int32_t b, int32_t acc) {
 #define KILN_INLINE static inline
 #endif
 
-/* The rounded high 32 bits of 2*a*b, saturating only for INT32_MIN * INT32_MIN. */
+/* Hot kernels are compiled at -O2 even in -Os builds: at -Os gcc keeps the per-output
+   requantization constants and loop bounds on the stack. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define KILN_HOT __attribute__((optimize("O2")))
+#else
+#define KILN_HOT
+#endif
+
+/*
+ * The rounded high 32 bits of 2*a*b (gemmlowp's SaturatingRoundingDoublingHighMul), saturating
+ * only for INT32_MIN * INT32_MIN. gemmlowp adds a nudge of 2^30 (1 - 2^30 below zero) and divides
+ * by 2^31 truncating toward zero; for a negative product, trunc((ab + 1 - 2^30) / 2^31) equals
+ * floor((ab + 2^30) / 2^31), so both signs are one 64-bit add and an arithmetic shift: on a
+ * Cortex-M4 an SMULL, an ADDS/ADC pair and the shift, without branches.
+ */
 KILN_INLINE int32_t kiln_srdhm(int32_t a, int32_t b) {
-    int64_t ab, v;
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    ab = (int64_t)a * (int64_t)b;
-    v = ab + (ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30)));
-    /* division by 2^31 truncating toward zero, without a 64-bit division */
-    if (v < 0) v += ((int64_t)1 << 31) - 1;
-    return (int32_t)(v >> 31);
+    if (b == INT32_MIN && a == INT32_MIN) return INT32_MAX;
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
 }
 
-/* x / 2^exponent rounded half away from zero (gemmlowp's RoundingDivideByPOT). */
+/* x / 2^exponent (exponent 0..31) rounded half away from zero (gemmlowp's RoundingDivideByPOT);
+   exponent 0 gives x back (mask 0, no remainder can pass the threshold). */
 KILN_INLINE int32_t kiln_rdbpot(int32_t x, int32_t exponent) {
-    int32_t mask, remainder, threshold;
-    if (exponent <= 0) return x;
-    if (exponent > 31) exponent = 31;
-    mask = (int32_t)((((uint32_t)1) << exponent) - 1u);
-    remainder = x & mask;
-    threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+    const int32_t mask = (int32_t)((((uint32_t)1) << exponent) - 1u);
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + ((x & mask) > threshold ? 1 : 0);
 }
 
+/* shift > 0: left shift before the multiply; shift <= 0: rounding right shift by -shift after it */
 KILN_INLINE int32_t kiln_requant_one(int32_t acc, int32_t multiplier, int32_t shift) {
-    int32_t x = shift > 0 ? (int32_t)((uint32_t)acc << shift) : acc;
-    return kiln_rdbpot(kiln_srdhm(x, multiplier), shift > 0 ? 0 : -shift);
+    if (shift > 0) return kiln_srdhm((int32_t)((uint32_t)acc << shift), multiplier);
+    return kiln_rdbpot(kiln_srdhm(acc, multiplier), shift < -31 ? 31 : -shift);
 }
 
 KILN_INLINE int8_t kiln_clamp_s8(int32_t v, const kiln_output_s8 *o) {

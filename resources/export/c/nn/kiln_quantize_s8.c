@@ -1,6 +1,6 @@
 #include "kiln_nn_support.h"
 
-kiln_nn_status kiln_quantize_s8(const kiln_quantize_params *p, const float *input, int8_t *output) {
+KILN_HOT kiln_nn_status kiln_quantize_s8(const kiln_quantize_params *p, const float *input, int8_t *output) {
     const int32_t n = p->size, zp = p->zero_point;
     const float inv_scale = p->inv_scale;
     const float *mean = p->mean, *inv_std = p->inv_std;
