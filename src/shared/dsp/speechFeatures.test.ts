@@ -236,7 +236,7 @@ describe('frame windows', () => {
 
 describe('power spectrum', () => {
   it('equals the naive DFT for any FFT length, truncating or zero-padding the frame', () => {
-    for (const n of [2, 3, 8, 31, 64, 96, 100, 128, 200, 255, 256, 257, 300, 384, 480, 512]) {
+    for (const n of [2, 3, 4, 8, 16, 31, 32, 64, 96, 100, 128, 200, 255, 256, 257, 300, 384, 480, 512, 1024, 2048]) {
       for (const frame of [n - 1, n, n + 37, Math.max(1, n >> 1)]) {
         const x = noise(frame, n * 31 + frame).map((v) => Math.round(v * 32767));
         const plan = powerSpectrumPlan(n);
