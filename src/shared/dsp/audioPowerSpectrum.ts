@@ -22,6 +22,8 @@ export interface PowerSpectrumPlan {
    * and returns the sum of those bins (the frame energy speechpy uses for MFCC c0).
    */
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number;
+  /** The same bins as power, without summing them (for blocks that do not use the energy). */
+  spectrum(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): void;
 }
 
 const plans = new Map<number, PowerSpectrumPlan>();
@@ -65,8 +67,26 @@ class PackedRealPlan implements PowerSpectrumPlan {
     }
   }
 
+  spectrum(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): void {
+    if (this.kernel) this.kernel.power(signal, offset, Math.min(length, this.n), out, outOffset);
+    else this.power(signal, offset, length, out, outOffset);
+  }
+
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number {
-    if (this.kernel) return this.kernel.power(signal, offset, Math.min(length, this.n), out, outOffset);
+    if (this.kernel) {
+      this.kernel.power(signal, offset, Math.min(length, this.n), out, outOffset);
+      // two running sums halve the chain of dependent additions
+      const bins = this.bins;
+      let even = 0;
+      let odd = 0;
+      let k = 0;
+      for (; k + 1 < bins; k += 2) {
+        even += out[outOffset + k]!;
+        odd += out[outOffset + k + 1]!;
+      }
+      if (k < bins) even += out[outOffset + k]!;
+      return even + odd;
+    }
     const { n, half, re, im, twRe, twIm } = this;
     const count = Math.min(length, n);
     const pairs = count >> 1;
@@ -130,6 +150,10 @@ class OddLengthPlan implements PowerSpectrumPlan {
     this.bins = (n >> 1) + 1;
     this.re = new Float64Array(this.bins);
     this.im = new Float64Array(this.bins);
+  }
+
+  spectrum(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): void {
+    this.power(signal, offset, length, out, outOffset);
   }
 
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number {
@@ -216,7 +240,7 @@ class Radix4Kernel {
   }
 
   /** See PowerSpectrumPlan.power; count ≤ 2m samples are read, the rest of the frame is zero. */
-  power(x: ArrayLike<number>, offset: number, count: number, out: Float64Array, outOffset: number): number {
+  power(x: ArrayLike<number>, offset: number, count: number, out: Float64Array, outOffset: number): void {
     const { m, work, spans } = this;
     let pass = 0;
     if (count === 2 * m && m >= 16) {
@@ -228,7 +252,7 @@ class Radix4Kernel {
       if (count < 2 * m) work.fill(0, count);
     }
     this.laterPasses(pass);
-    return this.untangle(out, outOffset);
+    this.untangle(out, outOffset);
   }
 
   /**
@@ -435,20 +459,15 @@ class Radix4Kernel {
   }
 
   /** Bins 0 … m of the real frame's power spectrum (scaled by 1/n) from the packed transform. */
-  private untangle(out: Float64Array, outOffset: number): number {
+  private untangle(out: Float64Array, outOffset: number): void {
     const { m, work: z, pairs, wRe, wIm } = this;
     const scale = 1 / (2 * m);
     // Z[0] = E[0] + i·O[0] with E[0], O[0] real: DC = E + O, Nyquist = E − O
     const dc = z[0]! + z[1]!;
     const nyquist = z[0]! - z[1]!;
-    let p = dc * dc * scale;
-    out[outOffset] = p;
-    let energy = p;
-    if (m === 1) {
-      p = nyquist * nyquist * scale;
-      out[outOffset + 1] = p;
-      return energy + p;
-    }
+    out[outOffset] = dc * dc * scale;
+    out[outOffset + m] = nyquist * nyquist * scale;
+    if (m === 1) return;
     // with E2 = 2E, O2 = 2O: X[k] = (E2 + W^k·O2)/2, so |X[k]|²/n = |E2 + W^k·O2|²·scale/4
     const q = 0.25 * scale;
     const halfM = m >> 1;
@@ -471,20 +490,11 @@ class Radix4Kernel {
         xi = ei + ti,
         yr = er - tr,
         yi = ei - ti;
-      p = (xr * xr + xi * xi) * q;
-      out[outOffset + k] = p;
-      energy += p;
-      p = (yr * yr + yi * yi) * q;
-      out[outOffset + m - k] = p;
-      energy += p;
+      out[outOffset + k] = (xr * xr + xi * xi) * q;
+      out[outOffset + m - k] = (yr * yr + yi * yi) * q;
     }
     // k = m/2 pairs with itself: X = Re Z − i·Im Z
     const c = pairs[2 * halfM]!;
-    p = (z[c]! * z[c]! + z[c + 1]! * z[c + 1]!) * scale;
-    out[outOffset + halfM] = p;
-    energy += p;
-    p = nyquist * nyquist * scale;
-    out[outOffset + m] = p;
-    return energy + p;
+    out[outOffset + halfM] = (z[c]! * z[c]! + z[c + 1]! * z[c + 1]!) * scale;
   }
 }

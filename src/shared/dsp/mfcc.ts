@@ -20,6 +20,7 @@ import {
   frameLayout,
   intParam,
   melFilterbank,
+  logInPlace,
   naturalLog,
   numberParam,
   preEmphasis,
@@ -138,7 +139,8 @@ export function computeMfcc(signal: ArrayLike<number>, fs: number, p: MfccParams
   for (let f = 0; f < frames; f++) {
     const e = plan.power(emphasised, f * frameStride, frameLength, power, 0);
     applyFilterbank(fb, power, 0, mel, 0);
-    for (let i = 0; i < nf; i++) mel[i] = naturalLog(mel[i]!);
+    // (applyFilterbank has already replaced zeros by 1e-10)
+    logInPlace(mel, nf, 0);
     // c0 is replaced by the log frame energy (speechpy's dc_elimination)
     const row0 = f * nc;
     cepstra[row0] = naturalLog(e === 0 ? 1e-10 : e);

@@ -16,7 +16,7 @@ import {
   frameLayout,
   intParam,
   melFilterbank,
-  naturalLog,
+  logInPlace,
   numberParam,
   scaledPreEmphasisF32,
   scratch,
@@ -117,12 +117,12 @@ export function computeMfe(signal: ArrayLike<number>, fs: number, p: MfeParams):
   const dbPerNeper = 10 / Math.LN10;
   const { frameLength, frameStride } = layout;
   for (let f = 0; f < frames; f++) {
-    plan.power(emphasised, f * frameStride, frameLength, power, 0);
+    plan.spectrum(emphasised, f * frameStride, frameLength, power, 0);
     applyFilterbank(fb, power, 0, mel, 0);
     const row = f * nf;
+    logInPlace(mel, nf, 1e-30);
     for (let i = 0; i < nf; i++) {
-      const m = mel[i]!;
-      const db = dbPerNeper * naturalLog(m > 1e-30 ? m : 1e-30);
+      const db = dbPerNeper * mel[i]!;
       let v = (db - floor) / range;
       v = v < 0 ? 0 : v > 1 ? 1 : v;
       features[row + i] = quantise256(v);

@@ -13,7 +13,7 @@ import {
   checkSingleAxisInput,
   frameLayout,
   intParam,
-  naturalLog,
+  logInPlace,
   numberParam,
   scratch,
 } from './speechFeatures.js';
@@ -110,11 +110,11 @@ export function computeSpectrogram(signal: ArrayLike<number>, fs: number, p: Spe
   const b = -floor / range;
   const { frameLength, frameStride } = layout;
   for (let f = 0; f < frames; f++) {
-    plan.power(signal, f * frameStride, frameLength, power, 0);
+    plan.spectrum(signal, f * frameStride, frameLength, power, 0);
     const row = f * bins;
+    logInPlace(power, bins, 1e-30);
     for (let k = 0; k < bins; k++) {
-      const x = power[k]!;
-      const v = a * naturalLog(x > 1e-30 ? x : 1e-30) + b;
+      const v = a * power[k]! + b;
       features[row + k] = v > 0 ? v : 0;
     }
   }

@@ -277,6 +277,36 @@ export function naturalLog(x: number): number {
   return (e - 1023) * Math.LN2 + LOG_CENTRE[j]! + series;
 }
 
+/** Uint32 view of the last buffer logInPlace worked on (the blocks reuse their scratch buffers) */
+let logBits: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/**
+ * values[i] ← ln(max(values[i], floor)) for i < count, as naturalLog but reading each value's
+ * bit pattern through a Uint32 view of the same memory instead of storing it first.
+ */
+export function logInPlace(values: Float64Array, count: number, floor: number): void {
+  let bits = logBits;
+  if (bits.buffer !== values.buffer || bits.byteOffset !== values.byteOffset || bits.length < 2 * count) {
+    bits = logBits = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  }
+  const inverse = LOG_INVERSE;
+  const centre = LOG_CENTRE;
+  const pow2 = POW2_NEG;
+  const lowest = floor > SMALLEST_NORMAL ? floor : SMALLEST_NORMAL;
+  for (let i = 0; i < count; i++) {
+    const x = values[i]!;
+    if (!(x >= lowest && x < Infinity)) {
+      values[i] = Math.log(x < floor ? floor : x);
+      continue;
+    }
+    const high = bits[2 * i + HIGH_WORD]!;
+    const e = high >>> 20;
+    const j = (high >>> (20 - LOG_TABLE_BITS)) & (LOG_TABLE_SIZE - 1);
+    const r = x * pow2[e]! * inverse[j]! - 1;
+    values[i] = (e - 1023) * Math.LN2 + centre[j]! + r * (1 + r * (-0.5 + r * (1 / 3 + r * (-0.25 + r * 0.2))));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mel scale and filterbank
 
