@@ -1,8 +1,10 @@
 // Single-threaded throughput of the audio and image DSP blocks with Edge Impulse's default
 // parameters. Prints one JSON line per block: { block, input, msPerWindow, windowsPerSecond, … }
-// where msPerWindow is the median of short trials (robust on shared cores) and bestMsPerWindow
-// the fastest trial.
+// where msPerWindow is the median of short trials (robust on shared cores), bestMsPerWindow
+// the fastest trial, cpuMsPerWindow this process's CPU time per window over all trials (less
+// sensitive to other processes on a loaded machine) and load1 the 1-minute load average.
 // Run: npx tsx bench/dspAudio.ts [--seconds 0.6]
+import { loadavg } from 'node:os';
 import type { DspBlock, DspInput } from '../src/shared/dsp/block';
 import { imageBlock } from '../src/shared/dsp/image';
 import { mfccBlock } from '../src/shared/dsp/mfcc';
@@ -44,6 +46,7 @@ function bench(name: string, label: string, block: DspBlock, input: DspInput, pa
   const trials: number[] = [];
   let runs = 0;
   let checksum = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < budgetMs || trials.length < 5) {
     const t0 = performance.now();
@@ -51,6 +54,7 @@ function bench(name: string, label: string, block: DspBlock, input: DspInput, pa
     trials.push((performance.now() - t0) / 10);
     runs += 10;
   }
+  const cpu = process.cpuUsage(cpu0);
   trials.sort((a, b) => a - b);
   const median = trials[trials.length >> 1]!;
   console.log(
@@ -60,6 +64,8 @@ function bench(name: string, label: string, block: DspBlock, input: DspInput, pa
       msPerWindow: Number(median.toFixed(4)),
       windowsPerSecond: Math.round(1000 / median),
       bestMsPerWindow: Number(trials[0]!.toFixed(4)),
+      cpuMsPerWindow: Number(((cpu.user + cpu.system) / 1000 / runs).toFixed(4)),
+      load1: Number(loadavg()[0]!.toFixed(2)),
       runs,
       checksum: Number(checksum.toFixed(3)),
     }),

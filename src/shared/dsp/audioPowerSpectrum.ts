@@ -22,6 +22,8 @@ export interface PowerSpectrumPlan {
    * and returns the sum of those bins (the frame energy speechpy uses for MFCC c0).
    */
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number;
+  /** The same bins as power, without summing them (for blocks that do not use the energy). */
+  spectrum(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): void;
 }
 
 const plans = new Map<number, PowerSpectrumPlan>();
@@ -40,7 +42,7 @@ class PackedRealPlan implements PowerSpectrumPlan {
   readonly bins: number;
   private readonly half: number;
   private readonly inner: FftPlan | null;
-  private readonly radix2: Radix2Kernel | null;
+  private readonly kernel: Radix4Kernel | null;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
   /** e^{-2πik/n} for k < n/2 */
@@ -52,7 +54,7 @@ class PackedRealPlan implements PowerSpectrumPlan {
     this.half = n >> 1;
     this.exactEdges = !isPowerOfTwo(this.half);
     this.bins = this.half + 1;
-    this.radix2 = this.exactEdges ? null : new Radix2Kernel(this.half);
+    this.kernel = this.exactEdges ? null : new Radix4Kernel(this.half);
     this.inner = this.exactEdges ? fftPlan(this.half) : null;
     this.re = new Float64Array(this.half);
     this.im = new Float64Array(this.half);
@@ -65,39 +67,51 @@ class PackedRealPlan implements PowerSpectrumPlan {
     }
   }
 
+  spectrum(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): void {
+    if (this.kernel) this.kernel.power(signal, offset, Math.min(length, this.n), out, outOffset);
+    else this.power(signal, offset, length, out, outOffset);
+  }
+
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number {
+    if (this.kernel) {
+      this.kernel.power(signal, offset, Math.min(length, this.n), out, outOffset);
+      // two running sums halve the chain of dependent additions
+      const bins = this.bins;
+      let even = 0;
+      let odd = 0;
+      let k = 0;
+      for (; k + 1 < bins; k += 2) {
+        even += out[outOffset + k]!;
+        odd += out[outOffset + k + 1]!;
+      }
+      if (k < bins) even += out[outOffset + k]!;
+      return even + odd;
+    }
     const { n, half, re, im, twRe, twIm } = this;
     const count = Math.min(length, n);
-    if (this.radix2) {
-      this.radix2.transformPacked(signal, offset, count, re, im);
-    } else {
-      const pairs = count >> 1;
-      for (let k = 0; k < pairs; k++) {
-        re[k] = signal[offset + 2 * k]!;
-        im[k] = signal[offset + 2 * k + 1]!;
-      }
-      let k0 = pairs;
-      if (count & 1) {
-        re[k0] = signal[offset + count - 1]!;
-        im[k0] = 0;
-        k0++;
-      }
-      re.fill(0, k0);
-      im.fill(0, k0);
-      this.inner!.forward(re, im);
+    const pairs = count >> 1;
+    for (let k = 0; k < pairs; k++) {
+      re[k] = signal[offset + 2 * k]!;
+      im[k] = signal[offset + 2 * k + 1]!;
     }
+    let k0 = pairs;
+    if (count & 1) {
+      re[k0] = signal[offset + count - 1]!;
+      im[k0] = 0;
+      k0++;
+    }
+    re.fill(0, k0);
+    im.fill(0, k0);
+    this.inner!.forward(re, im);
 
+    // the DC and Nyquist bins summed directly: exact for integer PCM (see the file comment)
     const scale = 1 / n;
-    let dc = re[0]! + im[0]!;
-    let nyquist = re[0]! - im[0]!;
-    if (this.exactEdges) {
-      dc = 0;
-      nyquist = 0;
-      for (let i = 0; i < count; i++) {
-        const v = signal[offset + i]!;
-        dc += v;
-        nyquist += i & 1 ? -v : v;
-      }
+    let dc = 0;
+    let nyquist = 0;
+    for (let i = 0; i < count; i++) {
+      const v = signal[offset + i]!;
+      dc += v;
+      nyquist += i & 1 ? -v : v;
     }
     let p = dc * dc * scale;
     out[outOffset] = p;
@@ -138,6 +152,10 @@ class OddLengthPlan implements PowerSpectrumPlan {
     this.im = new Float64Array(this.bins);
   }
 
+  spectrum(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): void {
+    this.power(signal, offset, length, out, outOffset);
+  }
+
   power(signal: ArrayLike<number>, offset: number, length: number, out: Float64Array, outOffset: number): number {
     const { n, bins, re, im } = this;
     rfft(signal, n, re, im, offset, length);
@@ -158,167 +176,325 @@ class OddLengthPlan implements PowerSpectrumPlan {
 }
 
 /**
- * In-place radix-2 complex FFT of size m (a power of two) with the input loaded straight into
- * bit-reversed order and one contiguous twiddle table per stage, so the butterflies read memory
- * sequentially. The first two stages need no multiplications and are done separately.
+ * Power spectrum of a real frame of n = 2m samples (m a power of two) through one m-point
+ * complex FFT of z[j] = x[2j] + i·x[2j+1].
+ *
+ * The complex FFT is decimation in frequency, radix 4 (two radix-2 stages merged, so three
+ * twiddle products per four points instead of four), with a last radix-2 stage when log2 m is
+ * odd. It runs in place on one interleaved (re, im) buffer and leaves the result in bit-reversed
+ * order, so the input needs no permutation; the final untangling of even and odd samples reads
+ * Z[k] and Z[m−k] through a precomputed table and produces bins k and m−k together, because
+ * X[m−k] = conj(E[k] − W^k·O[k]).
  */
-class Radix2Kernel {
-  private readonly rev: Int32Array;
-  /** twiddles of stage s (butterfly span h = 2^s) start at index h − 1… laid out consecutively */
-  private readonly twRe: Float64Array;
-  private readonly twIm: Float64Array;
-  /** the real frame, zero-padded to 2m samples */
-  private readonly padded: Float64Array;
+class Radix4Kernel {
+  private readonly work: Float64Array;
+  /** per radix-4 pass with quarter span h > 1: for k < h the twiddles t, t², t³ (t = e^{−2πik/4h}), (re, im) each */
+  private readonly tw: Float64Array;
+  /** quarter spans of the radix-4 passes, largest first */
+  private readonly spans: number[];
+  private readonly lastRadix2: boolean;
+  /** for k = 1 … m/2: interleaved positions of Z[k] and Z[m−k] in the bit-reversed buffer */
+  private readonly pairs: Int32Array;
+  /** e^{−2πik/n} for k < m/2 */
+  private readonly wRe: Float64Array;
+  private readonly wIm: Float64Array;
 
-  constructor(readonly m: number) {
-    this.padded = new Float64Array(2 * m);
+  constructor(private readonly m: number) {
+    this.work = new Float64Array(2 * m);
     const bits = Math.round(Math.log2(m));
-    this.rev = new Int32Array(m);
-    for (let i = 0; i < m; i++) {
+    this.spans = [];
+    let h = m >> 2;
+    for (let s = 0; s + 2 <= bits; s += 2, h >>= 2) this.spans.push(h);
+    this.lastRadix2 = bits % 2 === 1;
+    let size = 0;
+    for (const q of this.spans) size += 6 * q;
+    this.tw = new Float64Array(size);
+    let o = 0;
+    for (const q of this.spans) {
+      for (let k = 0; k < q; k++) {
+        for (let p = 1; p <= 3; p++) {
+          const a = (-2 * Math.PI * p * k) / (4 * q);
+          this.tw[o++] = Math.cos(a);
+          this.tw[o++] = Math.sin(a);
+        }
+      }
+    }
+    const rev = (i: number): number => {
       let r = 0;
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-      this.rev[i] = r;
+      return r;
+    };
+    const halfM = m >> 1;
+    this.pairs = new Int32Array(2 * (halfM + 1));
+    for (let k = 1; k <= halfM; k++) {
+      this.pairs[2 * k] = 2 * rev(k);
+      this.pairs[2 * k + 1] = 2 * rev(m - k);
     }
-    this.twRe = new Float64Array(Math.max(m, 1));
-    this.twIm = new Float64Array(Math.max(m, 1));
-    for (let h = 1; h < m; h <<= 1) {
-      for (let k = 0; k < h; k++) {
-        const a = (-Math.PI * k) / h;
-        this.twRe[h - 1 + k] = Math.cos(a);
-        this.twIm[h - 1 + k] = Math.sin(a);
+    this.wRe = new Float64Array(Math.max(halfM, 1));
+    this.wIm = new Float64Array(Math.max(halfM, 1));
+    for (let k = 0; k < halfM; k++) {
+      const a = (-Math.PI * k) / m;
+      this.wRe[k] = Math.cos(a);
+      this.wIm[k] = Math.sin(a);
+    }
+  }
+
+  /** See PowerSpectrumPlan.power; count ≤ 2m samples are read, the rest of the frame is zero. */
+  power(x: ArrayLike<number>, offset: number, count: number, out: Float64Array, outOffset: number): void {
+    const { m, work, spans } = this;
+    let pass = 0;
+    if (count === 2 * m && m >= 16) {
+      // a whole frame: the first pass reads the signal itself, no copy
+      this.radix4(x, offset, spans[0]!, 0);
+      pass = 1;
+    } else {
+      for (let i = 0; i < count; i++) work[i] = x[offset + i]!;
+      if (count < 2 * m) work.fill(0, count);
+    }
+    this.laterPasses(pass);
+    this.untangle(out, outOffset);
+  }
+
+  /**
+   * One radix-4 DIF pass with quarter span h (twiddles from tw[o…]) reading src[so…] and
+   * writing work. Per group of four points x0…x3 spaced h apart, with a = x0 + x2,
+   * b = x0 − x2, c = x1 + x3, d = x1 − x3 and t = e^{−2πik/4h}:
+   * x0 ← a + c, x1 ← (a − c)·t², x2 ← (b − i·d)·t, x3 ← (b + i·d)·t³.
+   */
+  private radix4(src: ArrayLike<number>, so: number, h: number, o: number): void {
+    const { m, work: z, tw } = this;
+    const h2 = 2 * h;
+    for (let start = 0; start < 2 * m; start += 4 * h2) {
+      for (let k = 0, t = o; k < h; k++, t += 6) {
+        const i0 = start + 2 * k;
+        const i1 = i0 + h2;
+        const i2 = i1 + h2;
+        const i3 = i2 + h2;
+        const x0r = src[so + i0]!,
+          x0i = src[so + i0 + 1]!,
+          x1r = src[so + i1]!,
+          x1i = src[so + i1 + 1]!,
+          x2r = src[so + i2]!,
+          x2i = src[so + i2 + 1]!,
+          x3r = src[so + i3]!,
+          x3i = src[so + i3 + 1]!;
+        const ar = x0r + x2r,
+          ai = x0i + x2i,
+          br = x0r - x2r,
+          bi = x0i - x2i;
+        const cr = x1r + x3r,
+          ci = x1i + x3i,
+          dr = x1r - x3r,
+          di = x1i - x3i;
+        z[i0] = ar + cr;
+        z[i0 + 1] = ai + ci;
+        const t1r = tw[t]!,
+          t1i = tw[t + 1]!,
+          t2r = tw[t + 2]!,
+          t2i = tw[t + 3]!,
+          t3r = tw[t + 4]!,
+          t3i = tw[t + 5]!;
+        let ur = ar - cr,
+          ui = ai - ci;
+        z[i1] = ur * t2r - ui * t2i;
+        z[i1 + 1] = ur * t2i + ui * t2r;
+        ur = br + di;
+        ui = bi - dr;
+        z[i2] = ur * t1r - ui * t1i;
+        z[i2 + 1] = ur * t1i + ui * t1r;
+        ur = br - di;
+        ui = bi + dr;
+        z[i3] = ur * t3r - ui * t3i;
+        z[i3 + 1] = ur * t3i + ui * t3r;
       }
+    }
+  }
+
+  /** The radix-4 passes from number `first` on, in place, then the radix-2 stage if any. */
+  private laterPasses(first: number): void {
+    const { m, work: z, spans } = this;
+    let o = 0;
+    for (let s = 0; s < first; s++) o += 6 * spans[s]!;
+    for (let s = first; s < spans.length; s++) {
+      const h = spans[s]!;
+      if (h === 1) {
+        this.radix4Unit();
+      } else if (h === 2 && this.lastRadix2) {
+        this.radix8Tail();
+        return;
+      } else {
+        this.radix4(z, 0, h, o);
+      }
+      o += 6 * h;
+    }
+    if (this.lastRadix2) {
+      for (let b = 0; b < 2 * m; b += 4) {
+        const ar = z[b]!,
+          ai = z[b + 1]!,
+          br = z[b + 2]!,
+          bi = z[b + 3]!;
+        z[b] = ar + br;
+        z[b + 1] = ai + bi;
+        z[b + 2] = ar - br;
+        z[b + 3] = ai - bi;
+      }
+    }
+  }
+
+  /** Radix-4 pass with quarter span 1: every twiddle is 1. */
+  private radix4Unit(): void {
+    const { m, work: z } = this;
+    for (let b = 0; b < 2 * m; b += 8) {
+      const x0r = z[b]!,
+        x0i = z[b + 1]!,
+        x1r = z[b + 2]!,
+        x1i = z[b + 3]!,
+        x2r = z[b + 4]!,
+        x2i = z[b + 5]!,
+        x3r = z[b + 6]!,
+        x3i = z[b + 7]!;
+      const ar = x0r + x2r,
+        ai = x0i + x2i,
+        br = x0r - x2r,
+        bi = x0i - x2i;
+      const cr = x1r + x3r,
+        ci = x1i + x3i,
+        dr = x1r - x3r,
+        di = x1i - x3i;
+      z[b] = ar + cr;
+      z[b + 1] = ai + ci;
+      z[b + 2] = ar - cr;
+      z[b + 3] = ai - ci;
+      z[b + 4] = br + di;
+      z[b + 5] = bi - dr;
+      z[b + 6] = br - di;
+      z[b + 7] = bi + dr;
     }
   }
 
   /**
-   * Transform of z[k] = x[2k] + i·x[2k+1] built from count real samples (zero beyond). The
-   * frame is first copied into a zero-padded buffer so that the bit-reversed gather can be
-   * fused with the first two (multiplication-free) stages.
+   * The last three stages when log2 m is odd: the radix-4 pass with quarter span 2 (twiddles
+   * 1 and e^{−iπ/4}, −i, e^{−3iπ/4}) and the final radix-2 stage, per group of eight points
+   * in registers.
    */
-  transformPacked(x: ArrayLike<number>, offset: number, count: number, re: Float64Array, im: Float64Array): void {
-    const { m, rev, padded } = this;
-    for (let i = 0; i < count; i++) padded[i] = x[offset + i]!;
-    padded.fill(0, count);
-    if (m < 4) {
-      for (let k = 0; k < m; k++) {
-        re[rev[k]!] = padded[2 * k]!;
-        im[rev[k]!] = padded[2 * k + 1]!;
-      }
-      if (m === 2) {
-        const r0 = re[0]!,
-          i0 = im[0]!,
-          r1 = re[1]!,
-          i1 = im[1]!;
-        re[0] = r0 + r1;
-        im[0] = i0 + i1;
-        re[1] = r0 - r1;
-        im[1] = i0 - i1;
-      }
-      return;
+  private radix8Tail(): void {
+    const { m, work: z } = this;
+    const r = Math.SQRT1_2;
+    for (let b = 0; b < 2 * m; b += 16) {
+      // k = 0: points 0, 2, 4, 6 (twiddles 1)
+      let x0r = z[b]!,
+        x0i = z[b + 1]!,
+        x1r = z[b + 4]!,
+        x1i = z[b + 5]!,
+        x2r = z[b + 8]!,
+        x2i = z[b + 9]!,
+        x3r = z[b + 12]!,
+        x3i = z[b + 13]!;
+      let ar = x0r + x2r,
+        ai = x0i + x2i,
+        br = x0r - x2r,
+        bi = x0i - x2i;
+      let cr = x1r + x3r,
+        ci = x1i + x3i,
+        dr = x1r - x3r,
+        di = x1i - x3i;
+      const p0r = ar + cr,
+        p0i = ai + ci,
+        p2r = ar - cr,
+        p2i = ai - ci,
+        p4r = br + di,
+        p4i = bi - dr,
+        p6r = br - di,
+        p6i = bi + dr;
+      // k = 1: points 1, 3, 5, 7 (twiddles t = e^{−iπ/4}, t² = −i, t³ = e^{−3iπ/4})
+      x0r = z[b + 2]!;
+      x0i = z[b + 3]!;
+      x1r = z[b + 6]!;
+      x1i = z[b + 7]!;
+      x2r = z[b + 10]!;
+      x2i = z[b + 11]!;
+      x3r = z[b + 14]!;
+      x3i = z[b + 15]!;
+      ar = x0r + x2r;
+      ai = x0i + x2i;
+      br = x0r - x2r;
+      bi = x0i - x2i;
+      cr = x1r + x3r;
+      ci = x1i + x3i;
+      dr = x1r - x3r;
+      di = x1i - x3i;
+      const p1r = ar + cr,
+        p1i = ai + ci;
+      // (a − c)·(−i)
+      const p3r = ai - ci,
+        p3i = cr - ar;
+      // (b − i·d)·(1 − i)/√2
+      let ur = br + di,
+        ui = bi - dr;
+      const p5r = (ur + ui) * r,
+        p5i = (ui - ur) * r;
+      // (b + i·d)·(−1 − i)/√2
+      ur = br - di;
+      ui = bi + dr;
+      const p7r = (ui - ur) * r,
+        p7i = -(ur + ui) * r;
+      // radix-2 stage on neighbours
+      z[b] = p0r + p1r;
+      z[b + 1] = p0i + p1i;
+      z[b + 2] = p0r - p1r;
+      z[b + 3] = p0i - p1i;
+      z[b + 4] = p2r + p3r;
+      z[b + 5] = p2i + p3i;
+      z[b + 6] = p2r - p3r;
+      z[b + 7] = p2i - p3i;
+      z[b + 8] = p4r + p5r;
+      z[b + 9] = p4i + p5i;
+      z[b + 10] = p4r - p5r;
+      z[b + 11] = p4i - p5i;
+      z[b + 12] = p6r + p7r;
+      z[b + 13] = p6i + p7i;
+      z[b + 14] = p6r - p7r;
+      z[b + 15] = p6i - p7i;
     }
-    // spans 1 and 2 together: a 4-point DFT per group, twiddles 1 and −i, no multiplications
-    for (let a = 0; a < m; a += 4) {
-      let j = 2 * rev[a]!;
-      const r0 = padded[j]!,
-        i0 = padded[j + 1]!;
-      j = 2 * rev[a + 1]!;
-      const r1 = padded[j]!,
-        i1 = padded[j + 1]!;
-      j = 2 * rev[a + 2]!;
-      const r2 = padded[j]!,
-        i2 = padded[j + 1]!;
-      j = 2 * rev[a + 3]!;
-      const r3 = padded[j]!,
-        i3 = padded[j + 1]!;
-      const s01r = r0 + r1,
-        s01i = i0 + i1,
-        d01r = r0 - r1,
-        d01i = i0 - i1;
-      const s23r = r2 + r3,
-        s23i = i2 + i3,
-        d23r = r2 - r3,
-        d23i = i2 - i3;
-      re[a] = s01r + s23r;
-      im[a] = s01i + s23i;
-      re[a + 2] = s01r - s23r;
-      im[a + 2] = s01i - s23i;
-      // (d23)·(−i) = d23i − i·d23r
-      re[a + 1] = d01r + d23i;
-      im[a + 1] = d01i - d23r;
-      re[a + 3] = d01r - d23i;
-      im[a + 3] = d01i + d23r;
-    }
-    this.laterStages(re, im);
   }
 
-  /** Stages with span ≥ 4, after the fused first pass. */
-  private laterStages(re: Float64Array, im: Float64Array): void {
-    const { m, twRe, twIm } = this;
-    let h = 4;
-    // two radix-2 stages (spans h and 2h) per pass over the data
-    for (; 4 * h <= m; h <<= 2) {
-      const quad = h << 2;
-      const base1 = h - 1;
-      const base2 = 2 * h - 1;
-      for (let start = 0; start < m; start += quad) {
-        for (let k = 0; k < h; k++) {
-          const i0 = start + k;
-          const i1 = i0 + h;
-          const i2 = i1 + h;
-          const i3 = i2 + h;
-          const w1r = twRe[base1 + k]!,
-            w1i = twIm[base1 + k]!;
-          // span h: (x0, x1) and (x2, x3) with twiddle w1
-          let tr = re[i1]! * w1r - im[i1]! * w1i;
-          let ti = re[i1]! * w1i + im[i1]! * w1r;
-          const b0r = re[i0]! + tr,
-            b0i = im[i0]! + ti;
-          const b1r = re[i0]! - tr,
-            b1i = im[i0]! - ti;
-          tr = re[i3]! * w1r - im[i3]! * w1i;
-          ti = re[i3]! * w1i + im[i3]! * w1r;
-          const b2r = re[i2]! + tr,
-            b2i = im[i2]! + ti;
-          const b3r = re[i2]! - tr,
-            b3i = im[i2]! - ti;
-          // span 2h: (b0, b2) with twiddle w2 = e^{−iπk/2h}, (b1, b3) with w2·(−i)
-          const w2r = twRe[base2 + k]!,
-            w2i = twIm[base2 + k]!;
-          tr = b2r * w2r - b2i * w2i;
-          ti = b2r * w2i + b2i * w2r;
-          re[i0] = b0r + tr;
-          im[i0] = b0i + ti;
-          re[i2] = b0r - tr;
-          im[i2] = b0i - ti;
-          // b3·w2·(−i) = (b3·w2)i − i·(b3·w2)r
-          const ur = b3r * w2r - b3i * w2i;
-          const ui = b3r * w2i + b3i * w2r;
-          re[i1] = b1r + ui;
-          im[i1] = b1i - ur;
-          re[i3] = b1r - ui;
-          im[i3] = b1i + ur;
-        }
-      }
+  /** Bins 0 … m of the real frame's power spectrum (scaled by 1/n) from the packed transform. */
+  private untangle(out: Float64Array, outOffset: number): void {
+    const { m, work: z, pairs, wRe, wIm } = this;
+    const scale = 1 / (2 * m);
+    // Z[0] = E[0] + i·O[0] with E[0], O[0] real: DC = E + O, Nyquist = E − O
+    const dc = z[0]! + z[1]!;
+    const nyquist = z[0]! - z[1]!;
+    out[outOffset] = dc * dc * scale;
+    out[outOffset + m] = nyquist * nyquist * scale;
+    if (m === 1) return;
+    // with E2 = 2E, O2 = 2O: X[k] = (E2 + W^k·O2)/2, so |X[k]|²/n = |E2 + W^k·O2|²·scale/4
+    const q = 0.25 * scale;
+    const halfM = m >> 1;
+    for (let k = 1; k < halfM; k++) {
+      const a = pairs[2 * k]!;
+      const b = pairs[2 * k + 1]!;
+      const ar = z[a]!,
+        ai = z[a + 1]!,
+        br = z[b]!,
+        bi = z[b + 1]!;
+      const er = ar + br,
+        ei = ai - bi,
+        or = ai + bi,
+        oi = br - ar;
+      const wr = wRe[k]!,
+        wi = wIm[k]!;
+      const tr = wr * or - wi * oi,
+        ti = wr * oi + wi * or;
+      const xr = er + tr,
+        xi = ei + ti,
+        yr = er - tr,
+        yi = ei - ti;
+      out[outOffset + k] = (xr * xr + xi * xi) * q;
+      out[outOffset + m - k] = (yr * yr + yi * yi) * q;
     }
-    // a last single radix-2 stage when the number of remaining stages is odd
-    if (h < m) {
-      const base = h - 1;
-      for (let k = 0; k < h; k++) {
-        const a = k;
-        const b = a + h;
-        const wr = twRe[base + k]!;
-        const wi = twIm[base + k]!;
-        const br = re[b]!;
-        const bi = im[b]!;
-        const xr = br * wr - bi * wi;
-        const xi = br * wi + bi * wr;
-        const ar = re[a]!;
-        const ai = im[a]!;
-        re[b] = ar - xr;
-        im[b] = ai - xi;
-        re[a] = ar + xr;
-        im[a] = ai + xi;
-      }
-    }
+    // k = m/2 pairs with itself: X = Re Z − i·Im Z
+    const c = pairs[2 * halfM]!;
+    out[outOffset + halfM] = (z[c]! * z[c]! + z[c + 1]! * z[c + 1]!) * scale;
   }
 }

@@ -7,7 +7,7 @@ import { KilnError } from '../errors.js';
 import type { DspBlock, DspInput, DspInputInfo, DspOutput, DspParams, ParamSpec } from './block.js';
 import {
   SLOT_CEPSTRA,
-  SLOT_ENERGY,
+  SLOT_FRAME_POWER,
   SLOT_MEL,
   SLOT_POWER,
   SLOT_SIGNAL,
@@ -17,14 +17,16 @@ import {
   checkSingleAxisInput,
   cmvnw,
   dctMatrix,
-  framePowerSpectra,
   frameLayout,
   intParam,
   melFilterbank,
+  logInPlace,
+  naturalLog,
   numberParam,
   preEmphasis,
   scratch,
 } from './speechFeatures.js';
+import { powerSpectrumPlan } from './audioPowerSpectrum.js';
 
 export interface MfccParams {
   /** cepstral coefficients per frame */
@@ -125,24 +127,28 @@ export function computeMfcc(signal: ArrayLike<number>, fs: number, p: MfccParams
 
   const emphasised = scratch(n, SLOT_SIGNAL);
   preEmphasis(signal, p.preCof, p.preShift, emphasised);
-  const power = scratch(frames * bins, SLOT_POWER);
-  const energy = scratch(frames, SLOT_ENERGY);
-  framePowerSpectra(emphasised, layout, p.fftLength, power, energy);
 
+  // frame by frame: power spectrum → filterbank → log → DCT, the spectrum never leaves a
+  // frame-sized buffer
+  const plan = powerSpectrumPlan(p.fftLength);
+  const power = scratch(bins, SLOT_FRAME_POWER);
   const mel = scratch(nf, SLOT_MEL);
   const cepstra = scratch(frames * nc, SLOT_CEPSTRA);
   const dct = dctMatrix(nf, nc);
+  const { frameLength, frameStride } = layout;
   for (let f = 0; f < frames; f++) {
-    applyFilterbank(fb, power, f * bins, mel, 0);
-    for (let i = 0; i < nf; i++) mel[i] = Math.log(mel[i]!);
-    const e = energy[f]!;
+    const e = plan.power(emphasised, f * frameStride, frameLength, power, 0);
+    applyFilterbank(fb, power, 0, mel, 0);
+    // (applyFilterbank has already replaced zeros by 1e-10)
+    logInPlace(mel, nf, 0);
     // c0 is replaced by the log frame energy (speechpy's dc_elimination)
-    cepstra[f * nc] = Math.log(e === 0 ? 1e-10 : e);
+    const row0 = f * nc;
+    cepstra[row0] = naturalLog(e === 0 ? 1e-10 : e);
     for (let k = 1; k < nc; k++) {
       let s = 0;
       const row = k * nf;
       for (let i = 0; i < nf; i++) s += dct[row + i]! * mel[i]!;
-      cepstra[f * nc + k] = s;
+      cepstra[row0 + k] = s;
     }
   }
 

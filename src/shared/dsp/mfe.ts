@@ -6,21 +6,22 @@
  */
 import type { DspBlock, DspInput, DspInputInfo, DspOutput, DspParams, ParamSpec } from './block.js';
 import {
+  SLOT_FRAME_POWER,
   SLOT_MEL,
-  SLOT_POWER,
   SLOT_SIGNAL,
   applyFilterbank,
   checkFrameCount,
   checkRange,
   checkSingleAxisInput,
-  framePowerSpectra,
   frameLayout,
   intParam,
   melFilterbank,
+  logInPlace,
   numberParam,
   scaledPreEmphasisF32,
   scratch,
 } from './speechFeatures.js';
+import { powerSpectrumPlan } from './audioPowerSpectrum.js';
 
 export interface MfeParams {
   /** frame length in s */
@@ -104,20 +105,27 @@ export function computeMfe(signal: ArrayLike<number>, fs: number, p: MfeParams):
 
   const emphasised = scratch(n, SLOT_SIGNAL);
   scaledPreEmphasisF32(signal, emphasised);
-  const power = scratch(frames * bins, SLOT_POWER);
-  framePowerSpectra(emphasised, layout, p.fftLength, power);
 
-  const features = new Float32Array(frames * nf);
+  // frame by frame: power spectrum → filterbank → dB → [0, 1] → 1/256 steps
+  const plan = powerSpectrumPlan(p.fftLength);
+  const power = scratch(bins, SLOT_FRAME_POWER);
   const mel = scratch(nf, SLOT_MEL);
+  const features = new Float32Array(frames * nf);
   const floor = p.noiseFloorDb;
   const range = -floor + 12;
+  // 10·log10(x) as a natural log times a constant
+  const dbPerNeper = 10 / Math.LN10;
+  const { frameLength, frameStride } = layout;
   for (let f = 0; f < frames; f++) {
-    applyFilterbank(fb, power, f * bins, mel, 0);
+    plan.spectrum(emphasised, f * frameStride, frameLength, power, 0);
+    applyFilterbank(fb, power, 0, mel, 0);
+    const row = f * nf;
+    logInPlace(mel, nf, 1e-30);
     for (let i = 0; i < nf; i++) {
-      const db = 10 * Math.log10(Math.max(mel[i]!, 1e-30));
+      const db = dbPerNeper * mel[i]!;
       let v = (db - floor) / range;
       v = v < 0 ? 0 : v > 1 ? 1 : v;
-      features[f * nf + i] = quantise256(v);
+      features[row + i] = quantise256(v);
     }
   }
   return { features, frames };

@@ -10,8 +10,10 @@ import {
   framePowerSpectra,
   frameWindow,
   frequencyToMel,
+  logInPlace,
   melFilterbank,
   melToFrequency,
+  naturalLog,
   preEmphasis,
   scaledPreEmphasisF32,
   secondsToSamples,
@@ -234,9 +236,41 @@ describe('frame windows', () => {
   });
 });
 
+describe('natural logarithm', () => {
+  it('agrees with Math.log to 3e-13 over the whole double range, and exactly on its edge cases', () => {
+    let worst = 0;
+    fc.assert(
+      fc.property(fc.double({ min: -700, max: 700, noNaN: true }), (t) => {
+        const x = Math.exp(t);
+        worst = Math.max(worst, Math.abs(naturalLog(x) - Math.log(x)));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(worst).toBeLessThan(3e-13);
+    for (const x of [1, 2, 0.5, 1e-10, 1e-30, 32768, 1.9999999999999998, Number.MAX_VALUE]) {
+      expect(Math.abs(naturalLog(x) - Math.log(x))).toBeLessThan(3e-13);
+    }
+    for (const x of [0, 5e-324, Infinity, -1, NaN]) expect(naturalLog(x)).toBe(Math.log(x));
+  });
+
+  it('in place: the same values, with everything below the floor taken at the floor', () => {
+    const x = Float64Array.from([1e-40, 0, 3.5, 1e-30, 2e5, 7e-12]);
+    const expected = Array.from(x, (v) => Math.log(Math.max(v, 1e-30)));
+    logInPlace(x, x.length, 1e-30);
+    for (let i = 0; i < x.length; i++) expect(Math.abs(x[i]! - expected[i]!)).toBeLessThan(3e-13);
+    // only the first `count` values change, and a subarray works through its own offset
+    const y = Float64Array.from([4, 8, 16, 32]);
+    logInPlace(y.subarray(1), 2, 0);
+    expect(y[0]).toBe(4);
+    expect(y[1]).toBeCloseTo(Math.log(8), 12);
+    expect(y[2]).toBeCloseTo(Math.log(16), 12);
+    expect(y[3]).toBe(32);
+  });
+});
+
 describe('power spectrum', () => {
   it('equals the naive DFT for any FFT length, truncating or zero-padding the frame', () => {
-    for (const n of [2, 3, 8, 31, 64, 96, 100, 128, 200, 255, 256, 257, 300, 384, 480, 512]) {
+    for (const n of [2, 3, 4, 8, 16, 31, 32, 64, 96, 100, 128, 200, 255, 256, 257, 300, 384, 480, 512, 1024, 2048]) {
       for (const frame of [n - 1, n, n + 37, Math.max(1, n >> 1)]) {
         const x = noise(frame, n * 31 + frame).map((v) => Math.round(v * 32767));
         const plan = powerSpectrumPlan(n);
@@ -250,6 +284,10 @@ describe('power spectrum', () => {
           sum += out[k]!;
         }
         expect(Math.abs(energy - sum)).toBeLessThanOrEqual(1e-12 * sum);
+        // the spectrum alone (no energy) writes the same bins
+        const bare = new Float64Array(plan.bins + 2);
+        plan.spectrum(x, 0, frame, bare, 1);
+        expect(Array.from(bare.subarray(1, plan.bins + 1))).toEqual(Array.from(out));
       }
     }
   });

@@ -60,9 +60,25 @@ export function checkSingleAxisInput(block: string, input: DspInput): number {
 
 /** Throws BAD_DATA on the first NaN or infinite value. */
 export function checkFinite(block: string, values: ArrayLike<number>): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) {
-      throw new KilnError('BAD_DATA', `${block}: value ${i} of the input is ${values[i]}`, { index: i });
+  // v·0 is ±0 for finite v and NaN otherwise; four running sums keep the loop free of
+  // branches and of one long dependency chain, and only a bad input pays for finding the index
+  const n = values.length;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a0 += values[i]! * 0;
+    a1 += values[i + 1]! * 0;
+    a2 += values[i + 2]! * 0;
+    a3 += values[i + 3]! * 0;
+  }
+  for (; i < n; i++) a0 += values[i]! * 0;
+  if (a0 + a1 + a2 + a3 === 0) return;
+  for (let j = 0; j < n; j++) {
+    if (!Number.isFinite(values[j]!)) {
+      throw new KilnError('BAD_DATA', `${block}: value ${j} of the input is ${values[j]}`, { index: j });
     }
   }
 }
@@ -138,10 +154,9 @@ export function preEmphasis(x: ArrayLike<number>, cof: number, shift: number, ou
   const n = x.length;
   if (n === 0) return;
   const s = shift % n;
-  for (let i = 0; i < n; i++) {
-    const j = i - s;
-    out[i] = x[i]! - cof * x[j < 0 ? j + n : j]!;
-  }
+  // the first s samples wrap around to the end of the window
+  for (let i = 0; i < s; i++) out[i] = x[i]! - cof * x[i - s + n]!;
+  for (let i = s; i < n; i++) out[i] = x[i]! - cof * x[i - s]!;
 }
 
 /**
@@ -153,9 +168,11 @@ export function scaledPreEmphasisF32(x: ArrayLike<number>, out: Float64Array): v
   if (n === 0) return;
   const cof = Math.fround(0.98);
   const f = Math.fround;
-  let prev = f(x[n - 1]! / 32768);
+  // ×2⁻¹⁵ is exactly ÷32768
+  const k = 1 / 32768;
+  let prev = f(x[n - 1]! * k);
   for (let i = 0; i < n; i++) {
-    const cur = f(x[i]! / 32768);
+    const cur = f(x[i]! * k);
     out[i] = f(cur - f(cof * prev));
     prev = cur;
   }
@@ -218,6 +235,75 @@ export function framePowerSpectra(
       e = plan.power(signal, start, len, out, f * bins);
     }
     if (energies) energies[f] = e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Natural logarithm
+
+const LOG_TABLE_BITS = 7;
+const LOG_TABLE_SIZE = 1 << LOG_TABLE_BITS;
+/** 1/c and ln c for c the centre of each of the 128 equal slices of the mantissa range [1, 2) */
+const LOG_INVERSE = new Float64Array(LOG_TABLE_SIZE);
+const LOG_CENTRE = new Float64Array(LOG_TABLE_SIZE);
+for (let j = 0; j < LOG_TABLE_SIZE; j++) {
+  LOG_INVERSE[j] = 1 / (1 + (j + 0.5) / LOG_TABLE_SIZE);
+  // −ln(1/c) rather than ln c, so that x·(1/c) below is exactly what the table entry describes
+  LOG_CENTRE[j] = -Math.log(LOG_INVERSE[j]!);
+}
+/** 2^(1023 − e) for each biased exponent e of a normal double (0 elsewhere; never read) */
+const POW2_NEG = new Float64Array(2048);
+for (let e = 1; e < 2047; e++) POW2_NEG[e] = 2 ** (1023 - e);
+const LOG_BITS_F64 = new Float64Array(1);
+const LOG_BITS_U32 = new Uint32Array(LOG_BITS_F64.buffer);
+/** index of the 32-bit word holding sign, exponent and top mantissa bits */
+const HIGH_WORD = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * ln x, within 3e-13 of Math.log for positive finite x and about twice as fast in the audio
+ * blocks' inner loops (Math.log is a call into the runtime). x = 2^e·m: e and the top 7 bits of
+ * m come from the bit pattern, m/c − 1 for the nearest table centre c is below 1/256, and
+ * ln(1 + r) is its Taylor series to r⁵. Zero, subnormals, infinities and NaN go to Math.log.
+ */
+export function naturalLog(x: number): number {
+  if (!(x >= SMALLEST_NORMAL && x < Infinity)) return Math.log(x);
+  LOG_BITS_F64[0] = x;
+  const high = LOG_BITS_U32[HIGH_WORD]!;
+  const e = high >>> 20;
+  const j = (high >>> (20 - LOG_TABLE_BITS)) & (LOG_TABLE_SIZE - 1);
+  const r = x * POW2_NEG[e]! * LOG_INVERSE[j]! - 1;
+  const series = r * (1 + r * (-0.5 + r * (1 / 3 + r * (-0.25 + r * 0.2))));
+  return (e - 1023) * Math.LN2 + LOG_CENTRE[j]! + series;
+}
+
+/** Uint32 view of the last buffer logInPlace worked on (the blocks reuse their scratch buffers) */
+let logBits: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/**
+ * values[i] ← ln(max(values[i], floor)) for i < count, as naturalLog but reading each value's
+ * bit pattern through a Uint32 view of the same memory instead of storing it first.
+ */
+export function logInPlace(values: Float64Array, count: number, floor: number): void {
+  let bits = logBits;
+  if (bits.buffer !== values.buffer || bits.byteOffset !== values.byteOffset || bits.length < 2 * count) {
+    bits = logBits = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  }
+  const inverse = LOG_INVERSE;
+  const centre = LOG_CENTRE;
+  const pow2 = POW2_NEG;
+  const lowest = floor > SMALLEST_NORMAL ? floor : SMALLEST_NORMAL;
+  for (let i = 0; i < count; i++) {
+    const x = values[i]!;
+    if (!(x >= lowest && x < Infinity)) {
+      values[i] = Math.log(x < floor ? floor : x);
+      continue;
+    }
+    const high = bits[2 * i + HIGH_WORD]!;
+    const e = high >>> 20;
+    const j = (high >>> (20 - LOG_TABLE_BITS)) & (LOG_TABLE_SIZE - 1);
+    const r = x * pow2[e]! * inverse[j]! - 1;
+    values[i] = (e - 1023) * Math.LN2 + centre[j]! + r * (1 + r * (-0.5 + r * (1 / 3 + r * (-0.25 + r * 0.2))));
   }
 }
 
@@ -515,6 +601,8 @@ const SLOT_CMVN_SUM = 5;
 const SLOT_CMVN_SUMSQ = 6;
 const SLOT_CMVN_CENTRED = 7;
 const SLOT_FRAME = 8;
+/** one frame's power spectrum, for blocks that process frame by frame */
+export const SLOT_FRAME_POWER = 9;
 
 const buffers: Float64Array[] = [];
 let intBuffer = new Int32Array(0);
