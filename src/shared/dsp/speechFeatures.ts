@@ -355,17 +355,15 @@ export function melFilterbank(numFilters: number, fftLength: number, fs: number,
 /** The hint names a filter count that does build (searched down from the one asked for). */
 function filterCountHint(numFilters: number, fftLength: number, fs: number, lowHz: number, highHz: number): string {
   for (let n = numFilters - 1; n >= 2; n--) {
-    try {
-      buildFilterbank(n, fftLength, fs, lowHz, highHz);
-      return `lower "num_filters" to ${n} or fewer`;
-    } catch {
-      // n filters do not fit either
-    }
+    // probing without a hint of its own: each probe is one filterbank, not another search
+    if (buildFilterbank(n, fftLength, fs, lowHz, highHz, false) !== null) return `lower "num_filters" to ${n} or fewer`;
   }
   return `no filter count fits this "fft_length"`;
 }
 
-function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowHz: number, highHz: number): MelFilterbank {
+function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowHz: number, highHz: number): MelFilterbank;
+function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowHz: number, highHz: number, explain: false): MelFilterbank | null;
+function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowHz: number, highHz: number, explain = true): MelFilterbank | null {
   const bins = (fftLength >> 1) + 1;
   const high = highHz || fs / 2;
   if (high > fs / 2) {
@@ -413,6 +411,7 @@ function buildFilterbank(numFilters: number, fftLength: number, fs: number, lowH
       }
     }
     if (first < 0) {
+      if (!explain) return null;
       throw new KilnError(
         'BAD_PARAMS',
         `Mel filter ${r + 1} of ${numFilters} covers no FFT bin; ${filterCountHint(numFilters, fftLength, fs, lowHz, high)} or raise "fft_length"`,
