@@ -92,7 +92,7 @@ export function PlotlyChart({ data, layout = {}, height = 260, label, onClick, c
   }, []);
 
   return (
-    <div className={`plotly-chart${className ? ` ${className}` : ''}`} role="img" aria-label={label} aria-busy={!ready} data-testid={testId}>
+    <div className={`plotly-chart${className ? ` ${className}` : ''}`} role="figure" aria-label={label} aria-busy={!ready} data-testid={testId}>
       <div ref={ref} style={{ height, width: '100%' }} />
       {error && (
         <p className="error-text" role="alert">

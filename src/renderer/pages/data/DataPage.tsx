@@ -209,7 +209,7 @@ function CountsCard() {
                 </button>
               </th>
               <td className="bar-cell">
-                <div className="bar" aria-label={`${r.label}: ${r.train} train, ${r.test} test`}>
+                <div className="bar" role="img" aria-label={`${r.label}: ${r.train} train, ${r.test} test`}>
                   <span className="bar-train" style={{ width: `${(r.train / max) * 100}%` }} />
                   <span className="bar-test" style={{ width: `${(r.test / max) * 100}%` }} />
                 </div>

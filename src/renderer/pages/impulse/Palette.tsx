@@ -34,7 +34,6 @@ export function Palette({ blocks, inputType, onAdd }: { blocks: BlockDescriptor[
         draggable={!disabledReason}
         data-testid={`palette-${encodeItem(item)}`}
         title={disabledReason ?? `${help}. Drag onto the canvas, or press to add.`}
-        aria-label={`Add ${title}`}
         aria-disabled={disabledReason ? true : undefined}
         onDragStart={(e) => {
           e.dataTransfer.setData(DRAG_TYPE, encodeItem(item));

@@ -16,7 +16,7 @@ export const pct = (x: number | null | undefined, digits = 1) => (x === null || 
 export function ConfusionTable({ classNames, ev, testId }: { classNames: string[]; ev: ClassifierEvaluation; testId?: string }) {
   const hasUncertain = ev.confusion.some((r) => (r[classNames.length] ?? 0) > 0);
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Confusion matrix">
       <table className="table confusion" data-testid={testId}>
         <caption className="sr-only">Confusion matrix: rows are true labels, columns predictions</caption>
         <thead>
