@@ -11,6 +11,9 @@ import type { SignalStream } from './virtual/signalStream';
  * data-forwarder or the Edge Impulse AT protocol, with faults that tests can switch on.
  */
 
+/** Pause between the `OK` of a fast read-back and its payload, ms. */
+const TRANSFER_SWITCH_MS = 150;
+
 export interface ForwarderFaults {
   /** send random binary bytes instead of text, like a board at the wrong baud rate */
   garbage?: boolean;
@@ -345,7 +348,12 @@ function runAt(conn: DeviceConnection, o: BoardSimulatorOptions): Omit<BoardSimu
   // a read-back payload; with `y` the firmware says OK, switches to its transfer speed (a pty
   // cannot show the switch), sends, and says OK again
   const sendPayload = async (text: string, fast: boolean): Promise<void> => {
-    if (fast) await println('OK');
+    if (fast) {
+      await println('OK');
+      // like the firmware, give the host time to switch its port before the payload starts
+      // (changing a port's speed flushes what it has received so far)
+      await sleep(TRANSFER_SWITCH_MS);
+    }
     for (let i = 0; i < text.length; i += 1024) await send(text.slice(i, i + 1024));
     await println();
     if (fast || at.okAfterPayload) await println('OK');
